@@ -1,0 +1,29 @@
+# Two commands: `make run` (set up, migrate, seed a demo, serve) and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PAYHUB := $(VENV)/bin/payhub
+PYTHON ?= python3
+
+.PHONY: install run test bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(PAYHUB) migrate
+	$(PAYHUB) demo
+	$(PAYHUB) serve --host 127.0.0.1 --port 8000
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(PY) bench/payments.py
+
+clean:
+	rm -rf $(VENV) payhub.db

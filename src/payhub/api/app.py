@@ -1,0 +1,65 @@
+"""The FastAPI application: routers, problem+json errors, request ids and access logs."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from typing import Any
+
+import structlog
+from fastapi import FastAPI
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from payhub import __version__
+from payhub.api import errors
+from payhub.api.v1 import invoices, payments, refunds
+from payhub.pipeline.services import Services
+
+log = structlog.get_logger("payhub.access")
+
+
+class RequestContext:
+    """Pure ASGI middleware: an X-Request-Id on every response and one access-log line per request
+    (method, route, status, latency, key id; never bodies, so never card data)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        request_id = incoming if 0 < len(incoming) <= 128 and incoming.isprintable() else f"req_{secrets.token_hex(12)}"
+        scope.setdefault("state", {})["request_id"] = request_id
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message.setdefault("headers", []).append((b"x-request-id", request_id.encode("latin-1")))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            state: dict[str, Any] = scope.get("state", {})
+            log.info("request", request_id=request_id, method=scope["method"], path=scope["path"],
+                     status=status, key_id=state.get("key_id"),
+                     ms=round((time.perf_counter() - started) * 1000, 2))
+
+
+def create_app(services: Services) -> FastAPI:
+    app = FastAPI(
+        title="PayHub API", version=__version__,
+        description="One REST API for the payment lifecycle, wired to your gateways and your ERP. "
+                    "Money is integer minor units; errors are RFC 9457 problem+json with a stable `code`.",
+    )
+    app.state.services = services
+    for module in (invoices, payments, refunds):
+        app.include_router(module.router, prefix="/v1")
+    errors.install(app)
+    app.add_middleware(RequestContext)
+    return app

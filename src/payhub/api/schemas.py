@@ -1,0 +1,210 @@
+"""Request and response schemas (XCreate for input, XPublic for output)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
+
+from payhub.domain.methods import BankAccount, Card, CardToken, PaymentMethod
+from payhub.domain.money import Money
+from payhub.pipeline.pay import PaymentRequest
+
+Currency = Field(pattern=r"^[A-Z]{3}$", examples=["USD"])
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class MoneyIn(Strict):
+    amount: StrictInt = Field(description="Integer amount in the currency's minor units", examples=[12500])
+    currency: str = Currency
+
+    def money(self) -> Money:
+        return Money(self.amount, self.currency)
+
+
+class CardIn(Strict):
+    number: str = Field(min_length=12, max_length=23, description="Test PAN; never stored or logged")
+    exp_month: StrictInt
+    exp_year: StrictInt
+    cvc: str | None = None
+
+
+class AchIn(Strict):
+    routing_number: str
+    account_number: str
+    account_type: Literal["checking", "savings"] = "checking"
+
+
+class PaymentMethodIn(Strict):
+    type: Literal["card", "ach"]
+    token: str | None = Field(None, description="A vaulted card token (simulator: tok_visa, …)")
+    card: CardIn | None = None
+    ach: AchIn | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> PaymentMethodIn:
+        given = [x for x in (self.token, self.card, self.ach) if x is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of token, card or ach")
+        if (self.type == "ach") != (self.ach is not None):
+            raise ValueError("type 'ach' goes with 'ach' details; 'card' with 'card' or 'token'")
+        return self
+
+    def to_domain(self, today: date) -> PaymentMethod:
+        if self.card is not None:
+            return Card.parse(self.card.number, self.card.exp_month, self.card.exp_year, self.card.cvc, today)
+        if self.ach is not None:
+            return BankAccount.parse(self.ach.routing_number, self.ach.account_number, self.ach.account_type)
+        assert self.token is not None
+        return CardToken(self.token)
+
+
+class AllocationIn(Strict):
+    invoice: str
+    amount: MoneyIn | None = Field(None, description="Omit to pay the invoice's whole payable amount")
+
+
+class PaymentCreate(Strict):
+    customer: str | None = Field(None, description="Required when nothing is allocated to invoices")
+    currency: str | None = Field(None, pattern=r"^[A-Z]{3}$",
+                                 description="Defaults to the amounts' or the invoices' currency")
+    allocations: list[AllocationIn] = Field(default_factory=list, max_length=100)
+    unapplied: MoneyIn | None = Field(None, description="Cash not applied to an invoice (customer credit)")
+    payment_method: PaymentMethodIn
+    capture_method: Literal["automatic", "manual"] = "automatic"
+    allow_overpayment: bool = False
+    description: str = Field("", max_length=500)
+    metadata: dict[str, str] = Field(default_factory=dict, max_length=50)
+
+    def to_request(self, entity_id: str, today: date, channel: str = "api") -> PaymentRequest:
+        return PaymentRequest(
+            entity_id=entity_id, currency=self.currency, method=self.payment_method.to_domain(today),
+            allocations=[(a.invoice, a.amount.money() if a.amount else None) for a in self.allocations],
+            unapplied=self.unapplied.money() if self.unapplied else None, customer_id=self.customer,
+            capture_method=self.capture_method, allow_overpayment=self.allow_overpayment, channel=channel,
+            description=self.description, metadata=self.metadata)
+
+
+class CaptureCreate(Strict):
+    amount: MoneyIn | None = Field(None, description="Omit to capture everything capturable")
+
+
+class RefundCreate(Strict):
+    payment: str
+    amount: MoneyIn | None = Field(None, description="Omit to refund everything refundable")
+    reason: str = Field("", max_length=200)
+
+
+# --- responses (documented shapes; handlers return the views in payhub.store.views) ---
+class MoneyPublic(BaseModel):
+    amount: int
+    currency: str
+
+
+class GLEntryPublic(BaseModel):
+    account: str
+    debit: int
+    credit: int
+    currency: str
+    invoice: str | None
+    customer: str | None
+
+
+class PostingPublic(BaseModel):
+    id: str
+    object: Literal["posting"]
+    kind: str
+    status: Literal["pending", "confirmed", "failed"]
+    erp: str
+    erp_reference: str | None
+    refund: str | None
+    error: dict[str, Any] | None
+    attempts: int
+    created_at: str
+    posted_at: str | None
+    entries: list[GLEntryPublic]
+
+
+class AllocationPublic(BaseModel):
+    invoice: str
+    amount: MoneyPublic
+    amount_captured: MoneyPublic
+    amount_refunded: MoneyPublic
+
+
+class PaymentPublic(BaseModel):
+    id: str
+    object: Literal["payment"]
+    status: str
+    customer: str
+    amount: MoneyPublic
+    amount_capturable: MoneyPublic
+    amount_captured: MoneyPublic
+    amount_refunded: MoneyPublic
+    capture_method: str
+    channel: str
+    allocations: list[AllocationPublic]
+    unapplied: MoneyPublic
+    payment_method: dict[str, Any]
+    gateway: dict[str, Any]
+    settlement: dict[str, Any]
+    failure: dict[str, Any] | None
+    refunds: list[dict[str, Any]]
+    posting: PostingPublic | None = Field(description="The GL posting this response's operation produced")
+    postings: list[dict[str, Any]]
+    description: str
+    metadata: dict[str, Any]
+    created_at: str
+    updated_at: str
+
+
+class RefundPublic(BaseModel):
+    id: str
+    object: Literal["refund"]
+    payment: str
+    status: str
+    amount: MoneyPublic
+    reason: str
+    gateway_reference: str | None
+    created_at: str
+    posting: PostingPublic | None
+
+
+class InvoiceLinePublic(BaseModel):
+    description: str
+    quantity: int
+    unit_amount: MoneyPublic
+    amount: MoneyPublic
+
+
+class InvoicePublic(BaseModel):
+    id: str
+    object: Literal["invoice"]
+    number: str
+    customer: str
+    status: str
+    total: MoneyPublic
+    balance: MoneyPublic = Field(description="Open balance in the ERP, read live")
+    amount_payable: MoneyPublic = Field(description="Balance less payments PayHub holds but the ERP has not posted")
+    terms: str
+    issued_on: str
+    due_on: str
+    lines: list[InvoiceLinePublic]
+
+
+class InvoiceList(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[InvoicePublic]
+    has_more: bool
+    next_cursor: str | None
+
+
+class PaymentList(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[PaymentPublic]
+    has_more: bool
+    next_cursor: str | None

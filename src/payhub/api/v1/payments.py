@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+
+from payhub.api import idempotency
+from payhub.api.deps import PaymentsKey, ReadKey, ServicesDep
+from payhub.api.schemas import CaptureCreate, PaymentCreate, PaymentList, PaymentPublic
+from payhub.domain.payments import PaymentStatus
+from payhub.pipeline import pay
+from payhub.store import repo
+from payhub.store.views import payment_view
+
+router = APIRouter(prefix="/payments", tags=["payments"])
+
+
+@router.post("", status_code=201, response_model=PaymentPublic, operation_id="create_payment")
+def create_payment(body: PaymentCreate, request: Request, key: PaymentsKey, svc: ServicesDep) -> JSONResponse:
+    """Pay one or several invoices and/or an unapplied amount. With `capture_method: automatic` the
+    response's `posting` shows the GL entries posted to the ERP."""
+    def action() -> dict:  # type: ignore[type-arg]
+        req = body.to_request(key.entity_id, svc.clock.now().date())
+        return pay.create_payment(svc, req).payment_view()
+
+    return idempotency.run(svc, key, request, body.model_dump(mode="json"), action, status=201)
+
+
+@router.get("", response_model=PaymentList, operation_id="list_payments")
+def list_payments(
+    key: ReadKey, svc: ServicesDep,
+    customer: str | None = None,
+    status: PaymentStatus | None = None,
+    created_gte: Annotated[datetime | None, Query(description="ISO 8601, inclusive")] = None,
+    created_lt: Annotated[datetime | None, Query(description="ISO 8601, exclusive")] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    starting_after: Annotated[str | None, Query(description="Cursor: the last id of the previous page")] = None,
+) -> dict:  # type: ignore[type-arg]
+    """Transaction history, newest first."""
+    with svc.read() as s:
+        rows, has_more = repo.list_payments(
+            s, key.entity_id, customer_id=customer, status=status.value if status else None,
+            created_gte=created_gte, created_lt=created_lt, limit=limit, starting_after=starting_after)
+        data = [payment_view(p) for p in rows]
+    return {"object": "list", "data": data, "has_more": has_more,
+            "next_cursor": data[-1]["id"] if has_more else None}
+
+
+@router.get("/{payment_id}", response_model=PaymentPublic, operation_id="get_payment")
+def get_payment(payment_id: str, key: ReadKey, svc: ServicesDep) -> dict:  # type: ignore[type-arg]
+    with svc.read() as s:
+        payment = repo.get_payment(s, key.entity_id, payment_id)
+        latest = payment.postings[-1] if payment.postings else None
+        return payment_view(payment, latest)
+
+
+@router.post("/{payment_id}/capture", response_model=PaymentPublic, operation_id="capture_payment")
+def capture_payment(payment_id: str, request: Request, key: PaymentsKey, svc: ServicesDep,
+                    body: CaptureCreate | None = None) -> JSONResponse:
+    """Capture all or part of an authorization; the rest is released."""
+    body = body or CaptureCreate()
+    amount = body.amount.money() if body.amount else None
+    return idempotency.run(svc, key, request, body.model_dump(mode="json"),
+                           lambda: pay.capture_payment(svc, key.entity_id, payment_id, amount).payment_view())
+
+
+@router.post("/{payment_id}/void", response_model=PaymentPublic, operation_id="void_payment")
+def void_payment(payment_id: str, request: Request, key: PaymentsKey, svc: ServicesDep) -> JSONResponse:
+    """Release an authorization that was not captured."""
+    return idempotency.run(svc, key, request, {},
+                           lambda: pay.void_payment(svc, key.entity_id, payment_id).payment_view())

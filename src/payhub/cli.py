@@ -1,0 +1,84 @@
+"""`payhub`: serve, migrate, demo, keys, settle. Never imports API internals beyond the app factory."""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+
+from payhub.settings import Settings
+
+app = typer.Typer(help="PayHub: the headless payments hub.", no_args_is_help=True, pretty_exceptions_enable=False)
+keys = typer.Typer(help="API keys.", no_args_is_help=True)
+app.add_typer(keys, name="keys")
+console = Console(soft_wrap=True)
+
+
+@app.command()
+def migrate() -> None:
+    """Create or upgrade the database schema."""
+    from payhub.store.migrate import upgrade
+
+    settings = Settings()
+    upgrade(settings.database_url)
+    console.print(f"[green]Database migrated[/green] ({settings.database_url})")
+
+
+@app.command()
+def demo() -> None:
+    """Seed a demo entity with customers and open invoices, and print an admin API key."""
+    from payhub.auth.keys import create_key
+    from payhub.bootstrap import build_services
+    from payhub.demo import DEMO_ENTITY, seed
+
+    svc = build_services()
+    with svc.transaction() as s:
+        created = seed(s, svc.clock.now())
+        s.flush()
+        _, secret = create_key(s, DEMO_ENTITY, "admin", svc.clock.now(), name="demo")
+    console.print("[green]Demo data seeded[/green]" if created else "Demo data already present")
+    console.print(f"Demo admin API key (shown once): [bold]{secret}[/bold]")
+    console.print("Try: curl -H 'Authorization: Bearer <key>' http://127.0.0.1:8000/v1/customers/cus_acme/invoices")
+
+
+@keys.command("create")
+def keys_create(scope: str = typer.Option(..., help="read | payments | admin"),
+                entity: str = typer.Option("ent_demo", help="Entity the key acts for"),
+                name: str = typer.Option("", help="A label")) -> None:
+    """Create an API key; its secret is printed once and stored only as a hash."""
+    from payhub.auth.keys import SCOPES, create_key
+    from payhub.bootstrap import build_services
+    from payhub.store.models import Entity
+
+    if scope not in SCOPES:
+        raise typer.BadParameter(f"scope must be one of {', '.join(SCOPES)}")
+    svc = build_services()
+    with svc.transaction() as s:
+        if s.get(Entity, entity) is None:
+            raise typer.BadParameter(f"entity {entity} does not exist")
+        key, secret = create_key(s, entity, scope, svc.clock.now(), name=name)
+    console.print(f"{key.id} ({scope}): [bold]{secret}[/bold]")
+
+
+@app.command()
+def settle() -> None:
+    """Ask the gateways which captured payments have settled and record it."""
+    from payhub.bootstrap import build_services
+    from payhub.pipeline.settle import sync_settlements
+
+    settled = sync_settlements(build_services())
+    console.print(f"{len(settled)} payment(s) settled")
+
+
+@app.command()
+def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
+    """Serve the API (docs at /docs, spec at /openapi.json)."""
+    import uvicorn
+
+    from payhub.logs import configure
+
+    configure(Settings().log_level)
+    uvicorn.run("payhub.asgi:app", host=host, port=port, workers=workers, access_log=False, log_config=None)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,166 @@
+"""Typed domain errors. Each carries a stable machine `code`; the API maps classes to HTTP once."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    code = "domain_error"
+    title = "Request cannot be processed"
+
+    def __init__(self, detail: str = "", **extra: object) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail or self.title
+        self.extra = extra
+
+
+# --- invalid requests (nothing written) ---
+class InvalidRequest(DomainError):
+    code = "invalid_request"
+    title = "Invalid request"
+
+
+class InvalidAmount(InvalidRequest):
+    code = "amount_invalid"
+    title = "Amount is invalid"
+
+
+class CurrencyMismatch(InvalidRequest):
+    code = "currency_mismatch"
+    title = "Currencies do not match"
+
+
+class UnsupportedCurrency(InvalidRequest):
+    code = "currency_unsupported"
+    title = "Currency is not supported"
+
+
+class InvalidCard(InvalidRequest):
+    code = "card_invalid"
+    title = "Card details are invalid"
+
+
+class AmountExceedsBalance(InvalidRequest):
+    code = "amount_exceeds_balance"
+    title = "Amount exceeds the invoice's open balance"
+
+
+class AmountExceedsCapturable(InvalidRequest):
+    code = "amount_exceeds_capturable"
+    title = "Amount exceeds what can be captured"
+
+
+class RefundExceedsCaptured(InvalidRequest):
+    code = "refund_exceeds_captured"
+    title = "Refund exceeds the captured amount not yet refunded"
+
+
+class CustomerMismatch(InvalidRequest):
+    code = "customer_mismatch"
+    title = "Invoices belong to different customers"
+
+
+# --- not found ---
+class NotFound(DomainError):
+    code = "not_found"
+    title = "Not found"
+
+
+class InvoiceNotFound(NotFound):
+    code = "invoice_not_found"
+    title = "Invoice not found"
+
+
+class CustomerNotFound(NotFound):
+    code = "customer_not_found"
+    title = "Customer not found"
+
+
+class PaymentNotFound(NotFound):
+    code = "payment_not_found"
+    title = "Payment not found"
+
+
+class RefundNotFound(NotFound):
+    code = "refund_not_found"
+    title = "Refund not found"
+
+
+# --- state conflicts ---
+class Conflict(DomainError):
+    code = "conflict"
+    title = "Conflict"
+
+
+class IllegalTransition(Conflict):
+    code = "payment_state_invalid"
+    title = "The payment's state does not allow this operation"
+
+
+class InvoiceNotOpen(Conflict):
+    code = "invoice_not_open"
+    title = "Invoice is not open for payment"
+
+
+class PaymentLocked(Conflict):
+    code = "payment_locked"
+    title = "Another operation on this payment is in progress"
+
+
+# --- ledger controls ---
+class UnbalancedEntry(DomainError):
+    code = "ledger_unbalanced"
+    title = "Journal entry does not balance"
+
+
+# --- gateway outcomes ---
+class GatewayError(DomainError):
+    code = "gateway_error"
+    title = "Payment gateway error"
+    retryable = False
+
+
+class Declined(GatewayError):
+    code = "card_declined"
+    title = "The payment was declined"
+
+
+class InsufficientFunds(Declined):
+    code = "insufficient_funds"
+    title = "Insufficient funds"
+
+
+class BankAccountDeclined(Declined):
+    code = "bank_account_declined"
+    title = "The bank account was declined"
+
+
+class ProcessingError(GatewayError):
+    code = "processing_error"
+    title = "The gateway could not process the payment"
+    retryable = True
+
+
+class GatewayTimeout(GatewayError):
+    """Ambiguous: the gateway may or may not have acted. Never blindly re-authorize."""
+
+    code = "gateway_timeout"
+    title = "The gateway did not answer in time"
+    retryable = True
+
+
+# --- ERP outcomes ---
+class ErpError(DomainError):
+    code = "erp_error"
+    title = "ERP error"
+    retryable = False
+
+
+class ErpUnavailable(ErpError):
+    code = "erp_unavailable"
+    title = "The ERP is unavailable"
+    retryable = True
+
+
+class ErpRejected(ErpError):
+    code = "erp_rejected"
+    title = "The ERP rejected the posting"

@@ -1,0 +1,20 @@
+"""Event types PayHub emits (the webhook catalogue's names)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class EventType(StrEnum):
+    PAYMENT_AUTHORIZED = "payment.authorized"
+    PAYMENT_COMPLETED = "payment.completed"
+    PAYMENT_FAILED = "payment.failed"
+    PAYMENT_VOIDED = "payment.voided"
+    PAYMENT_SETTLED = "payment.settled"
+    PAYMENT_REFUNDED = "payment.refunded"
+    DISPUTE_OPENED = "dispute.opened"
+    DISPUTE_RESOLVED = "dispute.resolved"
+    POSTING_CONFIRMED = "posting.confirmed"
+    POSTING_FAILED = "posting.failed"
+    RECONCILIATION_EXCEPTION = "reconciliation.exception"
+    AUTOPAY_ENROLLED = "autopay.enrolled"

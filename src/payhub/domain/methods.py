@@ -1,0 +1,100 @@
+"""Payment methods. A card number lives only in memory, on its way to the gateway: what is kept
+is brand, last4 and expiry. `repr` never shows the number."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from payhub.domain.errors import InvalidCard
+
+BRANDS = (  # (prefixes, brand), checked in order
+    (("34", "37"), "amex"),
+    (("4",), "visa"),
+    (tuple(str(p) for p in range(51, 56)) + tuple(str(p) for p in range(2221, 2721)), "mastercard"),
+    (("6011", "65") + tuple(str(p) for p in range(644, 650)), "discover"),
+    (tuple(str(p) for p in range(3528, 3590)), "jcb"),
+    (("36", "300", "301", "302", "303", "304", "305"), "diners"),
+)
+
+
+def luhn_ok(number: str) -> bool:
+    digits = [int(d) for d in reversed(number)]
+    checksum = sum(digits[0::2]) + sum(sum(divmod(2 * d, 10)) for d in digits[1::2])
+    return checksum % 10 == 0
+
+
+def card_brand(number: str) -> str:
+    for prefixes, brand in BRANDS:
+        if number.startswith(prefixes):
+            return brand
+    return "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class CardSummary:
+    """What PayHub stores about a card."""
+
+    brand: str
+    last4: str
+    exp_month: int
+    exp_year: int
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    number: str = field(repr=False)
+    exp_month: int
+    exp_year: int
+    cvc: str | None = field(default=None, repr=False)
+
+    @classmethod
+    def parse(cls, number: str, exp_month: int, exp_year: int, cvc: str | None, today: date) -> Card:
+        digits = number.replace(" ", "").replace("-", "")
+        if not digits.isdigit() or not 12 <= len(digits) <= 19 or not luhn_ok(digits):
+            raise InvalidCard("Card number is invalid", field="payment_method.card.number")
+        if not 1 <= exp_month <= 12:
+            raise InvalidCard("Expiry month must be 1-12", field="payment_method.card.exp_month")
+        if (exp_year, exp_month) < (today.year, today.month):
+            raise InvalidCard("Card has expired", field="payment_method.card.exp_year")
+        if cvc is not None and not (cvc.isdigit() and 3 <= len(cvc) <= 4):
+            raise InvalidCard("CVC must be 3 or 4 digits", field="payment_method.card.cvc")
+        return cls(digits, exp_month, exp_year, cvc)
+
+    @property
+    def summary(self) -> CardSummary:
+        return CardSummary(card_brand(self.number), self.number[-4:], self.exp_month, self.exp_year)
+
+
+@dataclass(frozen=True, slots=True)
+class CardToken:
+    """A card already vaulted at the gateway (or a simulator test token such as tok_visa)."""
+
+    token: str
+
+
+@dataclass(frozen=True, slots=True)
+class BankAccount:
+    routing_number: str = field(repr=False)
+    account_number: str = field(repr=False)
+    account_type: str = "checking"
+
+    @classmethod
+    def parse(cls, routing_number: str, account_number: str, account_type: str) -> BankAccount:
+        if not (routing_number.isdigit() and len(routing_number) == 9 and _aba_ok(routing_number)):
+            raise InvalidCard("Routing number is invalid", field="payment_method.ach.routing_number")
+        if not (account_number.isdigit() and 4 <= len(account_number) <= 17):
+            raise InvalidCard("Account number is invalid", field="payment_method.ach.account_number")
+        return cls(routing_number, account_number, account_type)
+
+    @property
+    def last4(self) -> str:
+        return self.account_number[-4:]
+
+
+def _aba_ok(routing: str) -> bool:
+    d = [int(c) for c in routing]
+    return (3 * (d[0] + d[3] + d[6]) + 7 * (d[1] + d[4] + d[7]) + (d[2] + d[5] + d[8])) % 10 == 0
+
+
+PaymentMethod = Card | CardToken | BankAccount

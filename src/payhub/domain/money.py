@@ -1,0 +1,134 @@
+"""Money: integer minor units plus an ISO 4217 currency. No floats, ever."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Iterable, Sequence
+
+from payhub.domain.errors import CurrencyMismatch, InvalidAmount, UnsupportedCurrency
+
+# Minor-unit exponents (ISO 4217). Currencies not listed are refused rather than guessed.
+EXPONENTS: dict[str, int] = {
+    "USD": 2, "EUR": 2, "GBP": 2, "CAD": 2, "AUD": 2, "NZD": 2, "CHF": 2, "SEK": 2, "NOK": 2,
+    "DKK": 2, "PLN": 2, "CZK": 2, "MXN": 2, "BRL": 2, "INR": 2, "SGD": 2, "HKD": 2, "ZAR": 2,
+    "CNY": 2, "AED": 2, "SAR": 2, "ILS": 2,
+    "JPY": 0, "KRW": 0, "CLP": 0, "ISK": 0, "VND": 0, "XOF": 0, "XAF": 0, "UGX": 0,
+    "KWD": 3, "BHD": 3, "JOD": 3, "OMR": 3, "TND": 3, "LYD": 3, "IQD": 3,
+}
+
+def exponent(currency: str) -> int:
+    try:
+        return EXPONENTS[currency]
+    except KeyError:
+        raise UnsupportedCurrency(f"Currency {currency!r} is not supported") from None
+
+
+@dataclass(frozen=True, slots=True, order=False)
+class Money:
+    amount: int
+    currency: str
+
+    def __post_init__(self) -> None:
+        if type(self.amount) is not int:
+            raise InvalidAmount(f"Money amounts are integers in minor units, got {type(self.amount).__name__}")
+        exponent(self.currency)
+
+    @classmethod
+    def zero(cls, currency: str) -> Money:
+        return cls(0, currency)
+
+    @classmethod
+    def from_decimal(cls, value: Decimal | str, currency: str) -> Money:
+        """Parse a major-unit decimal ("12.34"); refuses more precision than the currency has."""
+        scaled = Decimal(value).scaleb(exponent(currency))
+        if scaled != scaled.to_integral_value():
+            raise InvalidAmount(f"{value} has more decimals than {currency} allows")
+        return cls(int(scaled), currency)
+
+    def to_decimal(self) -> Decimal:
+        return Decimal(self.amount).scaleb(-exponent(self.currency))
+
+    def _same(self, other: Money) -> None:
+        if not isinstance(other, Money):
+            raise TypeError(f"cannot combine Money with {type(other).__name__}")
+        if other.currency != self.currency:
+            raise CurrencyMismatch(f"cannot combine {self.currency} with {other.currency}")
+
+    def __add__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount + other.amount, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount - other.amount, self.currency)
+
+    def __neg__(self) -> Money:
+        return Money(-self.amount, self.currency)
+
+    def __lt__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount < other.amount
+
+    def __le__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount <= other.amount
+
+    def __gt__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount > other.amount
+
+    def __ge__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount >= other.amount
+
+    @property
+    def is_zero(self) -> bool:
+        return self.amount == 0
+
+    @property
+    def is_positive(self) -> bool:
+        return self.amount > 0
+
+    def min(self, other: Money) -> Money:
+        return self if self <= other else other
+
+    def times(self, rate: Decimal | Fraction | int) -> Money:
+        """Apply a rate, rounding half to even (banker's rounding) to whole minor units."""
+        if isinstance(rate, float):
+            raise TypeError("rates are Decimal or Fraction, never float")
+        return Money(_round_half_even(Fraction(self.amount) * Fraction(rate)), self.currency)
+
+    def allocate(self, weights: Sequence[int]) -> list[Money]:
+        """Split into parts proportional to integer weights; remainders go to the largest fractions,
+        so the parts always add up to the whole."""
+        if not weights or any(w < 0 for w in weights) or sum(weights) == 0:
+            raise InvalidAmount("allocation weights must be non-negative and not all zero")
+        total = sum(weights)
+        exact = [Fraction(self.amount * w, total) for w in weights]
+        parts = [int(e // 1) for e in exact]
+        short = self.amount - sum(parts)
+        by_remainder = sorted(range(len(weights)), key=lambda i: (-(exact[i] - parts[i]), i))
+        for i in by_remainder[:short]:
+            parts[i] += 1
+        return [Money(p, self.currency) for p in parts]
+
+    def __str__(self) -> str:
+        return f"{self.to_decimal():f} {self.currency}"
+
+
+def _round_half_even(value: Fraction) -> int:
+    floor = value.numerator // value.denominator
+    rest = value - floor
+    if rest > Fraction(1, 2) or (rest == Fraction(1, 2) and floor % 2 == 1):
+        return floor + 1
+    return floor
+
+
+def total(amounts: Iterable[Money], currency: str) -> Money:
+    """Sum Money of one currency; an empty sum is zero in that currency."""
+    result = Money.zero(currency)
+    for m in amounts:
+        result = result + m
+    return result

@@ -1,0 +1,216 @@
+"""The embedded ERP: companies, customers, invoices, a chart of accounts and a ledger, in PayHub's
+own database. The default ERP connector; a real ERP (Tryton) sits behind the same `Erp` Protocol."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Any
+
+from sqlalchemy import BigInteger, Date, ForeignKey, Integer, String, UniqueConstraint, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, sessionmaker
+
+from payhub.domain.errors import CustomerNotFound, ErpRejected, InvoiceNotFound
+from payhub.domain.invoices import Customer, Invoice, InvoiceLine, PostingReceipt
+from payhub.domain.ledger import JournalEntry
+from payhub.domain.money import Money
+from payhub.store.db import Base, UTCDateTime
+
+
+class ErpCompany(Base):
+    __tablename__ = "erp_companies"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    currency: Mapped[str] = mapped_column(String(3))
+
+
+class ErpAccount(Base):
+    __tablename__ = "erp_accounts"
+    company_id: Mapped[str] = mapped_column(ForeignKey("erp_companies.id"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    type: Mapped[str] = mapped_column(String(20))  # asset | liability | equity | revenue | expense
+
+
+class ErpCustomer(Base):
+    __tablename__ = "erp_customers"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    company_id: Mapped[str] = mapped_column(ForeignKey("erp_companies.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+
+class ErpInvoice(Base):
+    __tablename__ = "erp_invoices"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    company_id: Mapped[str] = mapped_column(ForeignKey("erp_companies.id"))
+    customer_id: Mapped[str] = mapped_column(ForeignKey("erp_customers.id"), index=True)
+    number: Mapped[str] = mapped_column(String(40))
+    currency: Mapped[str] = mapped_column(String(3))
+    total: Mapped[int] = mapped_column(BigInteger)
+    balance: Mapped[int] = mapped_column(BigInteger)
+    terms: Mapped[str] = mapped_column(String(40))
+    issued_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10))  # open | paid | void
+    lines: Mapped[list[ErpInvoiceLine]] = relationship(order_by="ErpInvoiceLine.line_no", lazy="selectin",
+                                                       cascade="all, delete-orphan")
+
+
+class ErpInvoiceLine(Base):
+    __tablename__ = "erp_invoice_lines"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    invoice_id: Mapped[str] = mapped_column(ForeignKey("erp_invoices.id"), index=True)
+    line_no: Mapped[int] = mapped_column(Integer)
+    description: Mapped[str] = mapped_column(String(200))
+    quantity: Mapped[int] = mapped_column(Integer)
+    unit_amount: Mapped[int] = mapped_column(BigInteger)
+
+
+class ErpJournalEntry(Base):
+    __tablename__ = "erp_journal_entries"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    company_id: Mapped[str] = mapped_column(ForeignKey("erp_companies.id"))
+    reference_key: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(20))
+    posted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    lines: Mapped[list[ErpJournalLine]] = relationship(order_by="ErpJournalLine.line_no", lazy="selectin",
+                                                       cascade="all, delete-orphan")
+    __table_args__ = (UniqueConstraint("company_id", "reference_key",
+                                       name="uq_erp_journal_entries_company_id_reference_key"),)
+
+
+class ErpJournalLine(Base):
+    __tablename__ = "erp_journal_lines"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entry_id: Mapped[str] = mapped_column(ForeignKey("erp_journal_entries.id"), index=True)
+    line_no: Mapped[int] = mapped_column(Integer)
+    account: Mapped[str] = mapped_column(String(40))
+    debit: Mapped[int] = mapped_column(BigInteger)
+    credit: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    invoice_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    customer_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+
+
+def _invoice(row: ErpInvoice) -> Invoice:
+    cur = row.currency
+    return Invoice(
+        id=row.id, entity_id=row.company_id, customer_id=row.customer_id, number=row.number, status=row.status,
+        total=Money(row.total, cur), balance=Money(row.balance, cur), terms=row.terms,
+        issued_on=row.issued_on, due_on=row.due_on,
+        lines=tuple(InvoiceLine(l.description, l.quantity, Money(l.unit_amount, cur),
+                                Money(l.unit_amount * l.quantity, cur)) for l in row.lines),
+    )
+
+
+class EmbeddedErp:
+    """Implements ports.Erp on PayHub's database. Each call is its own short transaction."""
+
+    name = "embedded"
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    def get_customer(self, entity_id: str, customer_id: str) -> Customer:
+        with self._sessions() as s:
+            row = s.get(ErpCustomer, customer_id)
+            if row is None or row.company_id != entity_id:
+                raise CustomerNotFound(f"No customer {customer_id}")
+            return Customer(row.id, row.company_id, row.name, row.email)
+
+    def get_invoice(self, entity_id: str, invoice_id: str) -> Invoice:
+        with self._sessions() as s:
+            row = s.get(ErpInvoice, invoice_id)
+            if row is None or row.company_id != entity_id:
+                raise InvoiceNotFound(f"No invoice {invoice_id}")
+            return _invoice(row)
+
+    def list_open_invoices(self, entity_id: str, customer_id: str) -> list[Invoice]:
+        with self._sessions() as s:
+            rows = s.scalars(select(ErpInvoice).where(
+                ErpInvoice.company_id == entity_id, ErpInvoice.customer_id == customer_id,
+                ErpInvoice.status == "open").order_by(ErpInvoice.due_on, ErpInvoice.id)).all()
+            return [_invoice(r) for r in rows]
+
+    def post(self, entity_id: str, entry: JournalEntry, reference_key: str) -> PostingReceipt:
+        try:
+            with self._sessions.begin() as s:
+                existing = s.scalar(select(ErpJournalEntry).where(
+                    ErpJournalEntry.company_id == entity_id, ErpJournalEntry.reference_key == reference_key))
+                if existing is not None:
+                    return PostingReceipt(existing.id, existing.posted_at.isoformat())
+                self._check_accounts(s, entity_id, entry)
+                now = datetime.now(timezone.utc)
+                je = ErpJournalEntry(id=f"je_{reference_key}", company_id=entity_id,
+                                     reference_key=reference_key, kind=entry.kind, posted_at=now)
+                je.lines = [ErpJournalLine(line_no=i, account=l.account, debit=l.debit, credit=l.credit,
+                                           currency=l.currency, invoice_id=l.invoice_id,
+                                           customer_id=l.customer_id) for i, l in enumerate(entry.lines, 1)]
+                s.add(je)
+                self._apply_to_invoices(s, entity_id, entry)
+                return PostingReceipt(je.id, now.isoformat())
+        except IntegrityError:  # a concurrent post of the same reference won: return its receipt
+            with self._sessions() as s:
+                existing = s.scalar(select(ErpJournalEntry).where(
+                    ErpJournalEntry.company_id == entity_id, ErpJournalEntry.reference_key == reference_key))
+                if existing is None:
+                    raise
+                return PostingReceipt(existing.id, existing.posted_at.isoformat())
+
+    @staticmethod
+    def _check_accounts(s: Session, entity_id: str, entry: JournalEntry) -> None:
+        codes = {l.account for l in entry.lines}
+        known = set(s.scalars(select(ErpAccount.code).where(ErpAccount.company_id == entity_id,
+                                                            ErpAccount.code.in_(codes))))
+        if missing := sorted(codes - known):
+            raise ErpRejected(f"Unknown account(s) in the chart of accounts: {', '.join(missing)}")
+
+    @staticmethod
+    def _apply_to_invoices(s: Session, entity_id: str, entry: JournalEntry) -> None:
+        """Receivable lines that name an invoice move its balance (credit pays, debit reopens)."""
+        for line in entry.lines:
+            if not line.invoice_id:
+                continue
+            inv = s.get(ErpInvoice, line.invoice_id, with_for_update=True)
+            if inv is None or inv.company_id != entity_id:
+                raise ErpRejected(f"Posting names unknown invoice {line.invoice_id}")
+            balance = inv.balance - line.credit + line.debit
+            if balance < 0 or balance > inv.total:
+                raise ErpRejected(f"Posting would take invoice {inv.number} to a balance of {balance}")
+            inv.balance = balance
+            inv.status = "paid" if balance == 0 else "open"
+
+
+# --- set-up helpers used by the demo seed and tests ---
+DEFAULT_CHART = (
+    ("1000", "Operating cash", "asset"),
+    ("1150", "Gateway clearing", "asset"),
+    ("1200", "Accounts receivable", "asset"),
+    ("2150", "Customer credits (unapplied cash)", "liability"),
+    ("4000", "Revenue", "revenue"),
+)
+
+
+def create_company(s: Session, company_id: str, name: str, currency: str) -> None:
+    s.add(ErpCompany(id=company_id, name=name, currency=currency))
+    s.flush()  # no ORM relationship orders these inserts
+    s.add_all(ErpAccount(company_id=company_id, code=c, name=n, type=t) for c, n, t in DEFAULT_CHART)
+
+
+def create_customer(s: Session, company_id: str, customer_id: str, name: str, email: str | None = None) -> None:
+    s.add(ErpCustomer(id=customer_id, company_id=company_id, name=name, email=email))
+    s.flush()
+
+
+def create_invoice(s: Session, *, company_id: str, customer_id: str, invoice_id: str, number: str,
+                   currency: str, lines: list[tuple[str, int, int]], terms: str, issued_on: date,
+                   due_on: date, **_: Any) -> None:
+    """lines: (description, quantity, unit_amount in minor units)."""
+    total = sum(q * u for _, q, u in lines)
+    inv = ErpInvoice(id=invoice_id, company_id=company_id, customer_id=customer_id, number=number,
+                     currency=currency, total=total, balance=total, terms=terms, issued_on=issued_on,
+                     due_on=due_on, status="open")
+    inv.lines = [ErpInvoiceLine(line_no=i, description=d, quantity=q, unit_amount=u)
+                 for i, (d, q, u) in enumerate(lines, 1)]
+    s.add(inv)

@@ -1,0 +1,16 @@
+"""Explicit name → ERP connector mapping."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from payhub.erp.embedded import EmbeddedErp
+from payhub.ports import Erp
+
+ERPS: dict[str, Callable[..., Erp]] = {
+    "embedded": EmbeddedErp,
+}
+
+
+def build(name: str, **config: Any) -> Erp:
+    return ERPS[name](**config)

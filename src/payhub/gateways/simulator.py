@@ -1,0 +1,108 @@
+"""The simulator gateway: deterministic test cards and bank accounts, no network, no state.
+
+Cards (any future expiry, any CVC)          Tokens
+  4242424242424242 visa        approved       tok_visa, tok_mastercard, tok_amex
+  5555555555554444 mastercard  approved
+  378282246310005  amex        approved
+  4000000000000002             card_declined        tok_chargeDeclined
+  4000000000009995             insufficient_funds   tok_chargeDeclinedInsufficientFunds
+  4000000000000119             processing_error (retryable)   tok_processingError
+  4000000000006975             slow: times out (ambiguous)    tok_timeout
+ACH (routing 110000000)
+  000123456789 approved · 000111111116 insufficient_funds · 000111111113 bank_account_declined
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from datetime import datetime, timedelta, timezone
+
+from payhub.domain.errors import (
+    BankAccountDeclined,
+    Declined,
+    GatewayTimeout,
+    InsufficientFunds,
+    InvalidCard,
+    ProcessingError,
+)
+from payhub.domain.methods import BankAccount, Card, CardSummary, CardToken
+from payhub.domain.money import Money
+from payhub.ports import AuthorizeRequest, GatewayResult, Settlement
+
+APPROVE, DECLINE, NSF, ERROR, SLOW = "approve", "card_declined", "insufficient_funds", "processing_error", "slow"
+
+CARDS = {
+    "4242424242424242": APPROVE, "5555555555554444": APPROVE, "378282246310005": APPROVE,
+    "4000000000000002": DECLINE, "4000000000009995": NSF, "4000000000000119": ERROR, "4000000000006975": SLOW,
+}
+TOKENS = {  # token → (behaviour, card it stands for)
+    "tok_visa": (APPROVE, CardSummary("visa", "4242", 12, 2034)),
+    "tok_mastercard": (APPROVE, CardSummary("mastercard", "4444", 12, 2034)),
+    "tok_amex": (APPROVE, CardSummary("amex", "0005", 12, 2034)),
+    "tok_chargeDeclined": (DECLINE, CardSummary("visa", "0002", 12, 2034)),
+    "tok_chargeDeclinedInsufficientFunds": (NSF, CardSummary("visa", "9995", 12, 2034)),
+    "tok_processingError": (ERROR, CardSummary("visa", "0119", 12, 2034)),
+    "tok_timeout": (SLOW, CardSummary("visa", "6975", 12, 2034)),
+}
+ACH_ROUTING = "110000000"
+ACCOUNTS = {"000123456789": APPROVE, "000111111116": NSF, "000111111113": "bank_account_declined"}
+
+
+class SimulatorGateway:
+    """Implements ports.Gateway. Captures settle `settlement_delay` after they are made."""
+
+    name = "simulator"
+
+    def __init__(self, timeout_s: float = 15.0, settlement_delay: timedelta = timedelta(0)) -> None:
+        self.timeout_s = timeout_s
+        self.settlement_delay = settlement_delay
+
+    def authorize(self, request: AuthorizeRequest) -> GatewayResult:
+        behaviour, card = self._behaviour(request)
+        if behaviour == SLOW:
+            time.sleep(self.timeout_s)
+            raise GatewayTimeout(f"simulator did not answer within {self.timeout_s}s")
+        if behaviour == ERROR:
+            raise ProcessingError("simulator processing error; safe to retry")
+        if behaviour == NSF:
+            raise InsufficientFunds("The account has insufficient funds")
+        if behaviour == DECLINE:
+            raise Declined("The card was declined")
+        if behaviour == "bank_account_declined":
+            raise BankAccountDeclined("The bank account is closed")
+        return GatewayResult(self._reference("ch"), card)
+
+    def capture(self, reference: str, amount: Money, idempotency_key: str) -> GatewayResult:
+        return GatewayResult(self._reference("cap"))
+
+    def void(self, reference: str, idempotency_key: str) -> GatewayResult:
+        return GatewayResult(self._reference("void"))
+
+    def refund(self, reference: str, amount: Money, idempotency_key: str) -> GatewayResult:
+        return GatewayResult(self._reference("re"))
+
+    def settlement(self, reference: str) -> Settlement:
+        made = datetime.fromtimestamp(int(reference.split("_")[2]) / 1000, timezone.utc)
+        settles_at = made + self.settlement_delay
+        now = datetime.now(timezone.utc)
+        return Settlement(True, max(settles_at, made)) if now >= settles_at else Settlement(False)
+
+    @staticmethod
+    def _reference(kind: str) -> str:
+        return f"sim_{kind}_{time.time_ns() // 1_000_000}_{secrets.token_hex(6)}"
+
+    @staticmethod
+    def _behaviour(request: AuthorizeRequest) -> tuple[str, CardSummary | None]:
+        method = request.method
+        if isinstance(method, Card):
+            return CARDS.get(method.number, APPROVE), None
+        if isinstance(method, CardToken):
+            if method.token not in TOKENS:
+                raise InvalidCard(f"Unknown card token {method.token!r}", field="payment_method.token")
+            return TOKENS[method.token]
+        if isinstance(method, BankAccount):
+            if method.routing_number != ACH_ROUTING:
+                raise BankAccountDeclined("Unknown routing number (simulator accepts 110000000)")
+            return ACCOUNTS.get(method.account_number, APPROVE), None
+        raise InvalidCard("Unsupported payment method")

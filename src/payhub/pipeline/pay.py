@@ -1,0 +1,313 @@
+"""The one payment pipeline. Every channel (API, widget, portal, terminal, autopay) calls these.
+
+create:  load ERP context → allocate against live balances → record intent → gateway
+         → ONE transaction: state + GL lines + outbox event → posting
+capture / void / refund: take the payment's lock → domain transition → gateway
+         → ONE transaction: state + GL lines + outbox event (+ unlock) → posting
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from typing import Any, TypeVar
+
+from sqlalchemy.orm import Session
+
+from payhub.domain import payments as machine
+from payhub.domain.errors import (
+    AmountExceedsBalance,
+    CurrencyMismatch,
+    CustomerMismatch,
+    GatewayError,
+    InvalidAmount,
+    InvalidRequest,
+    InvoiceNotOpen,
+    PaymentLocked,
+)
+from payhub.domain.events import EventType
+from payhub.domain.invoices import Invoice
+from payhub.domain.ledger import PostingRules, capture_entry, refund_entry
+from payhub.domain.methods import BankAccount, Card, PaymentMethod
+from payhub.domain.money import Money
+from payhub.ids import new_id
+from payhub.pipeline import posting as posting_pipeline
+from payhub.pipeline.services import Services
+from payhub.ports import AuthorizeRequest, Gateway
+from payhub.store import repo
+from payhub.store.models import Allocation, Payment, Posting, Refund
+from payhub.store.views import payment_view, refund_view
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class PaymentRequest:
+    entity_id: str
+    currency: str | None  # None: the amounts' or the invoices' currency
+    method: PaymentMethod
+    allocations: list[tuple[str, Money | None]]  # (invoice id, amount or None for "what is payable")
+    unapplied: Money | None = None
+    customer_id: str | None = None
+    capture_method: str = "automatic"
+    allow_overpayment: bool = False
+    channel: str = "api"
+    description: str = ""
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A pipeline result: the payment and the posting this operation produced, if any."""
+
+    payment: Payment
+    posting: Posting | None = None
+    refund: Refund | None = None
+
+    def payment_view(self) -> dict[str, Any]:
+        return payment_view(self.payment, self.posting)
+
+    def refund_view(self) -> dict[str, Any]:
+        assert self.refund is not None
+        return refund_view(self.refund, self.posting)
+
+
+# --- create ---
+def create_payment(svc: Services, req: PaymentRequest) -> Outcome:
+    invoices, currency = _load_invoices(svc, req)
+    req = replace(req, currency=currency)
+    customer_id = _customer_of(svc, req, invoices)
+    payment = _record_intent(svc, req, invoices, customer_id)
+    gateway = svc.gateways[payment.gateway]
+    try:
+        result = gateway.authorize(AuthorizeRequest(
+            Money(payment.amount, currency), req.method, capture=req.capture_method == "automatic",
+            idempotency_key=payment.id, description=req.description))
+    except GatewayError as error:
+        _record_failure(svc, payment.id, req.entity_id, error)
+        raise
+    except Exception as error:  # an adapter bug must not strand the intent in "processing"
+        _record_failure(svc, payment.id, req.entity_id, GatewayError(f"{type(error).__name__}"))
+        raise
+
+    with svc.transaction() as s:
+        row = repo.get_payment(s, req.entity_id, payment.id)
+        now = svc.clock.now()
+        row.gateway_reference = result.reference
+        if result.card is not None:
+            _store_card(row, result.card.brand, result.card.last4, result.card.exp_month, result.card.exp_year)
+        state = machine.authorized(repo.state_of(row))
+        posting = None
+        if req.capture_method == "automatic":
+            state, split = machine.capture(state)
+            repo.apply_state(row, state, now)
+            posting = repo.add_posting(s, row, capture_entry(_rules(s, row), row.customer_id, split, row.id),
+                                       svc.erp.name, now)
+            repo.add_event(s, row.entity_id, EventType.PAYMENT_COMPLETED, payment_view(row, posting), now)
+        else:
+            repo.apply_state(row, state, now)
+            repo.add_event(s, row.entity_id, EventType.PAYMENT_AUTHORIZED, payment_view(row), now)
+    return _finish(svc, req.entity_id, row.id, posting)
+
+
+def _load_invoices(svc: Services, req: PaymentRequest) -> tuple[list[Invoice], str]:
+    ids = [inv for inv, _ in req.allocations]
+    if len(set(ids)) != len(ids):
+        raise InvalidRequest("An invoice appears twice in allocations", field="allocations")
+    if not req.allocations and req.unapplied is None:
+        raise InvalidAmount("Pay at least one invoice or an unapplied amount", field="allocations")
+    amounts = [m for _, m in req.allocations if m is not None] + ([req.unapplied] if req.unapplied else [])
+    for m in amounts:
+        if not m.is_positive:
+            raise InvalidAmount("Amounts must be greater than zero", field="amount")
+    invoices = [svc.erp.get_invoice(req.entity_id, inv) for inv in ids]  # live, never cached
+    currency = req.currency or (amounts[0].currency if amounts else invoices[0].total.currency)
+    for m in amounts:
+        if m.currency != currency:
+            raise CurrencyMismatch(f"Amount is in {m.currency}, the payment in {currency}")
+    for inv in invoices:
+        if inv.total.currency != currency:
+            raise CurrencyMismatch(f"Invoice {inv.number} is in {inv.total.currency}, the payment in {currency}")
+        if not inv.is_open:
+            raise InvoiceNotOpen(f"Invoice {inv.number} is {inv.status}", invoice=inv.id)
+    return invoices, currency
+
+
+def _customer_of(svc: Services, req: PaymentRequest, invoices: list[Invoice]) -> str:
+    customers = {inv.customer_id for inv in invoices} | ({req.customer_id} if req.customer_id else set())
+    if len(customers) > 1:
+        raise CustomerMismatch("All invoices must belong to the paying customer")
+    if not customers:
+        raise InvalidRequest("customer is required for an unapplied payment", field="customer")
+    customer_id = customers.pop()
+    if not invoices:
+        svc.erp.get_customer(req.entity_id, customer_id)  # raises CustomerNotFound
+    return customer_id
+
+
+def _record_intent(svc: Services, req: PaymentRequest, invoices: list[Invoice], customer_id: str) -> Payment:
+    """Allocate against live balances less what PayHub already holds, and record the payment as
+    `processing` before calling the gateway, so a concurrent payment sees the hold."""
+    with svc.transaction() as s:
+        repo.lock_invoices(s, [inv.id for inv in invoices])
+        held = repo.held_amounts(s, [inv.id for inv in invoices])
+        currency = req.currency or ""
+        buckets: list[machine.Bucket] = []
+        excess = 0
+        for inv, (_, asked) in zip(invoices, req.allocations, strict=True):
+            payable = inv.balance.amount - held.get(inv.id, 0)
+            if payable <= 0:
+                raise InvoiceNotOpen(f"Invoice {inv.number} has nothing left to pay", invoice=inv.id)
+            amount = payable if asked is None else asked.amount
+            if amount > payable:
+                if not req.allow_overpayment:
+                    raise AmountExceedsBalance(
+                        f"Invoice {inv.number} has {Money(payable, currency)} payable; "
+                        f"asked {Money(amount, currency)}. Set allow_overpayment to credit the excess.",
+                        invoice=inv.id, payable=payable)
+                excess += amount - payable
+                amount = payable
+            buckets.append(machine.Bucket(inv.id, amount))
+        unapplied = (req.unapplied.amount if req.unapplied else 0) + excess
+        if unapplied:
+            buckets.append(machine.Bucket(None, unapplied))
+        state = machine.new_payment(currency, buckets)
+
+        entity = repo.get_entity(s, req.entity_id)
+        if entity.gateway not in svc.gateways:
+            raise InvalidRequest(f"Gateway {entity.gateway!r} is not configured")
+        now = svc.clock.now()
+        payment = Payment(
+            id=new_id("pay"), entity_id=req.entity_id, customer_id=customer_id, status=state.status.value,
+            currency=currency, amount=state.amount.amount, amount_captured=0, amount_refunded=0,
+            capture_method=req.capture_method, channel=req.channel, gateway=entity.gateway,
+            description=req.description, metadata_=req.metadata, created_at=now, updated_at=now,
+            method_type="ach" if isinstance(req.method, BankAccount) else "card")
+        if isinstance(req.method, Card):
+            summary = req.method.summary
+            _store_card(payment, summary.brand, summary.last4, summary.exp_month, summary.exp_year)
+        elif isinstance(req.method, BankAccount):
+            payment.bank_last4, payment.bank_account_type = req.method.last4, req.method.account_type
+        payment.allocations = [Allocation(position=i, invoice_id=b.invoice_id, amount=b.amount, amount_captured=0,
+                                          amount_refunded=0, amount_posted=0) for i, b in enumerate(buckets)]
+        s.add(payment)
+    return payment
+
+
+def _store_card(p: Payment, brand: str, last4: str, exp_month: int, exp_year: int) -> None:
+    p.card_brand, p.card_last4, p.card_exp_month, p.card_exp_year = brand, last4, exp_month, exp_year
+
+
+def _record_failure(svc: Services, payment_id: str, entity_id: str, error: GatewayError) -> None:
+    with svc.transaction() as s:
+        row = repo.get_payment(s, entity_id, payment_id)
+        now = svc.clock.now()
+        repo.apply_state(row, machine.fail(repo.state_of(row)), now)
+        row.failure_code, row.failure_message = error.code, error.detail
+        repo.add_event(s, entity_id, EventType.PAYMENT_FAILED, payment_view(row), now)
+    error.extra["payment"] = payment_id  # the failure is recorded: the API shows which payment
+
+
+# --- capture / void / refund ---
+def capture_payment(svc: Services, entity_id: str, payment_id: str, amount: Money | None) -> Outcome:
+    with _operation(svc, entity_id, payment_id) as (row, gateway):
+        state, split = machine.capture(repo.state_of(row), amount)
+        captured = Money(sum(m.amount for _, m in split), row.currency)
+        gateway.capture(row.gateway_reference or "", captured, f"{row.id}:capture")
+
+        def write(s: Session, row: Payment) -> Posting:
+            now = svc.clock.now()
+            repo.apply_state(row, state, now)
+            posting = repo.add_posting(s, row, capture_entry(_rules(s, row), row.customer_id, split, row.id),
+                                       svc.erp.name, now)
+            repo.add_event(s, entity_id, EventType.PAYMENT_COMPLETED, payment_view(row, posting), now)
+            return posting
+
+        posting = _commit(svc, entity_id, payment_id, write)
+    return _finish(svc, entity_id, payment_id, posting)
+
+
+def void_payment(svc: Services, entity_id: str, payment_id: str) -> Outcome:
+    with _operation(svc, entity_id, payment_id) as (row, gateway):
+        state = machine.void(repo.state_of(row))
+        gateway.void(row.gateway_reference or "", f"{row.id}:void")
+
+        def write(s: Session, row: Payment) -> None:
+            now = svc.clock.now()
+            repo.apply_state(row, state, now)
+            repo.add_event(s, entity_id, EventType.PAYMENT_VOIDED, payment_view(row), now)
+
+        _commit(svc, entity_id, payment_id, write)
+    return _finish(svc, entity_id, payment_id, None)
+
+
+def refund_payment(svc: Services, entity_id: str, payment_id: str, amount: Money | None,
+                   reason: str = "") -> Outcome:
+    with _operation(svc, entity_id, payment_id) as (row, gateway):
+        current = repo.state_of(row)
+        state, split = machine.refund(current, current.refundable if amount is None else amount)
+        refunded = Money(sum(m.amount for _, m in split), row.currency)
+        refund_id = new_id("rfd")
+        result = gateway.refund(row.gateway_reference or "", refunded, refund_id)
+
+        def write(s: Session, row: Payment) -> tuple[Refund, Posting]:
+            now = svc.clock.now()
+            repo.apply_state(row, state, now)
+            refund = Refund(id=refund_id, entity_id=entity_id, payment_id=row.id, amount=refunded.amount,
+                            currency=row.currency, status="succeeded", reason=reason,
+                            gateway_reference=result.reference, created_at=now)
+            s.add(refund)
+            row.refunds.append(refund)
+            posting = repo.add_posting(s, row, refund_entry(_rules(s, row), row.customer_id, split, refund_id),
+                                       svc.erp.name, now, refund)
+            repo.add_event(s, entity_id, EventType.PAYMENT_REFUNDED,
+                           {**refund_view(refund, posting), "payment": payment_view(row)}, now)
+            return refund, posting
+
+        refund, posting = _commit(svc, entity_id, payment_id, write)
+    outcome = _finish(svc, entity_id, payment_id, posting)
+    return Outcome(outcome.payment, outcome.posting,
+                   next(r for r in outcome.payment.refunds if r.id == refund.id))
+
+
+@contextmanager
+def _operation(svc: Services, entity_id: str, payment_id: str) -> Iterator[tuple[Payment, Gateway]]:
+    """Hold the payment's operation lock for one capture/void/refund, gateway call included,
+    without holding a database transaction open across the network call."""
+    deadline = time.monotonic() + svc.lock_wait_s
+    pause = 0.005
+    while True:
+        with svc.transaction() as s:
+            now = svc.clock.now()
+            repo.get_payment(s, entity_id, payment_id)  # 404 before waiting on a lock
+            if repo.claim_payment(s, entity_id, payment_id, now, now + svc.payment_lock):
+                break
+        if time.monotonic() >= deadline:
+            raise PaymentLocked("Another operation on this payment is still running; retry shortly")
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
+    try:
+        with svc.read() as s:
+            row = repo.get_payment(s, entity_id, payment_id)
+        yield row, svc.gateways[row.gateway]
+    finally:
+        with svc.transaction() as s:
+            repo.release_payment(s, payment_id)
+
+
+def _commit(svc: Services, entity_id: str, payment_id: str, write: Callable[[Session, Payment], T]) -> T:
+    with svc.transaction() as s:
+        return write(s, repo.get_payment(s, entity_id, payment_id))
+
+
+def _rules(s: Session, row: Payment) -> PostingRules:
+    return PostingRules.from_dict(repo.get_entity(s, row.entity_id).posting_rules)
+
+
+def _finish(svc: Services, entity_id: str, payment_id: str, posting: Posting | None) -> Outcome:
+    if posting is not None:
+        posting = posting_pipeline.run(svc, entity_id, posting.id)
+    with svc.read() as s:
+        return Outcome(repo.get_payment(s, entity_id, payment_id), posting)

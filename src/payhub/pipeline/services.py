@@ -1,0 +1,37 @@
+"""What the pipeline runs on, wired once by bootstrap.py."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from payhub.ports import Clock, Erp, Gateway
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc)
+
+
+@dataclass
+class Services:
+    sessions: sessionmaker[Session]
+    erp: Erp
+    gateways: Mapping[str, Gateway]
+    clock: Clock
+    secret_key: str
+    payment_lock: timedelta = timedelta(seconds=60)
+    lock_wait_s: float = 10.0
+    idempotency_ttl: timedelta = timedelta(hours=24)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        with self.sessions.begin() as s:
+            yield s
+
+    def read(self) -> Session:
+        return self.sessions()

@@ -1,0 +1,41 @@
+"""Settlement sync: ask each captured payment's gateway whether its batch has settled."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from payhub.domain import payments as machine
+from payhub.domain.events import EventType
+from payhub.pipeline.services import Services
+from payhub.store import repo
+from payhub.store.models import Payment
+from payhub.store.views import payment_view
+
+
+def sync_settlements(svc: Services, entity_id: str | None = None, limit: int = 500) -> list[str]:
+    """Move captured payments the gateway reports settled to `settled`; returns their ids."""
+    with svc.read() as s:
+        q = select(Payment.id, Payment.entity_id, Payment.gateway, Payment.gateway_reference).where(
+            Payment.status == machine.PaymentStatus.CAPTURED.value)
+        if entity_id:
+            q = q.where(Payment.entity_id == entity_id)
+        candidates = s.execute(q.order_by(Payment.id).limit(limit)).all()
+    settled: list[str] = []
+    for payment_id, entity, gateway, reference in candidates:
+        answer = svc.gateways[gateway].settlement(reference or "")
+        if not answer.settled:
+            continue
+        with svc.transaction() as s:
+            now = svc.clock.now()
+            # Skip a payment another operation holds (a refund in flight): next sync gets it.
+            if not repo.claim_payment(s, entity, payment_id, now, now):
+                continue
+            row = repo.get_payment(s, entity, payment_id)
+            row.locked_until = None
+            if row.status != machine.PaymentStatus.CAPTURED.value:
+                continue
+            repo.apply_state(row, machine.settle(repo.state_of(row)), now)
+            row.settled_at = answer.settled_at or now
+            repo.add_event(s, entity, EventType.PAYMENT_SETTLED, payment_view(row), now)
+        settled.append(payment_id)
+    return settled

@@ -1,0 +1,68 @@
+"""The contracts adapters meet. Gateways and ERPs raise domain errors (payhub.domain.errors),
+never their transport's exceptions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from payhub.domain.invoices import Customer, Invoice, PostingReceipt
+from payhub.domain.ledger import JournalEntry
+from payhub.domain.methods import CardSummary, PaymentMethod
+from payhub.domain.money import Money
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorizeRequest:
+    amount: Money
+    method: PaymentMethod
+    capture: bool  # authorize and capture in one call
+    idempotency_key: str
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class GatewayResult:
+    reference: str  # the gateway's id for the charge / capture / refund
+    card: CardSummary | None = None  # what the gateway knows of a tokenized card
+
+
+@dataclass(frozen=True, slots=True)
+class Settlement:
+    settled: bool
+    settled_at: datetime | None = None
+
+
+class Gateway(Protocol):
+    name: str
+
+    def authorize(self, request: AuthorizeRequest) -> GatewayResult: ...
+
+    def capture(self, reference: str, amount: Money, idempotency_key: str) -> GatewayResult: ...
+
+    def void(self, reference: str, idempotency_key: str) -> GatewayResult: ...
+
+    def refund(self, reference: str, amount: Money, idempotency_key: str) -> GatewayResult: ...
+
+    def settlement(self, reference: str) -> Settlement: ...
+
+
+class Erp(Protocol):
+    name: str
+
+    def get_customer(self, entity_id: str, customer_id: str) -> Customer: ...
+
+    def get_invoice(self, entity_id: str, invoice_id: str) -> Invoice:
+        """Live read; raises InvoiceNotFound."""
+        ...
+
+    def list_open_invoices(self, entity_id: str, customer_id: str) -> list[Invoice]: ...
+
+    def post(self, entity_id: str, entry: JournalEntry, reference_key: str) -> PostingReceipt:
+        """Record a journal entry. Idempotent on `reference_key`: posting twice returns the first receipt."""
+        ...

@@ -1,0 +1,20 @@
+"""Runtime settings, from environment variables prefixed PAYHUB_."""
+
+from __future__ import annotations
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PAYHUB_", env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite:///./payhub.db"
+    erp: str = "embedded"
+    # Keys HMAC-ed request bodies for idempotency so no card data is ever stored recoverably.
+    secret_key: str = "change-me-in-production"
+    gateway_timeout_s: float = 15.0
+    settlement_delay_s: int = 0
+    payment_lock_s: int = 60  # how long one operation may hold a payment
+    lock_wait_s: float = 10.0  # how long a concurrent operation waits for that lock
+    idempotency_ttl_h: int = 24
+    log_level: str = "INFO"

@@ -1,0 +1,152 @@
+"""Repository functions over a Session: the only place PayHub's SQL lives."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Any, Iterable, Sequence
+
+from sqlalchemy import case, func, select, text, update
+from sqlalchemy.orm import Session
+
+from payhub.domain.errors import PaymentNotFound, RefundNotFound
+from payhub.domain.ledger import GLLine, JournalEntry
+from payhub.domain.payments import Bucket, PaymentState, PaymentStatus
+from payhub.ids import new_id
+from payhub.store.models import (
+    Allocation,
+    ApiKey,
+    Entity,
+    GLLineRow,
+    OutboxEvent,
+    Payment,
+    Posting,
+    Refund,
+)
+
+AUTH_HOLDING = (PaymentStatus.PROCESSING.value, PaymentStatus.REQUIRES_CAPTURE.value)
+
+
+# --- entities and keys ---
+def get_entity(s: Session, entity_id: str) -> Entity:
+    entity = s.get(Entity, entity_id)
+    if entity is None:
+        raise LookupError(f"entity {entity_id} does not exist")
+    return entity
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def find_api_key(s: Session, secret: str) -> ApiKey | None:
+    key = s.scalar(select(ApiKey).where(ApiKey.secret_hash == hash_secret(secret)))
+    return key if key is not None and key.revoked_at is None else None
+
+
+# --- payments ---
+def get_payment(s: Session, entity_id: str, payment_id: str) -> Payment:
+    payment = s.get(Payment, payment_id, populate_existing=True)
+    if payment is None or payment.entity_id != entity_id:  # another entity's payment does not exist
+        raise PaymentNotFound(f"No payment {payment_id}")
+    return payment
+
+
+def get_refund(s: Session, entity_id: str, refund_id: str) -> tuple[Refund, Posting | None]:
+    refund = s.get(Refund, refund_id)
+    if refund is None or refund.entity_id != entity_id:
+        raise RefundNotFound(f"No refund {refund_id}")
+    return refund, s.scalar(select(Posting).where(Posting.refund_id == refund_id))
+
+
+def list_payments(s: Session, entity_id: str, *, customer_id: str | None, status: str | None,
+                  created_gte: datetime | None, created_lt: datetime | None, limit: int,
+                  starting_after: str | None) -> tuple[Sequence[Payment], bool]:
+    q = select(Payment).where(Payment.entity_id == entity_id)
+    if customer_id:
+        q = q.where(Payment.customer_id == customer_id)
+    if status:
+        q = q.where(Payment.status == status)
+    if created_gte:
+        q = q.where(Payment.created_at >= created_gte)
+    if created_lt:
+        q = q.where(Payment.created_at < created_lt)
+    if starting_after:
+        q = q.where(Payment.id < starting_after)
+    rows = s.scalars(q.order_by(Payment.id.desc()).limit(limit + 1)).all()
+    return rows[:limit], len(rows) > limit
+
+
+def state_of(p: Payment) -> PaymentState:
+    return PaymentState(PaymentStatus(p.status), p.currency, tuple(
+        Bucket(a.invoice_id, a.amount, a.amount_captured, a.amount_refunded) for a in p.allocations))
+
+
+def apply_state(p: Payment, state: PaymentState, now: datetime) -> None:
+    p.status = state.status.value
+    for row, bucket in zip(p.allocations, state.buckets, strict=True):
+        row.amount_captured, row.amount_refunded = bucket.captured, bucket.refunded
+    p.amount_captured = state.captured.amount
+    p.amount_refunded = state.refunded.amount
+    p.updated_at = now
+
+
+def lock_invoices(s: Session, invoice_ids: Iterable[str]) -> None:
+    """Serialize payments against the same invoices. SQLite already holds the database write lock
+    (BEGIN IMMEDIATE); PostgreSQL takes a transaction-scoped advisory lock per invoice."""
+    if s.get_bind().dialect.name != "postgresql":
+        return
+    for invoice_id in sorted(set(invoice_ids)):
+        s.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"), {"k": invoice_id})
+
+
+def held_amounts(s: Session, invoice_ids: Sequence[str]) -> dict[str, int]:
+    """What PayHub holds against each invoice that the ERP's balance does not show yet:
+    open authorizations plus captured-and-not-refunded money whose posting is not confirmed."""
+    if not invoice_ids:
+        return {}
+    held = case((Payment.status.in_(AUTH_HOLDING), Allocation.amount - Allocation.amount_captured), else_=0) + (
+        Allocation.amount_captured - Allocation.amount_refunded - Allocation.amount_posted)
+    rows = s.execute(select(Allocation.invoice_id, func.sum(held)).join(Payment)
+                     .where(Allocation.invoice_id.in_(invoice_ids)).group_by(Allocation.invoice_id))
+    return {inv: max(0, int(total or 0)) for inv, total in rows}
+
+
+def claim_payment(s: Session, entity_id: str, payment_id: str, now: datetime, until: datetime) -> bool:
+    """Take the payment's operation lock if it is free or expired. True when taken."""
+    result = s.execute(update(Payment).where(
+        Payment.id == payment_id, Payment.entity_id == entity_id,
+        (Payment.locked_until.is_(None)) | (Payment.locked_until < now),
+    ).values(locked_until=until).execution_options(synchronize_session=False))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def release_payment(s: Session, payment_id: str) -> None:
+    s.execute(update(Payment).where(Payment.id == payment_id).values(locked_until=None)
+              .execution_options(synchronize_session=False))
+
+
+# --- postings and events ---
+def add_posting(s: Session, payment: Payment, entry: JournalEntry, erp: str, now: datetime,
+                refund: Refund | None = None) -> Posting:
+    posting = Posting(id=new_id("pst"), entity_id=payment.entity_id, payment_id=payment.id,
+                      refund_id=refund.id if refund else None, kind=entry.kind, status="pending", erp=erp,
+                      attempts=0, created_at=now)
+    posting.lines = [GLLineRow(line_no=i, account=l.account, debit=l.debit, credit=l.credit, currency=l.currency,
+                               invoice_id=l.invoice_id, customer_id=l.customer_id)
+                     for i, l in enumerate(entry.lines, 1)]
+    s.add(posting)
+    payment.postings.append(posting)
+    return posting
+
+
+def entry_of(posting: Posting) -> JournalEntry:
+    return JournalEntry(posting.kind, tuple(
+        GLLine(l.account, l.debit, l.credit, l.currency, l.invoice_id, l.customer_id) for l in posting.lines))
+
+
+def add_event(s: Session, entity_id: str, type_: str, data: dict[str, Any], now: datetime) -> OutboxEvent:
+    event = OutboxEvent(id=new_id("evt"), entity_id=entity_id, type=type_, created_at=now,
+                        payload={"data": data})
+    s.add(event)
+    return event

@@ -1,0 +1,86 @@
+"""Public representations of stored objects (API responses and event payloads share them)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from payhub.domain.invoices import Invoice
+from payhub.store.models import Payment, Posting, Refund
+
+SETTLEMENT = {"captured": "pending", "settled": "settled"}
+
+
+def money(amount: int, currency: str) -> dict[str, Any]:
+    return {"amount": amount, "currency": currency}
+
+
+def ts(value: datetime | None) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value else None
+
+
+def posting_view(p: Posting) -> dict[str, Any]:
+    return {
+        "id": p.id, "object": "posting", "kind": p.kind, "status": p.status, "erp": p.erp,
+        "erp_reference": p.erp_reference, "refund": p.refund_id,
+        "error": {"code": p.error_code, "message": p.error} if p.error_code else None,
+        "attempts": p.attempts, "created_at": ts(p.created_at), "posted_at": ts(p.posted_at),
+        "entries": [{"account": l.account, "debit": l.debit, "credit": l.credit, "currency": l.currency,
+                     "invoice": l.invoice_id, "customer": l.customer_id} for l in p.lines],
+    }
+
+
+def refund_view(r: Refund, posting: Posting | None) -> dict[str, Any]:
+    return {
+        "id": r.id, "object": "refund", "payment": r.payment_id, "status": r.status,
+        "amount": money(r.amount, r.currency), "reason": r.reason, "gateway_reference": r.gateway_reference,
+        "created_at": ts(r.created_at), "posting": posting_view(posting) if posting else None,
+    }
+
+
+def payment_view(p: Payment, posting: Posting | None = None) -> dict[str, Any]:
+    """`posting` is the journal entry this response's operation produced (None if it moved no money)."""
+    cur = p.currency
+    if p.method_type == "card":
+        method: dict[str, Any] = {"type": "card", "card": {
+            "brand": p.card_brand, "last4": p.card_last4, "exp_month": p.card_exp_month,
+            "exp_year": p.card_exp_year}}
+    else:
+        method = {"type": "ach", "ach": {"last4": p.bank_last4, "account_type": p.bank_account_type}}
+    capturable = p.amount - p.amount_captured if p.status == "requires_capture" else 0
+    postings = {x.id: x for x in p.postings}
+    return {
+        "id": p.id, "object": "payment", "status": p.status, "customer": p.customer_id,
+        "amount": money(p.amount, cur), "amount_capturable": money(capturable, cur),
+        "amount_captured": money(p.amount_captured, cur), "amount_refunded": money(p.amount_refunded, cur),
+        "capture_method": p.capture_method, "channel": p.channel,
+        "allocations": [{"invoice": a.invoice_id, "amount": money(a.amount, cur),
+                         "amount_captured": money(a.amount_captured, cur),
+                         "amount_refunded": money(a.amount_refunded, cur)}
+                        for a in p.allocations if a.invoice_id],
+        "unapplied": money(sum(a.amount for a in p.allocations if not a.invoice_id), cur),
+        "payment_method": method,
+        "gateway": {"name": p.gateway, "reference": p.gateway_reference},
+        "settlement": {"status": SETTLEMENT.get(p.status, "not_applicable"), "settled_at": ts(p.settled_at)},
+        "failure": {"code": p.failure_code, "message": p.failure_message} if p.failure_code else None,
+        "refunds": [{"id": r.id, "amount": money(r.amount, r.currency), "status": r.status,
+                     "created_at": ts(r.created_at)} for r in p.refunds],
+        "posting": posting_view(postings.get(posting.id, posting)) if posting else None,
+        "postings": [{"id": x.id, "kind": x.kind, "status": x.status, "erp_reference": x.erp_reference}
+                     for x in p.postings],
+        "description": p.description, "metadata": p.metadata_,
+        "created_at": ts(p.created_at), "updated_at": ts(p.updated_at),
+    }
+
+
+def invoice_view(inv: Invoice, held: int = 0) -> dict[str, Any]:
+    cur = inv.total.currency
+    return {
+        "id": inv.id, "object": "invoice", "number": inv.number, "customer": inv.customer_id,
+        "status": inv.status, "total": money(inv.total.amount, cur), "balance": money(inv.balance.amount, cur),
+        "amount_payable": money(max(0, inv.balance.amount - held), cur) if inv.status == "open" else money(0, cur),
+        "terms": inv.terms, "issued_on": inv.issued_on.isoformat(), "due_on": inv.due_on.isoformat(),
+        "lines": [{"description": l.description, "quantity": l.quantity,
+                   "unit_amount": money(l.unit_amount.amount, cur), "amount": money(l.amount.amount, cur)}
+                  for l in inv.lines],
+    }
