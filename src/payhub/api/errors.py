@@ -37,9 +37,11 @@ class ApiError(Exception):
         self.status, self.code, self.title, self.detail, self.extra = status, code, title, detail or title, extra
 
 
-def problem_body(status: int, code: str, title: str, detail: str, **extra: Any) -> dict[str, Any]:
-    return {"type": f"/problems/{code}", "title": title, "status": status, "detail": detail, "code": code,
-            **extra}
+def problem_body(status: int, code: str, title: str, detail: str, extra: dict[str, Any] | None = None
+                 ) -> dict[str, Any]:
+    """Extension members first, so they can never overwrite the standard ones."""
+    return {**(extra or {}), "type": f"/problems/{code}", "title": title, "status": status, "detail": detail,
+            "code": code}
 
 
 def domain_problem(error: e.DomainError) -> tuple[int, dict[str, Any]]:
@@ -49,7 +51,7 @@ def domain_problem(error: e.DomainError) -> tuple[int, dict[str, Any]]:
         extra["errors"] = [{"field": extra.pop("field"), "code": error.code, "message": error.detail}]
     if isinstance(error, e.GatewayError):
         extra["retryable"] = error.retryable
-    return status, problem_body(status, error.code, error.title, error.detail, **extra)
+    return status, problem_body(status, error.code, error.title, error.detail, extra)
 
 
 def problem(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> JSONResponse:
@@ -71,7 +73,7 @@ def install(app: FastAPI) -> None:
     async def _api(_: Request, error: ApiError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
         return problem(error.status, problem_body(error.status, error.code, error.title, error.detail,
-                                                  **error.extra), headers)
+                                                  error.extra), headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, error: RequestValidationError) -> JSONResponse:
@@ -82,7 +84,8 @@ def install(app: FastAPI) -> None:
         errors = [{"field": _field(tuple(err["loc"])), "code": err["type"], "message": err["msg"]}
                   for err in error.errors()]
         return problem(422, problem_body(422, "validation_error", "Request is invalid",
-                                         "; ".join(f"{x['field']}: {x['message']}" for x in errors), errors=errors))
+                                         "; ".join(f"{x['field']}: {x['message']}" for x in errors),
+                                         {"errors": errors}))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, error: StarletteHTTPException) -> JSONResponse:

@@ -88,7 +88,7 @@ def new_payment(currency: str, buckets: Sequence[Bucket]) -> PaymentState:
 def _require(state: PaymentState, action: str, *allowed: PaymentStatus) -> None:
     if state.status not in allowed:
         raise IllegalTransition(f"Cannot {action} a payment in status {state.status.value}",
-                                status=state.status.value)
+                                payment_status=state.status.value)
 
 
 def _positive(amount: Money, currency: str) -> None:
