@@ -90,7 +90,7 @@ def services(db_url: str) -> Iterator[Services]:
     with svc.transaction() as s:
         seed(s, now())
     yield svc
-    svc.sessions.kw["bind"].dispose()
+    svc.close()
 
 
 @pytest.fixture

@@ -9,17 +9,18 @@ from payhub.gateways import registry as gateways
 from payhub.pipeline.services import Services, SystemClock
 from payhub.ports import Clock
 from payhub.settings import Settings
-from payhub.store.db import make_engine, make_sessionmaker
+from payhub.store.db import make_sessionmakers
 
 
 def build_services(settings: Settings | None = None, clock: Clock | None = None) -> Services:
     settings = settings or Settings()
-    sessions = make_sessionmaker(make_engine(settings.database_url))
+    sessions, readers = make_sessionmakers(settings.database_url)
     simulator = gateways.build("simulator", timeout_s=settings.gateway_timeout_s,
                                settlement_delay=timedelta(seconds=settings.settlement_delay_s))
     return Services(
         sessions=sessions,
-        erp=erps.build(settings.erp, sessions=sessions),
+        readers=readers,
+        erp=erps.build(settings.erp, sessions=sessions, readers=readers),
         gateways={simulator.name: simulator},
         clock=clock or SystemClock(),
         secret_key=settings.secret_key,

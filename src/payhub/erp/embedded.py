@@ -109,25 +109,26 @@ class EmbeddedErp:
 
     name = "embedded"
 
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(self, sessions: sessionmaker[Session], readers: sessionmaker[Session] | None = None) -> None:
         self._sessions = sessions
+        self._readers = readers or sessions
 
     def get_customer(self, entity_id: str, customer_id: str) -> Customer:
-        with self._sessions() as s:
+        with self._readers() as s:
             row = s.get(ErpCustomer, customer_id)
             if row is None or row.company_id != entity_id:
                 raise CustomerNotFound(f"No customer {customer_id}")
             return Customer(row.id, row.company_id, row.name, row.email)
 
     def get_invoice(self, entity_id: str, invoice_id: str) -> Invoice:
-        with self._sessions() as s:
+        with self._readers() as s:
             row = s.get(ErpInvoice, invoice_id)
             if row is None or row.company_id != entity_id:
                 raise InvoiceNotFound(f"No invoice {invoice_id}")
             return _invoice(row)
 
     def list_open_invoices(self, entity_id: str, customer_id: str) -> list[Invoice]:
-        with self._sessions() as s:
+        with self._readers() as s:
             rows = s.scalars(select(ErpInvoice).where(
                 ErpInvoice.company_id == entity_id, ErpInvoice.customer_id == customer_id,
                 ErpInvoice.status == "open").order_by(ErpInvoice.due_on, ErpInvoice.id)).all()

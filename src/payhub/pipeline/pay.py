@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
@@ -76,10 +76,8 @@ class Outcome:
 
 # --- create ---
 def create_payment(svc: Services, req: PaymentRequest) -> Outcome:
-    invoices, currency = _load_invoices(svc, req)
-    req = replace(req, currency=currency)
-    customer_id = _customer_of(svc, req, invoices)
-    payment = _record_intent(svc, req, invoices, customer_id)
+    payment = _record_intent(svc, req)
+    currency = payment.currency
     gateway = svc.gateways[payment.gateway]
     try:
         result = gateway.authorize(AuthorizeRequest(
@@ -147,13 +145,18 @@ def _customer_of(svc: Services, req: PaymentRequest, invoices: list[Invoice]) ->
     return customer_id
 
 
-def _record_intent(svc: Services, req: PaymentRequest, invoices: list[Invoice], customer_id: str) -> Payment:
-    """Allocate against live balances less what PayHub already holds, and record the payment as
-    `processing` before calling the gateway, so a concurrent payment sees the hold."""
+def _record_intent(svc: Services, req: PaymentRequest) -> Payment:
+    """Allocate against live ERP balances less what PayHub already holds, and record the payment as
+    `processing` before calling the gateway, so a concurrent payment sees the hold.
+
+    Holds are read before the ERP: a posting confirmed in between then counts twice (we under-offer,
+    safely) and never not at all (which could overpay an invoice)."""
+    invoice_ids = [inv for inv, _ in req.allocations]
     with svc.transaction() as s:
-        repo.lock_invoices(s, [inv.id for inv in invoices])
-        held = repo.held_amounts(s, [inv.id for inv in invoices])
-        currency = req.currency or ""
+        repo.lock_invoices(s, invoice_ids)
+        held = repo.held_amounts(s, invoice_ids)
+        invoices, currency = _load_invoices(svc, req)
+        customer_id = _customer_of(svc, req, invoices)
         buckets: list[machine.Bucket] = []
         excess = 0
         for inv, (_, asked) in zip(invoices, req.allocations, strict=True):

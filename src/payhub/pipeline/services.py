@@ -19,7 +19,8 @@ class SystemClock:
 
 @dataclass
 class Services:
-    sessions: sessionmaker[Session]
+    sessions: sessionmaker[Session]  # writes
+    readers: sessionmaker[Session]  # reads that never wait for a writer
     erp: Erp
     gateways: Mapping[str, Gateway]
     clock: Clock
@@ -34,4 +35,8 @@ class Services:
             yield s
 
     def read(self) -> Session:
-        return self.sessions()
+        return self.readers()
+
+    def close(self) -> None:
+        for factory in (self.sessions, self.readers):
+            factory.kw["bind"].dispose()

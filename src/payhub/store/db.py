@@ -48,7 +48,9 @@ def normalize_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, read_only: bool = False) -> Engine:
+    """On SQLite, writers take the write lock up front (BEGIN IMMEDIATE); a `read_only` engine
+    begins deferred transactions, which in WAL mode never wait for a writer."""
     url = normalize_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
@@ -65,13 +67,16 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Any) -> None:
-            # Take the write lock up front: read-then-write transactions serialize instead of
-            # failing with "database is locked" when two of them try to upgrade.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # Read-then-write transactions serialize instead of failing with "database is locked"
+            # when two of them try to upgrade their lock.
+            conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
 
 
-def make_sessionmaker(engine: Engine) -> sessionmaker[Any]:
-    return sessionmaker(engine, expire_on_commit=False)
+def make_sessionmakers(url: str) -> tuple[sessionmaker[Any], sessionmaker[Any]]:
+    """(writer, reader) session factories; the same engine unless the backend is SQLite."""
+    writer = make_engine(url)
+    reader = make_engine(url, read_only=True) if writer.dialect.name == "sqlite" else writer
+    return sessionmaker(writer, expire_on_commit=False), sessionmaker(reader, expire_on_commit=False)
