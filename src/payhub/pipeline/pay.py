@@ -86,6 +86,9 @@ def create_payment(svc: Services, req: PaymentRequest) -> Outcome:
     except GatewayError as error:
         _record_failure(svc, payment.id, req.entity_id, error)
         raise
+    except InvalidRequest:  # the gateway refused the request itself (unknown token): nothing happened
+        _forget_intent(svc, payment.id)
+        raise
     except Exception as error:  # an adapter bug must not strand the intent in "processing"
         _record_failure(svc, payment.id, req.entity_id, GatewayError(f"{type(error).__name__}"))
         raise
@@ -197,6 +200,13 @@ def _record_intent(svc: Services, req: PaymentRequest) -> Payment:
                                           amount_refunded=0, amount_posted=0) for i, b in enumerate(buckets)]
         s.add(payment)
     return payment
+
+
+def _forget_intent(svc: Services, payment_id: str) -> None:
+    with svc.transaction() as s:
+        row = s.get(Payment, payment_id)
+        if row is not None:
+            s.delete(row)
 
 
 def _store_card(p: Payment, brand: str, last4: str, exp_month: int, exp_year: int) -> None:

@@ -1,0 +1,116 @@
+"""Authentication, scopes, entity isolation, request ids, and card data never at rest or in logs."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from payhub.auth.keys import create_key
+from payhub.pipeline.services import Services
+from payhub.store.db import Base
+from payhub.erp.embedded import create_company
+from payhub.store.models import ApiKey, Entity
+from tests.helpers import card, pay_body
+
+PAN = "4242424242424242"
+
+
+def test_missing_or_bad_key_is_401(app: FastAPI) -> None:
+    with TestClient(app) as anonymous:
+        response = anonymous.get("/v1/payments")
+        assert response.status_code == 401 and response.json()["code"] == "unauthenticated"
+        assert response.headers["www-authenticate"] == "Bearer"
+        bad = anonymous.get("/v1/payments", headers={"Authorization": "Bearer phk_read_wrong"})
+        assert bad.status_code == 401 and bad.json()["code"] == "invalid_api_key"
+
+
+def test_read_key_cannot_move_money(app: FastAPI, keys: dict[str, str], services: Services) -> None:
+    with TestClient(app, headers={"Authorization": f"Bearer {keys['read']}"}) as reader:
+        assert reader.get("/v1/invoices/inv_acme_1001").status_code == 200
+        denied = reader.post("/v1/payments", json=pay_body("inv_acme_1001", 100))
+        assert denied.status_code == 403 and denied.json()["code"] == "insufficient_scope"
+        assert denied.headers["content-type"].startswith("application/problem+json")
+    with TestClient(app, headers={"Authorization": f"Bearer {keys['admin']}"}) as admin:
+        assert admin.post("/v1/payments", json=pay_body("inv_acme_1001", 100)).status_code == 201
+
+
+def test_every_route_declares_a_scope(app: FastAPI) -> None:
+    public = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
+    for route in app.routes:
+        if not isinstance(route, APIRoute) or route.path in public:
+            continue
+        scopes = [getattr(d.call, "required_scope", None) for d in route.dependant.dependencies]
+        assert any(scopes), f"{route.path} has no scope"
+        if route.methods & {"POST", "PUT", "PATCH", "DELETE"}:
+            assert "read" not in scopes, f"{route.path} lets a read key write"
+
+
+def test_revoked_key_is_refused(app: FastAPI, keys: dict[str, str], services: Services) -> None:
+    with services.transaction() as s:
+        for key in s.scalars(select(ApiKey)):
+            key.revoked_at = datetime.now(timezone.utc)
+    with TestClient(app, headers={"Authorization": f"Bearer {keys['admin']}"}) as c:
+        assert c.get("/v1/payments").status_code == 401
+
+
+def test_api_keys_are_stored_hashed(services: Services, keys: dict[str, str]) -> None:
+    with services.read() as s:
+        stored = [(k.secret_hash, k.prefix) for k in s.scalars(select(ApiKey))]
+    for secret in keys.values():
+        assert all(secret != h and secret not in h for h, _ in stored)
+
+
+def test_one_entity_never_sees_anothers_payment(client: TestClient, app: FastAPI, services: Services) -> None:
+    payment = client.post("/v1/payments", json=pay_body("inv_acme_1001", 1_000)).json()
+    with services.transaction() as s:
+        s.add(Entity(id="ent_other", name="Other Co.", default_currency="USD", gateway="simulator",
+                     posting_rules={}, created_at=datetime.now(timezone.utc)))
+        s.flush()
+        create_company(s, "ent_other", "Other Co.", "USD")
+        _, other = create_key(s, "ent_other", "admin", datetime.now(timezone.utc))
+    with TestClient(app, headers={"Authorization": f"Bearer {other}"}) as intruder:
+        assert intruder.get(f"/v1/payments/{payment['id']}").status_code == 404
+        assert intruder.post(f"/v1/payments/{payment['id']}/void").status_code == 404
+        assert intruder.post("/v1/refunds", json={"payment": payment["id"]}).status_code == 404
+        assert intruder.get("/v1/payments").json()["data"] == []
+        assert intruder.get("/v1/invoices/inv_acme_1001").status_code == 404
+
+
+def test_request_id_on_every_response(client: TestClient) -> None:
+    assert client.get("/v1/payments").headers["x-request-id"].startswith("req_")
+    assert client.get("/v1/nowhere").headers["x-request-id"]
+    assert client.get("/v1/payments", headers={"X-Request-Id": "abc-123"}).headers["x-request-id"] == "abc-123"
+
+
+@pytest.mark.parametrize("number", [PAN, "4000000000000002"])
+def test_card_number_never_stored_logged_or_echoed(client: TestClient, services: Services,
+                                                   capsys: pytest.CaptureFixture[str], number: str) -> None:
+    responses = [
+        client.post("/v1/payments", json=pay_body("inv_acme_1001", 1_000, method=card(number)),
+                    headers={"Idempotency-Key": "pan-test"}),
+        client.post("/v1/payments", json=pay_body("inv_acme_1001", 1_000, method={
+            "type": "card", "card": {"number": number, "exp_month": 13, "exp_year": 2031}})),
+        client.post("/v1/payments", json=pay_body("inv_acme_1001", 1_000, method={
+            "type": "card", "card": {"number": number, "exp_month": "x", "exp_year": 2031}})),
+    ]
+    assert [r.status_code for r in responses][1:] == [422, 422]
+    assert all(number not in r.text for r in responses)
+    captured = capsys.readouterr()
+    assert number not in captured.out + captured.err
+    with services.read() as s:
+        for table in Base.metadata.sorted_tables:
+            for row in s.execute(select(table)):
+                assert number not in repr(tuple(row)), f"card number found in {table.name}"
+
+
+def test_openapi_spec_is_served(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    assert spec["openapi"].startswith("3.1")
+    assert {"/v1/payments", "/v1/payments/{payment_id}/capture", "/v1/refunds",
+            "/v1/invoices/{invoice_id}"} <= set(spec["paths"])
+    assert client.get("/docs").status_code == 200
