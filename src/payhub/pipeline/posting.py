@@ -41,6 +41,13 @@ def run(svc: Services, entity_id: str, posting_id: str) -> Posting:
     return _record(svc, posting_id, reference=receipt.reference)
 
 
+def retry(svc: Services, entity_id: str, payment_id: str) -> list[Posting]:
+    """Post again every posting of the payment that is not confirmed (the ERP dedupes on the id)."""
+    with svc.read() as s:
+        open_ids = [p.id for p in repo.get_payment(s, entity_id, payment_id).postings if p.status != "confirmed"]
+    return [run(svc, entity_id, posting_id) for posting_id in open_ids]
+
+
 def _record(svc: Services, posting_id: str, *, reference: str | None = None,
             error: DomainError | None = None) -> Posting:
     with svc.transaction() as s:

@@ -10,7 +10,7 @@ from payhub.api import idempotency
 from payhub.api.deps import PaymentsKey, ReadKey, ServicesDep
 from payhub.api.schemas import CaptureCreate, PaymentCreate, PaymentList, PaymentPublic
 from payhub.domain.payments import PaymentStatus
-from payhub.pipeline import pay
+from payhub.pipeline import pay, posting
 from payhub.store import repo
 from payhub.store.views import payment_view
 
@@ -71,3 +71,13 @@ def void_payment(payment_id: str, request: Request, key: PaymentsKey, svc: Servi
     """Release an authorization that was not captured."""
     return idempotency.run(svc, key, request, {},
                            lambda: pay.void_payment(svc, key.entity_id, payment_id).payment_view())
+
+
+@router.post("/{payment_id}/post", response_model=PaymentPublic, operation_id="retry_payment_posting")
+def retry_posting(payment_id: str, key: PaymentsKey, svc: ServicesDep) -> dict:  # type: ignore[type-arg]
+    """Post again any of the payment's GL postings the ERP has not confirmed. Safe to repeat:
+    the ERP records each posting once."""
+    retried = posting.retry(svc, key.entity_id, payment_id)
+    with svc.read() as s:
+        payment = repo.get_payment(s, key.entity_id, payment_id)
+        return payment_view(payment, retried[-1] if retried else (payment.postings or [None])[-1])
