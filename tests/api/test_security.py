@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from fastapi import FastAPI
@@ -11,9 +11,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from payhub.auth.keys import create_key
+from payhub.erp.embedded import create_company
 from payhub.pipeline.services import Services
 from payhub.store.db import Base
-from payhub.erp.embedded import create_company
 from payhub.store.models import ApiKey, Entity
 from tests.helpers import card, pay_body
 
@@ -53,7 +53,7 @@ def test_every_route_declares_a_scope(app: FastAPI) -> None:
 def test_revoked_key_is_refused(app: FastAPI, keys: dict[str, str], services: Services) -> None:
     with services.transaction() as s:
         for key in s.scalars(select(ApiKey)):
-            key.revoked_at = datetime.now(timezone.utc)
+            key.revoked_at = datetime.now(UTC)
     with TestClient(app, headers={"Authorization": f"Bearer {keys['admin']}"}) as c:
         assert c.get("/v1/payments").status_code == 401
 
@@ -69,10 +69,10 @@ def test_one_entity_never_sees_anothers_payment(client: TestClient, app: FastAPI
     payment = client.post("/v1/payments", json=pay_body("inv_acme_1001", 1_000)).json()
     with services.transaction() as s:
         s.add(Entity(id="ent_other", name="Other Co.", default_currency="USD", gateway="simulator",
-                     posting_rules={}, created_at=datetime.now(timezone.utc)))
+                     posting_rules={}, created_at=datetime.now(UTC)))
         s.flush()
         create_company(s, "ent_other", "Other Co.", "USD")
-        _, other = create_key(s, "ent_other", "admin", datetime.now(timezone.utc))
+        _, other = create_key(s, "ent_other", "admin", datetime.now(UTC))
     with TestClient(app, headers={"Authorization": f"Bearer {other}"}) as intruder:
         assert intruder.get(f"/v1/payments/{payment['id']}").status_code == 404
         assert intruder.post(f"/v1/payments/{payment['id']}/void").status_code == 404

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Iterable, Sequence
 
 from payhub.domain.errors import CurrencyMismatch, InvalidAmount, UnsupportedCurrency
 
@@ -92,7 +92,7 @@ class Money:
         return self.amount > 0
 
     def min(self, other: Money) -> Money:
-        return self if self <= other else other
+        return min(self, other)
 
     def times(self, rate: Decimal | Fraction | int) -> Money:
         """Apply a rate, rounding half to even (banker's rounding) to whole minor units."""

@@ -9,9 +9,9 @@ Refunds (partial, several) are allowed from captured or settled and never exceed
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import Sequence
 
 from payhub.domain.errors import (
     AmountExceedsCapturable,
@@ -157,7 +157,7 @@ def refund(state: PaymentState, amount: Money) -> tuple[PaymentState, Split]:
 
 
 def _apply(state: PaymentState, split: Split, field: str, status: PaymentStatus) -> PaymentState:
-    added = dict((key, m.amount) for key, m in split)
+    added = {key: m.amount for key, m in split}
     buckets = tuple(
         replace(b, **{field: getattr(b, field) + added.pop(b.invoice_id, 0)}) for b in state.buckets
     )

@@ -3,7 +3,7 @@ own database. The default ERP connector; a real ERP (Tryton) sits behind the sam
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import BigInteger, Date, ForeignKey, Integer, String, UniqueConstraint, select
@@ -142,7 +142,7 @@ class EmbeddedErp:
                 if existing is not None:
                     return PostingReceipt(existing.id, existing.posted_at.isoformat())
                 self._check_accounts(s, entity_id, entry)
-                now = datetime.now(timezone.utc)
+                now = datetime.now(UTC)
                 je = ErpJournalEntry(id=f"je_{reference_key}", company_id=entity_id,
                                      reference_key=reference_key, kind=entry.kind, posted_at=now)
                 je.lines = [ErpJournalLine(line_no=i, account=l.account, debit=l.debit, credit=l.credit,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import secrets
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from payhub.domain.errors import (
     BankAccountDeclined,
@@ -83,9 +83,9 @@ class SimulatorGateway:
         return GatewayResult(self._reference("re"))
 
     def settlement(self, reference: str) -> Settlement:
-        made = datetime.fromtimestamp(int(reference.split("_")[2]) / 1000, timezone.utc)
+        made = datetime.fromtimestamp(int(reference.split("_")[2]) / 1000, UTC)
         settles_at = made + self.settlement_delay
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         return Settlement(True, max(settles_at, made)) if now >= settles_at else Settlement(False)
 
     @staticmethod

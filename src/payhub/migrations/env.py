@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import pool
 
-import payhub.erp.embedded  # noqa: F401  (registers the embedded ERP's tables)
+import payhub.erp.embedded
 import payhub.store.models  # noqa: F401
 from payhub.settings import Settings
 from payhub.store.db import Base, make_engine

@@ -60,7 +60,7 @@ def get_payment(payment_id: str, key: ReadKey, svc: ServicesDep) -> dict:  # typ
 def capture_payment(payment_id: str, request: Request, key: PaymentsKey, svc: ServicesDep,
                     body: CaptureCreate | None = None) -> JSONResponse:
     """Capture all or part of an authorization; the rest is released."""
-    body = body or CaptureCreate()
+    body = body or CaptureCreate(amount=None)
     amount = body.amount.money() if body.amount else None
     return idempotency.run(svc, key, request, body.model_dump(mode="json"),
                            lambda: pay.capture_payment(svc, key.entity_id, payment_id, amount).payment_view())
@@ -80,4 +80,5 @@ def retry_posting(payment_id: str, key: PaymentsKey, svc: ServicesDep) -> dict: 
     retried = posting.retry(svc, key.entity_id, payment_id)
     with svc.read() as s:
         payment = repo.get_payment(s, key.entity_id, payment_id)
-        return payment_view(payment, retried[-1] if retried else (payment.postings or [None])[-1])
+        latest = retried[-1] if retried else (payment.postings[-1] if payment.postings else None)
+        return payment_view(payment, latest)
