@@ -1,0 +1,48 @@
+"""The `payhub` CLI on a fresh SQLite database: migrate, demo, keys create, settle."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from payhub.api.app import create_app
+from payhub.bootstrap import build_services
+from payhub.cli import app
+from payhub.settings import Settings
+
+
+def test_migrate_demo_and_keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("PAYHUB_DATABASE_URL", url)
+    runner = CliRunner()
+    assert runner.invoke(app, ["migrate"]).exit_code == 0
+    demo = runner.invoke(app, ["demo"])
+    assert demo.exit_code == 0, demo.output
+    admin = re.search(r"phk_admin_[\w-]+", demo.output)
+    assert admin
+    again = runner.invoke(app, ["demo"])  # idempotent seed, a fresh key each time
+    assert "already present" in again.output and re.search(r"phk_admin_[\w-]+", again.output)
+
+    made = runner.invoke(app, ["keys", "create", "--scope", "read"])
+    assert made.exit_code == 0, made.output
+    read_key = re.search(r"phk_read_[\w-]+", made.output)
+    assert read_key
+    assert runner.invoke(app, ["keys", "create", "--scope", "root"]).exit_code != 0
+
+    svc = build_services(Settings(database_url=url))
+    try:
+        with TestClient(create_app(svc)) as client:
+            auth = {"Authorization": f"Bearer {read_key.group(0)}"}
+            assert client.get("/v1/customers/cus_acme/invoices", headers=auth).status_code == 200
+            paid = client.post("/v1/payments", headers={"Authorization": f"Bearer {admin.group(0)}"},
+                               json={"allocations": [{"invoice": "inv_acme_1001"}],
+                                     "payment_method": {"type": "card", "token": "tok_visa"}})
+            assert paid.status_code == 201, paid.text
+        settled = runner.invoke(app, ["settle"])
+        assert settled.exit_code == 0 and "1 payment(s) settled" in settled.output
+    finally:
+        svc.close()
