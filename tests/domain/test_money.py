@@ -44,7 +44,7 @@ def test_unsupported_currency_is_an_invalid_request_with_stable_code() -> None:
     assert info.value.code == "currency_unsupported"
 
 
-@pytest.mark.parametrize("amount", [1.0, 0.5, True, False, Decimal("1"), Fraction(1), "100", None])
+@pytest.mark.parametrize("amount", [1.0, 0.5, True, False, Decimal(1), Fraction(1), "100", None])
 def test_non_int_amounts_are_refused(amount: object) -> None:
     with pytest.raises(InvalidAmount):
         Money(amount, "USD")  # type: ignore[arg-type]
@@ -126,8 +126,6 @@ def test_decimal_round_trip(amount: int, currency: str) -> None:
     assert Money.from_decimal(f"{d:f}", currency) == m
 
 
-@pytest.mark.xfail(strict=True, reason="src bug: Decimal.scaleb rounds to the 28-digit context precision, "
-                                      "so from_decimal silently changes amounts with >28 significant digits")
 def test_from_decimal_never_silently_rounds_large_values() -> None:
     text = "12345678901234567890123456789.01"
     try:
@@ -137,7 +135,6 @@ def test_from_decimal_never_silently_rounds_large_values() -> None:
     assert m.amount == 1234567890123456789012345678901
 
 
-@pytest.mark.xfail(strict=True, reason="src bug: to_decimal (and so str) rounds amounts with >28 digits")
 def test_to_decimal_is_exact_for_large_amounts() -> None:
     assert Money(10**30 + 1, "USD").to_decimal() == Decimal(f"{10**30 + 1}E-2")  # exact, no context rounding
 
@@ -165,7 +162,7 @@ def test_mixing_currencies_raises(op) -> None:  # type: ignore[no-untyped-def]
         op(Money(0, "JPY"), Money(0, "KWD"))
 
 
-@pytest.mark.parametrize("other", [1, 1.0, Decimal("1"), None, "1"])
+@pytest.mark.parametrize("other", [1, 1.0, Decimal(1), None, "1"])
 def test_combining_with_non_money_raises_type_error(other: object) -> None:
     with pytest.raises(TypeError):
         Money(1, "USD") + other  # type: ignore[operator]
@@ -251,7 +248,7 @@ def test_times_refuses_float(rate: float) -> None:
         Money(100, "USD").times(rate)  # type: ignore[arg-type]
 
 
-rates = st.decimals(min_value=Decimal("-1000"), max_value=Decimal("1000"), places=6,
+rates = st.decimals(min_value=Decimal(-1000), max_value=Decimal(1000), places=6,
                     allow_nan=False, allow_infinity=False)
 
 

@@ -18,3 +18,10 @@ class EventType(StrEnum):
     POSTING_FAILED = "posting.failed"
     RECONCILIATION_EXCEPTION = "reconciliation.exception"
     AUTOPAY_ENROLLED = "autopay.enrolled"
+    ENDPOINT_FAILING = "endpoint.failing"
+    ENDPOINT_DISABLED = "endpoint.disabled"
+    WEBHOOK_TEST = "webhook.test"
+
+
+# The event body's `api_version`: the date of the payload shapes this release emits.
+API_VERSION = "2026-11-24"

@@ -3,6 +3,7 @@ is brand, last4 and expiry. `repr` never shows the number."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -16,6 +17,11 @@ BRANDS = (  # (prefixes, brand), checked in order
     (tuple(str(p) for p in range(3528, 3590)), "jcb"),
     (("36", "300", "301", "302", "303", "304", "305"), "diners"),
 )
+
+
+def _digits(value: str, low: int, high: int) -> bool:
+    """ASCII digits only: str.isdigit() would also accept '²' or Arabic-Indic digits."""
+    return re.fullmatch(f"[0-9]{{{low},{high}}}", value) is not None
 
 
 def luhn_ok(number: str) -> bool:
@@ -51,13 +57,13 @@ class Card:
     @classmethod
     def parse(cls, number: str, exp_month: int, exp_year: int, cvc: str | None, today: date) -> Card:
         digits = number.replace(" ", "").replace("-", "")
-        if not digits.isdigit() or not 12 <= len(digits) <= 19 or not luhn_ok(digits):
+        if not _digits(digits, 12, 19) or not luhn_ok(digits):
             raise InvalidCard("Card number is invalid", field="payment_method.card.number")
         if not 1 <= exp_month <= 12:
             raise InvalidCard("Expiry month must be 1-12", field="payment_method.card.exp_month")
         if (exp_year, exp_month) < (today.year, today.month):
             raise InvalidCard("Card has expired", field="payment_method.card.exp_year")
-        if cvc is not None and not (cvc.isdigit() and 3 <= len(cvc) <= 4):
+        if cvc is not None and not _digits(cvc, 3, 4):
             raise InvalidCard("CVC must be 3 or 4 digits", field="payment_method.card.cvc")
         return cls(digits, exp_month, exp_year, cvc)
 
@@ -81,9 +87,9 @@ class BankAccount:
 
     @classmethod
     def parse(cls, routing_number: str, account_number: str, account_type: str) -> BankAccount:
-        if not (routing_number.isdigit() and len(routing_number) == 9 and _aba_ok(routing_number)):
+        if not (_digits(routing_number, 9, 9) and _aba_ok(routing_number)):
             raise InvalidCard("Routing number is invalid", field="payment_method.ach.routing_number")
-        if not (account_number.isdigit() and 4 <= len(account_number) <= 17):
+        if not _digits(account_number, 4, 17):
             raise InvalidCard("Account number is invalid", field="payment_method.ach.account_number")
         return cls(routing_number, account_number, account_type)
 

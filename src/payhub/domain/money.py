@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 from payhub.domain.errors import CurrencyMismatch, InvalidAmount, UnsupportedCurrency
@@ -41,14 +41,30 @@ class Money:
 
     @classmethod
     def from_decimal(cls, value: Decimal | str, currency: str) -> Money:
-        """Parse a major-unit decimal ("12.34"); refuses more precision than the currency has."""
-        scaled = Decimal(value).scaleb(exponent(currency))
-        if scaled != scaled.to_integral_value():
+        """Parse a major-unit decimal ("12.34"), exactly; refuses more decimals than the currency has."""
+        if not isinstance(value, (Decimal, str)):
+            raise InvalidAmount("Decimal amounts are given as Decimal or str, never float")
+        try:
+            parsed = Decimal(value)
+        except InvalidOperation:
+            raise InvalidAmount(f"{value!r} is not a decimal amount") from None
+        if not parsed.is_finite():
+            raise InvalidAmount(f"{value!r} is not a finite amount")
+        sign, digits, exp = parsed.as_tuple()
+        shift = int(exp) + exponent(currency)  # integer arithmetic: no context rounding
+        magnitude = int("".join(map(str, digits)) or "0")
+        if shift >= 0:
+            minor = magnitude * 10**shift
+        elif magnitude % 10**-shift:
             raise InvalidAmount(f"{value} has more decimals than {currency} allows")
-        return cls(int(scaled), currency)
+        else:
+            minor = magnitude // 10**-shift
+        return cls(-minor if sign else minor, currency)
 
     def to_decimal(self) -> Decimal:
-        return Decimal(self.amount).scaleb(-exponent(self.currency))
+        """Exact, whatever the size (built from digits, not by context arithmetic)."""
+        digits = tuple(int(d) for d in str(abs(self.amount)))
+        return Decimal((1 if self.amount < 0 else 0, digits, -exponent(self.currency)))
 
     def _same(self, other: Money) -> None:
         if not isinstance(other, Money):

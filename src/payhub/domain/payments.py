@@ -18,6 +18,7 @@ from payhub.domain.errors import (
     CurrencyMismatch,
     IllegalTransition,
     InvalidAmount,
+    InvalidRequest,
     RefundExceedsCaptured,
 )
 from payhub.domain.money import Money
@@ -82,6 +83,9 @@ class PaymentState:
 def new_payment(currency: str, buckets: Sequence[Bucket]) -> PaymentState:
     if not buckets or any(b.amount < 0 for b in buckets) or sum(b.amount for b in buckets) <= 0:
         raise InvalidAmount("A payment needs a positive amount")
+    keys = [b.invoice_id for b in buckets]
+    if len(set(keys)) != len(keys):
+        raise InvalidRequest("Each invoice (and unapplied cash) may appear once in a payment")
     return PaymentState(PaymentStatus.PROCESSING, currency, tuple(buckets))
 
 
@@ -99,8 +103,9 @@ def _positive(amount: Money, currency: str) -> None:
 
 
 def fill(room: Sequence[tuple[str | None, int]], amount: Money) -> Split:
-    """Pour `amount` into buckets in the given order, each up to its room. Pure helper for
-    capture (invoices first, then unapplied) and refund (unapplied first, then invoices backwards)."""
+    """Pour `amount` into buckets in the given order, each up to its room. Capture pours in the
+    payment's bucket order (the pipeline puts unapplied cash last); refund pours unapplied first,
+    then invoices last-allocated first."""
     left = amount.amount
     split: Split = []
     for key, space in room:
