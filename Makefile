@@ -14,9 +14,12 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# The demo may deliver webhooks to receivers on this machine.
+run: export PAYHUB_WEBHOOK_ALLOWED_NETWORKS ?= ["127.0.0.0/8"]
 run: install
 	$(PAYHUB) migrate
 	$(PAYHUB) demo
+	$(PAYHUB) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PAYHUB) serve --host 127.0.0.1 --port 8000
 
 test: install

@@ -10,6 +10,8 @@ from payhub.pipeline.services import Services, SystemClock
 from payhub.ports import Clock
 from payhub.settings import Settings
 from payhub.store.db import make_sessionmakers
+from payhub.webhooks.transport import parse_networks
+from payhub.webhooks.worker import WebhookWorker, WorkerSettings
 
 
 def build_services(settings: Settings | None = None, clock: Clock | None = None) -> Services:
@@ -27,4 +29,12 @@ def build_services(settings: Settings | None = None, clock: Clock | None = None)
         payment_lock=timedelta(seconds=settings.payment_lock_s),
         lock_wait_s=settings.lock_wait_s,
         idempotency_ttl=timedelta(hours=settings.idempotency_ttl_h),
+        webhook_allowed_networks=parse_networks(settings.webhook_allowed_networks),
     )
+
+
+def build_worker(svc: Services, settings: Settings | None = None) -> WebhookWorker:
+    settings = settings or Settings()
+    return WebhookWorker(svc, WorkerSettings(lease=timedelta(seconds=settings.webhook_lease_s),
+                                             timeout_s=settings.webhook_timeout_s,
+                                             allowed_networks=svc.webhook_allowed_networks))

@@ -70,6 +70,52 @@ def settle() -> None:
 
 
 @app.command()
+def worker(metrics_port: int = typer.Option(0, help="Expose Prometheus metrics on 127.0.0.1:PORT"),
+           housekeeping_s: float = typer.Option(60.0, help="How often to sync settlements and purge old "
+                                                           "idempotency keys")) -> None:
+    """Deliver webhooks from the outbox (and keep settlements and idempotency keys up to date)."""
+    import asyncio
+    import signal
+
+    from payhub.bootstrap import build_services, build_worker
+    from payhub.logs import configure
+    from payhub.pipeline.idempotency import purge_expired
+    from payhub.pipeline.settle import sync_settlements
+
+    settings = Settings()
+    configure(settings.log_level)
+    svc = build_services(settings)
+    deliverer = build_worker(svc, settings)
+    if metrics_port:
+        from prometheus_client import start_http_server
+
+        start_http_server(metrics_port, addr="127.0.0.1")
+
+    async def housekeeping(stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            await asyncio.to_thread(sync_settlements, svc)
+            await asyncio.to_thread(purge_expired, svc)
+            try:
+                await asyncio.wait_for(stop.wait(), housekeeping_s)
+            except TimeoutError:
+                pass
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        try:
+            await asyncio.gather(deliverer.run(stop), housekeeping(stop))
+        finally:
+            await deliverer.aclose()
+            svc.close()
+
+    console.print("Webhook worker running (Ctrl+C to stop)")
+    asyncio.run(main())
+
+
+@app.command()
 def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
     """Serve the API (docs at /docs, spec at /openapi.json)."""
     import uvicorn

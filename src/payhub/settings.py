@@ -18,3 +18,7 @@ class Settings(BaseSettings):
     lock_wait_s: float = 10.0  # how long a concurrent operation waits for that lock
     idempotency_ttl_h: int = 24
     log_level: str = "INFO"
+    # Webhooks: receivers on private networks are refused unless listed here (e.g. ["127.0.0.1/32"]).
+    webhook_allowed_networks: list[str] = []
+    webhook_timeout_s: float = 15.0
+    webhook_lease_s: int = 60

@@ -1,9 +1,9 @@
-"""Request and response schemas (XCreate for input, XPublic for output)."""
+"""Request schemas (XCreate). Response shapes (XPublic) live beside their builders in store/views.py."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 
@@ -97,114 +97,3 @@ class RefundCreate(Strict):
     payment: str
     amount: MoneyIn | None = Field(None, description="Omit to refund everything refundable")
     reason: str = Field("", max_length=200)
-
-
-# --- responses (documented shapes; handlers return the views in payhub.store.views) ---
-class MoneyPublic(BaseModel):
-    amount: int
-    currency: str
-
-
-class GLEntryPublic(BaseModel):
-    account: str
-    debit: int
-    credit: int
-    currency: str
-    invoice: str | None
-    customer: str | None
-
-
-class PostingPublic(BaseModel):
-    id: str
-    object: Literal["posting"]
-    kind: str
-    status: Literal["pending", "confirmed", "failed"]
-    erp: str
-    erp_reference: str | None
-    refund: str | None
-    error: dict[str, Any] | None
-    attempts: int
-    created_at: str
-    posted_at: str | None
-    entries: list[GLEntryPublic]
-
-
-class AllocationPublic(BaseModel):
-    invoice: str
-    amount: MoneyPublic
-    amount_captured: MoneyPublic
-    amount_refunded: MoneyPublic
-
-
-class PaymentPublic(BaseModel):
-    id: str
-    object: Literal["payment"]
-    status: str
-    customer: str
-    amount: MoneyPublic
-    amount_capturable: MoneyPublic
-    amount_captured: MoneyPublic
-    amount_refunded: MoneyPublic
-    capture_method: str
-    channel: str
-    allocations: list[AllocationPublic]
-    unapplied: MoneyPublic
-    payment_method: dict[str, Any]
-    gateway: dict[str, Any]
-    settlement: dict[str, Any]
-    failure: dict[str, Any] | None
-    refunds: list[dict[str, Any]]
-    posting: PostingPublic | None = Field(description="The GL posting this response's operation produced")
-    postings: list[dict[str, Any]]
-    description: str
-    metadata: dict[str, Any]
-    created_at: str
-    updated_at: str
-
-
-class RefundPublic(BaseModel):
-    id: str
-    object: Literal["refund"]
-    payment: str
-    status: str
-    amount: MoneyPublic
-    reason: str
-    gateway_reference: str | None
-    created_at: str
-    posting: PostingPublic | None
-
-
-class InvoiceLinePublic(BaseModel):
-    description: str
-    quantity: int
-    unit_amount: MoneyPublic
-    amount: MoneyPublic
-
-
-class InvoicePublic(BaseModel):
-    id: str
-    object: Literal["invoice"]
-    number: str
-    customer: str
-    status: str
-    total: MoneyPublic
-    balance: MoneyPublic = Field(description="Open balance in the ERP, read live")
-    amount_payable: MoneyPublic = Field(description="Balance less payments PayHub holds but the ERP has not posted")
-    terms: str
-    issued_on: str
-    due_on: str
-    lines: list[InvoiceLinePublic]
-
-
-class InvoiceList(BaseModel):
-    object: Literal["list"] = "list"
-    data: list[InvoicePublic]
-    has_more: bool
-    next_cursor: str | None
-
-
-class PaymentList(BaseModel):
-    object: Literal["list"] = "list"
-    data: list[PaymentPublic]
-    has_more: bool
-    next_cursor: str | None

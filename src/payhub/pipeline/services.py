@@ -7,9 +7,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from ipaddress import IPv4Network, IPv6Network
+
 from sqlalchemy.orm import Session, sessionmaker
 
 from payhub.ports import Clock, Erp, Gateway
+
+
+Network = IPv4Network | IPv6Network
 
 
 class SystemClock:
@@ -28,6 +33,7 @@ class Services:
     payment_lock: timedelta = timedelta(seconds=60)
     lock_wait_s: float = 10.0
     idempotency_ttl: timedelta = timedelta(hours=24)
+    webhook_allowed_networks: tuple[Network, ...] = ()
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

@@ -145,7 +145,71 @@ class OutboxEvent(Base):
     type: Mapped[str] = mapped_column(String(60))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    __table_args__ = (Index("ix_outbox_events_entity_id_id", "entity_id", "id"),)
+    # set when the worker has fanned the event out to the matching webhook endpoints
+    dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # an alert about an endpoint goes to the entity's other endpoints, not to the failing one
+    skip_endpoint_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    __table_args__ = (
+        Index("ix_outbox_events_entity_id_id", "entity_id", "id"),
+        Index("ix_outbox_events_dispatched_at", "dispatched_at"),
+    )
+
+
+class WebhookEndpoint(Base):
+    __tablename__ = "webhook_endpoints"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"), index=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    description: Mapped[str] = mapped_column(String(500), default="")
+    event_types: Mapped[list[str]] = mapped_column(JSON)  # ["*"] or names from the catalogue
+    secret: Mapped[str] = mapped_column(Text)  # encrypted at rest
+    previous_secret: Mapped[str | None] = mapped_column(Text, nullable=True)  # encrypted; still signs until…
+    previous_secret_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    retry_schedule: Mapped[list[int]] = mapped_column(JSON)  # seconds
+    retry_schedules: Mapped[dict[str, list[int]]] = mapped_column(JSON, default=dict)  # per event type
+    rate_limit_per_s: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    max_concurrency: Mapped[int] = mapped_column(Integer, default=10)
+    failure_alert_threshold: Mapped[int] = mapped_column(Integer, default=5)
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    enabled: Mapped[bool] = mapped_column(default=True)
+    disabled_reason: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class WebhookDelivery(Base):
+    """One event owed to one endpoint. Done only after a 2xx; a claimed row whose lease expires is due again."""
+
+    __tablename__ = "webhook_deliveries"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
+    event_id: Mapped[str] = mapped_column(ForeignKey("outbox_events.id"), index=True)
+    endpoint_id: Mapped[str] = mapped_column(ForeignKey("webhook_endpoints.id"))
+    status: Mapped[str] = mapped_column(String(20))  # pending | succeeded | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    __table_args__ = (
+        Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
+        Index("ix_webhook_deliveries_endpoint_id_id", "endpoint_id", "id"),
+    )
+
+
+class WebhookAttempt(Base):
+    __tablename__ = "webhook_attempts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    delivery_id: Mapped[str] = mapped_column(ForeignKey("webhook_deliveries.id"), index=True)
+    endpoint_id: Mapped[str] = mapped_column(String(40), index=True)
+    attempted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    latency_ms: Mapped[int] = mapped_column(Integer)
+    response_excerpt: Mapped[str] = mapped_column(Text, default="")
+    error: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    next_retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class IdempotencyRecord(Base):

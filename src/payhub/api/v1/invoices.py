@@ -3,9 +3,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from payhub.api.deps import ReadKey, ServicesDep
-from payhub.api.schemas import InvoiceList, InvoicePublic
 from payhub.store import repo
-from payhub.store.views import invoice_view
+from payhub.store.views import InvoiceList, InvoicePublic, invoice_view
 
 router = APIRouter(tags=["invoices"])
 

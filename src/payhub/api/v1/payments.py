@@ -8,11 +8,11 @@ from fastapi.responses import JSONResponse
 
 from payhub.api import idempotency
 from payhub.api.deps import PaymentsKey, ReadKey, ServicesDep
-from payhub.api.schemas import CaptureCreate, PaymentCreate, PaymentList, PaymentPublic
+from payhub.api.schemas import CaptureCreate, PaymentCreate
 from payhub.domain.payments import PaymentStatus
 from payhub.pipeline import pay, posting
 from payhub.store import repo
-from payhub.store.views import payment_view
+from payhub.store.views import PaymentList, PaymentPublic, payment_view
 
 router = APIRouter(prefix="/payments", tags=["payments"])
 

@@ -5,10 +5,10 @@ from fastapi.responses import JSONResponse
 
 from payhub.api import idempotency
 from payhub.api.deps import PaymentsKey, ReadKey, ServicesDep
-from payhub.api.schemas import RefundCreate, RefundPublic
+from payhub.api.schemas import RefundCreate
 from payhub.pipeline import pay
 from payhub.store import repo
-from payhub.store.views import refund_view
+from payhub.store.views import RefundPublic, refund_view
 
 router = APIRouter(prefix="/refunds", tags=["refunds"])
 

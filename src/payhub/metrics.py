@@ -1,0 +1,10 @@
+"""Prometheus metrics (prometheus_client). The worker can expose them with `payhub worker --metrics-port`."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter
+
+WEBHOOK_ATTEMPTS = Counter("payhub_webhook_attempts_total", "Webhook delivery attempts", ["result"])
+WEBHOOK_ENDPOINT_FAILING = Counter("payhub_webhook_endpoint_failing_total",
+                                   "Alerts raised for webhook endpoints that keep failing")
+WEBHOOK_ENDPOINT_DISABLED = Counter("payhub_webhook_endpoint_disabled_total", "Webhook endpoints disabled")

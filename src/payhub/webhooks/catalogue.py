@@ -1,0 +1,97 @@
+"""The event catalogue: every event type PayHub emits, with a JSON Schema of its `data`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from payhub.domain.events import EventType
+from payhub.store.views import MoneyPublic, PaymentPublic, PostingPublic, RefundPublic
+
+
+class RefundEvent(RefundPublic):
+    payment: PaymentPublic  # type: ignore[assignment]
+
+
+class PostingEvent(PostingPublic):
+    payment: PaymentPublic
+
+
+class DisputePublic(BaseModel):
+    id: str
+    object: str = "dispute"
+    payment: str
+    customer: str
+    status: str = Field(description="needs_response | under_review | won | lost")
+    reason: str
+    amount: MoneyPublic
+    evidence_due_by: str | None
+    created_at: str
+    posting: PostingPublic | None = Field(description="GL entries for the disputed funds, if any")
+
+
+class ReconciliationException(BaseModel):
+    id: str
+    object: str = "reconciliation_exception"
+    kind: str = Field(description="missing_in_erp | missing_at_gateway | amount_mismatch | duplicate")
+    payment: str | None
+    gateway: str
+    gateway_reference: str | None
+    erp_reference: str | None
+    expected: MoneyPublic | None
+    actual: MoneyPublic | None
+    detected_at: str
+
+
+class AutopayEnrollment(BaseModel):
+    id: str
+    object: str = "autopay_enrollment"
+    customer: str
+    payment_method: dict[str, Any]
+    schedule: str = Field(description="on_due_date | days_before_due:<n> | monthly:<day>")
+    max_amount: MoneyPublic | None
+    created_at: str
+
+
+class EndpointAlert(BaseModel):
+    id: str
+    object: str = "webhook_endpoint"
+    url: str
+    enabled: bool
+    disabled_reason: str | None
+    consecutive_failures: int
+    failing_since: str | None
+
+
+class TestEvent(BaseModel):
+    message: str
+    endpoint: str
+
+
+CATALOGUE: dict[EventType, tuple[str, type[BaseModel]]] = {
+    EventType.PAYMENT_AUTHORIZED: ("A payment was authorized and awaits capture.", PaymentPublic),
+    EventType.PAYMENT_COMPLETED: ("Money was captured; `posting` is the GL entry being posted.", PaymentPublic),
+    EventType.PAYMENT_FAILED: ("The gateway declined or failed the payment.", PaymentPublic),
+    EventType.PAYMENT_VOIDED: ("An authorization was released.", PaymentPublic),
+    EventType.PAYMENT_SETTLED: ("The gateway settled the captured funds.", PaymentPublic),
+    EventType.PAYMENT_REFUNDED: ("A refund succeeded; `posting` reverses the GL entry.", RefundEvent),
+    EventType.DISPUTE_OPENED: ("A cardholder disputed a payment.", DisputePublic),
+    EventType.DISPUTE_RESOLVED: ("A dispute was won or lost.", DisputePublic),
+    EventType.POSTING_CONFIRMED: ("The ERP accepted a GL posting; `erp_reference` is its id.", PostingEvent),
+    EventType.POSTING_FAILED: ("The ERP refused or could not take a GL posting.", PostingEvent),
+    EventType.RECONCILIATION_EXCEPTION: ("Gateway and ERP records disagree.", ReconciliationException),
+    EventType.AUTOPAY_ENROLLED: ("A customer enrolled in autopay.", AutopayEnrollment),
+    EventType.ENDPOINT_FAILING: ("A webhook endpoint keeps failing (sent to the entity's other endpoints).",
+                                 EndpointAlert),
+    EventType.ENDPOINT_DISABLED: ("A webhook endpoint was disabled after its retries ran out or a 410.",
+                                  EndpointAlert),
+    EventType.WEBHOOK_TEST: ("A test event sent on request.", TestEvent),
+}
+
+NAMES = frozenset(e.value for e in CATALOGUE)
+
+
+def event_types() -> list[dict[str, Any]]:
+    return [{"name": name.value, "description": description, "schema": model.model_json_schema()}
+            for name, (description, model) in CATALOGUE.items()]
