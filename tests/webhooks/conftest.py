@@ -47,12 +47,15 @@ def receiver() -> Iterator[Receiver]:
             with lock:
                 box["r"].requests.append(req)
             status, headers, payload = box["r"].respond(req)
-            self.send_response(status)
-            for k, v in headers.items():
-                self.send_header(k, v)
-            self.send_header("content-length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
+            try:
+                self.send_response(status)
+                for k, v in headers.items():
+                    self.send_header(k, v)
+                self.send_header("content-length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client stopped reading (truncation, timeout): expected
 
         def log_message(self, *args: Any) -> None:
             pass
