@@ -41,6 +41,7 @@ def test_payment_events_arrive_signed_and_verifiable(admin: TestClient, receiver
     completed, confirmed = events
     assert set(completed) == {"id", "type", "created_at", "api_version", "data"}
     assert completed["data"]["id"] == payment["id"] and completed["data"]["customer"] == "cus_acme"
+    assert completed["data"]["customer_details"] == {"name": "Acme Builders LLC", "email": "ap@acme.example"}
     assert confirmed["data"]["erp_reference"] == payment["posting"]["erp_reference"]
     assert confirmed["data"]["payment"]["id"] == payment["id"]
     assert receiver.requests[0].headers["webhook-id"] == completed["id"]

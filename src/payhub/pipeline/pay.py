@@ -28,7 +28,7 @@ from payhub.domain.errors import (
     PaymentLocked,
 )
 from payhub.domain.events import EventType
-from payhub.domain.invoices import Invoice
+from payhub.domain.invoices import Customer, Invoice
 from payhub.domain.ledger import PostingRules, capture_entry, refund_entry
 from payhub.domain.methods import BankAccount, Card, PaymentMethod
 from payhub.domain.money import Money
@@ -136,16 +136,13 @@ def _load_invoices(svc: Services, req: PaymentRequest) -> tuple[list[Invoice], s
     return invoices, currency
 
 
-def _customer_of(svc: Services, req: PaymentRequest, invoices: list[Invoice]) -> str:
+def _customer_of(svc: Services, req: PaymentRequest, invoices: list[Invoice]) -> Customer:
     customers = {inv.customer_id for inv in invoices} | ({req.customer_id} if req.customer_id else set())
     if len(customers) > 1:
         raise CustomerMismatch("All invoices must belong to the paying customer")
     if not customers:
         raise InvalidRequest("customer is required for an unapplied payment", field="customer")
-    customer_id = customers.pop()
-    if not invoices:
-        svc.erp.get_customer(req.entity_id, customer_id)  # raises CustomerNotFound
-    return customer_id
+    return svc.erp.get_customer(req.entity_id, customers.pop())  # raises CustomerNotFound
 
 
 def _record_intent(svc: Services, req: PaymentRequest) -> Payment:
@@ -159,7 +156,7 @@ def _record_intent(svc: Services, req: PaymentRequest) -> Payment:
         repo.lock_invoices(s, invoice_ids)
         held = repo.held_amounts(s, invoice_ids)
         invoices, currency = _load_invoices(svc, req)
-        customer_id = _customer_of(svc, req, invoices)
+        customer = _customer_of(svc, req, invoices)
         buckets: list[machine.Bucket] = []
         excess = 0
         for inv, (_, asked) in zip(invoices, req.allocations, strict=True):
@@ -186,7 +183,8 @@ def _record_intent(svc: Services, req: PaymentRequest) -> Payment:
             raise InvalidRequest(f"Gateway {entity.gateway!r} is not configured")
         now = svc.clock.now()
         payment = Payment(
-            id=new_id("pay"), entity_id=req.entity_id, customer_id=customer_id, status=state.status.value,
+            id=new_id("pay"), entity_id=req.entity_id, customer_id=customer.id, customer_name=customer.name,
+            customer_email=customer.email, status=state.status.value,
             currency=currency, amount=state.amount.amount, amount_captured=0, amount_refunded=0,
             capture_method=req.capture_method, channel=req.channel, gateway=entity.gateway,
             description=req.description, metadata_=req.metadata, created_at=now, updated_at=now,

@@ -53,6 +53,7 @@ def payment_view(p: Payment, posting: Posting | None = None) -> dict[str, Any]:
     postings = {x.id: x for x in p.postings}
     return {
         "id": p.id, "object": "payment", "status": p.status, "customer": p.customer_id,
+        "customer_details": {"name": p.customer_name, "email": p.customer_email},
         "amount": money(p.amount, cur), "amount_capturable": money(capturable, cur),
         "amount_captured": money(p.amount_captured, cur), "amount_refunded": money(p.amount_refunded, cur),
         "capture_method": p.capture_method, "channel": p.channel,
@@ -130,6 +131,7 @@ class PaymentPublic(BaseModel):
     object: Literal["payment"]
     status: str
     customer: str
+    customer_details: dict[str, str | None] = Field(description="Name and email as the ERP had them at payment time")
     amount: MoneyPublic
     amount_capturable: MoneyPublic
     amount_captured: MoneyPublic
