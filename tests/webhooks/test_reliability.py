@@ -129,3 +129,27 @@ def test_worker_killed_mid_batch_loses_nothing(app: FastAPI, keys: dict[str, str
     received = receiver.ids()
     assert set(received) == expected                 # nothing lost
     assert len(received) >= len(expected)            # duplicates only as redeliveries of the same webhook-id
+
+
+def test_two_workers_share_the_queue(app: FastAPI, keys: dict[str, str], services: Services,
+                                     receiver: Receiver, db_url: str, allow_loopback: None) -> None:
+    """Leases (SKIP LOCKED on PostgreSQL) keep two workers from claiming the same delivery."""
+    def slow(request: Received) -> tuple[int, dict[str, str], bytes]:
+        time.sleep(0.02)
+        return 200, {}, b"ok"
+
+    receiver.respond = slow
+    admin = admin_client(app, keys)
+    endpoint = admin.post("/v1/webhook_endpoints", json={"url": receiver.url, "max_concurrency": 5}).json()
+    expected = queue_events(admin, endpoint["id"], 80)
+    workers = [_start_worker(db_url), _start_worker(db_url)]
+    try:
+        deadline = time.monotonic() + 60
+        while pending(services) and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        for w in workers:
+            w.send_signal(signal.SIGTERM)
+            w.wait(10)
+    assert pending(services) == 0
+    assert sorted(receiver.ids()) == sorted(expected)  # each exactly once
