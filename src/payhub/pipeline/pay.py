@@ -292,16 +292,15 @@ def _operation(svc: Services, entity_id: str, payment_id: str) -> Iterator[tuple
     while True:
         with svc.transaction() as s:
             now = svc.clock.now()
-            repo.get_payment(s, entity_id, payment_id)  # 404 before waiting on a lock
-            if repo.claim_payment(s, entity_id, payment_id, now, now + svc.payment_lock):
+            claimed = repo.claim_payment(s, entity_id, payment_id, now, now + svc.payment_lock)
+            row = repo.get_payment(s, entity_id, payment_id)  # 404 rather than waiting on a lock
+            if claimed:
                 break
         if time.monotonic() >= deadline:
             raise PaymentLocked("Another operation on this payment is still running; retry shortly")
         time.sleep(pause)
         pause = min(pause * 2, 0.1)
     try:
-        with svc.read() as s:
-            row = repo.get_payment(s, entity_id, payment_id)
         yield row, svc.gateways[row.gateway]
     finally:
         with svc.transaction() as s:
@@ -319,6 +318,7 @@ def _rules(s: Session, row: Payment) -> PostingRules:
 
 def _finish(svc: Services, entity_id: str, payment_id: str, posting: Posting | None) -> Outcome:
     if posting is not None:
-        posting = posting_pipeline.run(svc, entity_id, posting.id)
+        posted = posting_pipeline.run(svc, posting)
+        return Outcome(posted.payment, posted.posting)
     with svc.read() as s:
-        return Outcome(repo.get_payment(s, entity_id, payment_id), posting)
+        return Outcome(repo.get_payment(s, entity_id, payment_id), None)

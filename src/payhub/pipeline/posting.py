@@ -7,6 +7,7 @@ A posting error is a financial control failure, so it is an event (posting.faile
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 import structlog
 
@@ -15,49 +16,49 @@ from payhub.domain.events import EventType
 from payhub.domain.ledger import check_balanced
 from payhub.pipeline.services import Services
 from payhub.store import repo
-from payhub.store.models import Posting
+from payhub.store.models import Payment, Posting
 from payhub.store.views import payment_view, posting_view
 
 log = structlog.get_logger(__name__)
 
 
-def run(svc: Services, entity_id: str, posting_id: str) -> Posting:
-    with svc.read() as s:
-        posting = s.get(Posting, posting_id)
-        assert posting is not None and posting.entity_id == entity_id
-        if posting.status == "confirmed":
-            return posting
-        entry = repo.entry_of(posting)
+@dataclass(frozen=True)
+class Posted:
+    posting: Posting
+    payment: Payment  # as it stands after the outcome was recorded
+
+
+def run(svc: Services, posting: Posting) -> Posted:
+    """Post one recorded journal entry (already in memory, lines loaded) and record the outcome."""
+    entry = repo.entry_of(posting)
     try:
         check_balanced(entry.lines)
-        receipt = svc.erp.post(entity_id, entry, reference_key=posting_id)
-    except ErpError as error:
-        return _record(svc, posting_id, error=error)
-    except DomainError as error:  # e.g. an unbalanced entry: refuse to post, say why
-        return _record(svc, posting_id, error=error)
+        receipt = svc.erp.post(posting.entity_id, entry, reference_key=posting.id)
+    except DomainError as error:  # ERP refused or unavailable, or an unbalanced entry: say why
+        return _record(svc, posting.id, error=error)
     except Exception as error:  # a connector bug: the posting fails cleanly, the payment stands
-        log.exception("posting.connector_error", posting=posting_id)
-        return _record(svc, posting_id, error=ErpError(f"{type(error).__name__} in ERP connector"))
-    return _record(svc, posting_id, reference=receipt.reference)
+        log.exception("posting.connector_error", posting=posting.id)
+        return _record(svc, posting.id, error=ErpError(f"{type(error).__name__} in ERP connector"))
+    return _record(svc, posting.id, reference=receipt.reference)
 
 
-def retry(svc: Services, entity_id: str, payment_id: str) -> list[Posting]:
+def retry(svc: Services, entity_id: str, payment_id: str) -> list[Posted]:
     """Post again every posting of the payment that is not confirmed (the ERP dedupes on the id)."""
     with svc.read() as s:
-        open_ids = [p.id for p in repo.get_payment(s, entity_id, payment_id).postings if p.status != "confirmed"]
-    return [run(svc, entity_id, posting_id) for posting_id in open_ids]
+        unconfirmed = [p for p in repo.get_payment(s, entity_id, payment_id).postings if p.status != "confirmed"]
+    return [run(svc, posting) for posting in unconfirmed]
 
 
 def _record(svc: Services, posting_id: str, *, reference: str | None = None,
-            error: DomainError | None = None) -> Posting:
+            error: DomainError | None = None) -> Posted:
     with svc.transaction() as s:
         posting = s.get(Posting, posting_id, with_for_update=True, populate_existing=True)
         assert posting is not None
+        payment = repo.get_payment(s, posting.entity_id, posting.payment_id)
         if posting.status == "confirmed":  # a concurrent retry confirmed it first
-            return posting
+            return Posted(posting, payment)
         now = svc.clock.now()
         posting.attempts += 1
-        payment = repo.get_payment(s, posting.entity_id, posting.payment_id)
         if error is None:
             posting.status, posting.erp_reference, posting.posted_at = "confirmed", reference, now
             posting.error_code = posting.error = None
@@ -68,7 +69,7 @@ def _record(svc: Services, posting_id: str, *, reference: str | None = None,
             log.warning("posting.failed", posting=posting_id, code=error.code, detail=error.detail)
             event = EventType.POSTING_FAILED
         repo.add_event(s, posting.entity_id, event, {**posting_view(posting), "payment": payment_view(payment)}, now)
-        return posting
+        return Posted(posting, payment)
 
 
 def _mark_posted(allocations: list, posting: Posting) -> None:  # type: ignore[type-arg]

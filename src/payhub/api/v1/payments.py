@@ -80,5 +80,5 @@ def retry_posting(payment_id: str, key: PaymentsKey, svc: ServicesDep) -> dict: 
     retried = posting.retry(svc, key.entity_id, payment_id)
     with svc.read() as s:
         payment = repo.get_payment(s, key.entity_id, payment_id)
-        latest = retried[-1] if retried else (payment.postings[-1] if payment.postings else None)
+        latest = retried[-1].posting if retried else (payment.postings[-1] if payment.postings else None)
         return payment_view(payment, latest)
