@@ -30,6 +30,7 @@ def build_services(settings: Settings | None = None, clock: Clock | None = None)
         lock_wait_s=settings.lock_wait_s,
         idempotency_ttl=timedelta(hours=settings.idempotency_ttl_h),
         webhook_allowed_networks=parse_networks(settings.webhook_allowed_networks),
+        hook_timeout_s=settings.hook_timeout_s,
     )
 
 

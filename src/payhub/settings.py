@@ -22,3 +22,4 @@ class Settings(BaseSettings):
     webhook_allowed_networks: list[str] = []
     webhook_timeout_s: float = 15.0
     webhook_lease_s: int = 60
+    hook_timeout_s: float = 5.0

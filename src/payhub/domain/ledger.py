@@ -36,6 +36,7 @@ class GLLine:
     invoice_id: str | None = None
     customer_id: str | None = None
     memo: str = ""
+    dimensions: dict[str, str] = field(default_factory=dict)  # cost centre, project… (set by extensions)
 
 
 @dataclass(frozen=True, slots=True)

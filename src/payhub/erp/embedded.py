@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Integer, String, UniqueConstraint, select
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Integer, String, UniqueConstraint, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, sessionmaker
 
@@ -91,6 +91,7 @@ class ErpJournalLine(Base):
     currency: Mapped[str] = mapped_column(String(3))
     invoice_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
     customer_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    dimensions: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
 
 
 def _invoice(row: ErpInvoice) -> Invoice:
@@ -147,7 +148,8 @@ class EmbeddedErp:
                                      reference_key=reference_key, kind=entry.kind, posted_at=now)
                 je.lines = [ErpJournalLine(line_no=i, account=l.account, debit=l.debit, credit=l.credit,
                                            currency=l.currency, invoice_id=l.invoice_id,
-                                           customer_id=l.customer_id) for i, l in enumerate(entry.lines, 1)]
+                                           customer_id=l.customer_id, dimensions=dict(l.dimensions))
+                            for i, l in enumerate(entry.lines, 1)]
                 s.add(je)
                 self._apply_to_invoices(s, entity_id, entry)
                 return PostingReceipt(je.id, now.isoformat())

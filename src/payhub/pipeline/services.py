@@ -34,6 +34,7 @@ class Services:
     lock_wait_s: float = 10.0
     idempotency_ttl: timedelta = timedelta(hours=24)
     webhook_allowed_networks: tuple[Network, ...] = ()
+    hook_timeout_s: float = 5.0  # an extension hook slower than this fails the posting
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

@@ -119,6 +119,8 @@ class Posting(Base):
     error_code: Mapped[str | None] = mapped_column(String(60), nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
+    memo: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
@@ -137,6 +139,7 @@ class GLLineRow(Base):
     currency: Mapped[str] = mapped_column(String(3))
     invoice_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
     customer_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    dimensions: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
 
 
 class OutboxEvent(Base):
@@ -227,3 +230,29 @@ class IdempotencyRecord(Base):
     locked_until: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     __table_args__ = (UniqueConstraint("entity_id", "key", name="uq_idempotency_keys_entity_id_key"),)
+
+
+class EntityExtension(Base):
+    """Which installed extensions run for an entity, and at which pinned version."""
+
+    __tablename__ = "entity_extensions"
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    enabled: Mapped[bool] = mapped_column(default=False)
+    pinned_version: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AuditEvent(Base):
+    """Who changed what, before and after, in which request."""
+
+    __tablename__ = "audit_events"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"), index=True)
+    key_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    action: Mapped[str] = mapped_column(String(60))
+    target: Mapped[str] = mapped_column(String(200))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    request_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -134,7 +134,7 @@ def add_posting(s: Session, payment: Payment, entry: JournalEntry, erp: str, now
                       refund_id=refund.id if refund else None, kind=entry.kind, status="pending", erp=erp,
                       attempts=0, created_at=now)
     posting.lines = [GLLineRow(line_no=i, account=l.account, debit=l.debit, credit=l.credit, currency=l.currency,
-                               invoice_id=l.invoice_id, customer_id=l.customer_id)
+                               invoice_id=l.invoice_id, customer_id=l.customer_id, dimensions=dict(l.dimensions))
                      for i, l in enumerate(entry.lines, 1)]
     s.add(posting)
     payment.postings.append(posting)
@@ -143,7 +143,8 @@ def add_posting(s: Session, payment: Payment, entry: JournalEntry, erp: str, now
 
 def entry_of(posting: Posting) -> JournalEntry:
     return JournalEntry(posting.kind, tuple(
-        GLLine(l.account, l.debit, l.credit, l.currency, l.invoice_id, l.customer_id) for l in posting.lines))
+        GLLine(l.account, l.debit, l.credit, l.currency, l.invoice_id, l.customer_id, dimensions=dict(l.dimensions))
+        for l in posting.lines))
 
 
 def add_event(s: Session, entity_id: str, type_: str, data: dict[str, Any], now: datetime) -> OutboxEvent:

@@ -26,9 +26,11 @@ def posting_view(p: Posting) -> dict[str, Any]:
         "id": p.id, "object": "posting", "kind": p.kind, "status": p.status, "erp": p.erp,
         "erp_reference": p.erp_reference, "refund": p.refund_id,
         "error": {"code": p.error_code, "message": p.error} if p.error_code else None,
-        "attempts": p.attempts, "created_at": ts(p.created_at), "posted_at": ts(p.posted_at),
+        "attempts": p.attempts, "next_retry_at": ts(p.next_retry_at), "memo": p.memo,
+        "created_at": ts(p.created_at), "posted_at": ts(p.posted_at),
         "entries": [{"account": l.account, "debit": l.debit, "credit": l.credit, "currency": l.currency,
-                     "invoice": l.invoice_id, "customer": l.customer_id} for l in p.lines],
+                     "invoice": l.invoice_id, "customer": l.customer_id, "dimensions": l.dimensions or {}}
+                    for l in p.lines],
     }
 
 
@@ -102,6 +104,7 @@ class GLEntryPublic(BaseModel):
     currency: str
     invoice: str | None
     customer: str | None
+    dimensions: dict[str, str] = Field(description="Set by extensions: cost centre, project…")
 
 
 class PostingPublic(BaseModel):
@@ -114,6 +117,8 @@ class PostingPublic(BaseModel):
     refund: str | None
     error: dict[str, Any] | None
     attempts: int
+    next_retry_at: str | None = Field(description="When the worker retries a posting the ERP could not take")
+    memo: str | None
     created_at: str
     posted_at: str | None
     entries: list[GLEntryPublic]

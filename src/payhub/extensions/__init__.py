@@ -1,0 +1,1 @@
+"""Upgrade-safe customization of the posting pipeline: versioned extensions with hooks."""
