@@ -83,3 +83,55 @@ def test_state_gl_lines_and_event_commit_together(client: TestClient, services: 
     # the lock was released and the capture can be retried (the gateway dedupes on its key)
     retried = client.post(f"/v1/payments/{payment['id']}/capture")
     assert retried.status_code == 200 and retried.json()["posting"]["status"] == "confirmed"
+
+
+class DownErp:
+    """The real embedded ERP behind a switch that makes it unreachable."""
+
+    def __init__(self, real: object) -> None:
+        self.real, self.down = real, True
+        self.name = "embedded"
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.real, name)
+
+    def post(self, *args: object, **kwargs: object) -> object:
+        if self.down:
+            from payhub.domain.errors import ErpUnavailable
+
+            raise ErpUnavailable("ERP did not answer within 10s")
+        return self.real.post(*args, **kwargs)  # type: ignore[attr-defined]
+
+
+def test_erp_down_is_retried_in_the_background_with_backoff(client: TestClient, services: Services) -> None:
+    from datetime import timedelta
+
+    from payhub.pipeline.posting import retry_due
+    from tests.webhooks.conftest import FakeClock
+
+    clock = FakeClock()
+    services.clock = clock
+    erp = DownErp(services.erp)
+    services.erp = erp  # type: ignore[assignment]
+    payment = client.post("/v1/payments", json=pay_body("inv_acme_1001", 3_000)).json()
+    posting = payment["posting"]
+    assert payment["status"] == "captured" and posting["status"] == "failed"
+    assert posting["error"]["code"] == "erp_unavailable"
+    assert posting["next_retry_at"] == (clock.at + timedelta(seconds=30)).isoformat().replace("+00:00", "Z")
+
+    assert retry_due(services) == 0  # not yet due
+    clock.advance(31)
+    assert retry_due(services) == 1  # still down: the next pause is longer
+    again = client.get(f"/v1/payments/{payment['id']}").json()["posting"]
+    assert again["attempts"] == 2 and again["next_retry_at"] > posting["next_retry_at"]
+
+    erp.down = False
+    clock.advance(121)
+    assert retry_due(services) == 1
+    final = client.get(f"/v1/payments/{payment['id']}").json()["posting"]
+    assert final["status"] == "confirmed" and final["next_retry_at"] is None and final["attempts"] == 3
+    assert client.get("/v1/invoices/inv_acme_1001").json()["balance"] == usd(129_500)
+    assert retry_due(services) == 0
+    with services.read() as s:
+        types = [t for t in s.scalars(select(OutboxEvent.type).order_by(OutboxEvent.id)) if t.startswith("posting")]
+    assert types == ["posting.failed", "posting.failed", "posting.confirmed"]

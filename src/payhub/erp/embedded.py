@@ -189,6 +189,7 @@ class EmbeddedErp:
 DEFAULT_CHART = (
     ("1000", "Operating cash", "asset"),
     ("1150", "Gateway clearing", "asset"),
+    ("1160", "Card processor clearing", "asset"),
     ("1200", "Accounts receivable", "asset"),
     ("2150", "Customer credits (unapplied cash)", "liability"),
     ("4000", "Revenue", "revenue"),
