@@ -3,10 +3,11 @@ own database. The default ERP connector; a real ERP (Tryton) sits behind the sam
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Integer, String, UniqueConstraint, select
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Integer, String, UniqueConstraint, case, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, sessionmaker
 
@@ -136,30 +137,34 @@ class EmbeddedErp:
             return [_invoice(r) for r in rows]
 
     def post(self, entity_id: str, entry: JournalEntry, reference_key: str) -> PostingReceipt:
+        """One short transaction of Core statements (the ledger is the hot path of every payment)."""
         try:
             with self._sessions.begin() as s:
-                existing = s.scalar(select(ErpJournalEntry).where(
-                    ErpJournalEntry.company_id == entity_id, ErpJournalEntry.reference_key == reference_key))
-                if existing is not None:
-                    return PostingReceipt(existing.id, existing.posted_at.isoformat())
+                if (receipt := self._existing(s, entity_id, reference_key)) is not None:
+                    return receipt
                 self._check_accounts(s, entity_id, entry)
                 now = datetime.now(UTC)
-                je = ErpJournalEntry(id=f"je_{reference_key}", company_id=entity_id,
-                                     reference_key=reference_key, kind=entry.kind, posted_at=now)
-                je.lines = [ErpJournalLine(line_no=i, account=l.account, debit=l.debit, credit=l.credit,
-                                           currency=l.currency, invoice_id=l.invoice_id,
-                                           customer_id=l.customer_id, dimensions=dict(l.dimensions))
-                            for i, l in enumerate(entry.lines, 1)]
-                s.add(je)
+                entry_id = f"je_{reference_key}"
+                s.execute(insert(ErpJournalEntry).values(id=entry_id, company_id=entity_id,
+                                                         reference_key=reference_key, kind=entry.kind,
+                                                         posted_at=now))
+                s.execute(insert(ErpJournalLine), [
+                    {"entry_id": entry_id, "line_no": i, "account": l.account, "debit": l.debit, "credit": l.credit,
+                     "currency": l.currency, "invoice_id": l.invoice_id, "customer_id": l.customer_id,
+                     "dimensions": dict(l.dimensions)} for i, l in enumerate(entry.lines, 1)])
                 self._apply_to_invoices(s, entity_id, entry)
-                return PostingReceipt(je.id, now.isoformat())
+                return PostingReceipt(entry_id, now.isoformat())
         except IntegrityError:  # a concurrent post of the same reference won: return its receipt
             with self._sessions() as s:
-                existing = s.scalar(select(ErpJournalEntry).where(
-                    ErpJournalEntry.company_id == entity_id, ErpJournalEntry.reference_key == reference_key))
-                if existing is None:
+                if (receipt := self._existing(s, entity_id, reference_key)) is None:
                     raise
-                return PostingReceipt(existing.id, existing.posted_at.isoformat())
+                return receipt
+
+    @staticmethod
+    def _existing(s: Session, entity_id: str, reference_key: str) -> PostingReceipt | None:
+        row = s.execute(select(ErpJournalEntry.id, ErpJournalEntry.posted_at).where(
+            ErpJournalEntry.company_id == entity_id, ErpJournalEntry.reference_key == reference_key)).first()
+        return PostingReceipt(row.id, row.posted_at.isoformat()) if row else None
 
     @staticmethod
     def _check_accounts(s: Session, entity_id: str, entry: JournalEntry) -> None:
@@ -171,18 +176,22 @@ class EmbeddedErp:
 
     @staticmethod
     def _apply_to_invoices(s: Session, entity_id: str, entry: JournalEntry) -> None:
-        """Receivable lines that name an invoice move its balance (credit pays, debit reopens)."""
+        """Receivable lines that name an invoice move its balance (credit pays, debit reopens), in one
+        guarded UPDATE per invoice: a balance below zero or above the total is refused."""
+        deltas: dict[str, int] = defaultdict(int)
         for line in entry.lines:
-            if not line.invoice_id:
-                continue
-            inv = s.get(ErpInvoice, line.invoice_id, with_for_update=True)
-            if inv is None or inv.company_id != entity_id:
-                raise ErpRejected(f"Posting names unknown invoice {line.invoice_id}")
-            balance = inv.balance - line.credit + line.debit
-            if balance < 0 or balance > inv.total:
-                raise ErpRejected(f"Posting would take invoice {inv.number} to a balance of {balance}")
-            inv.balance = balance
-            inv.status = "paid" if balance == 0 else "open"
+            if line.invoice_id:
+                deltas[line.invoice_id] += line.debit - line.credit
+        for invoice_id, delta in deltas.items():
+            balance = ErpInvoice.balance + delta
+            done = s.execute(update(ErpInvoice).where(
+                ErpInvoice.id == invoice_id, ErpInvoice.company_id == entity_id,
+                balance >= 0, balance <= ErpInvoice.total,
+            ).values(balance=balance, status=case((balance == 0, "paid"), else_="open"))
+             .execution_options(synchronize_session=False))
+            if not done.rowcount:  # type: ignore[attr-defined]
+                raise ErpRejected(f"Posting names unknown invoice {invoice_id} or would take its balance "
+                                  f"out of range (change {delta})")
 
 
 # --- set-up helpers used by the demo seed and tests ---
