@@ -7,7 +7,8 @@ from collections import defaultdict
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Integer, String, UniqueConstraint, case, insert, select, update
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Integer, String, UniqueConstraint, bindparam, case, insert, select, update
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, sessionmaker
 
@@ -114,6 +115,7 @@ class EmbeddedErp:
     def __init__(self, sessions: sessionmaker[Session], readers: sessionmaker[Session] | None = None) -> None:
         self._sessions = sessions
         self._readers = readers or sessions
+        self._engine: Engine = sessions.kw["bind"]
 
     def get_customer(self, entity_id: str, customer_id: str) -> Customer:
         with self._readers() as s:
@@ -137,45 +139,38 @@ class EmbeddedErp:
             return [_invoice(r) for r in rows]
 
     def post(self, entity_id: str, entry: JournalEntry, reference_key: str) -> PostingReceipt:
-        """One short transaction of Core statements (the ledger is the hot path of every payment)."""
+        """One short transaction of prebuilt Core statements (the ledger is on every payment's path)."""
         try:
-            with self._sessions.begin() as s:
+            with self._engine.begin() as s:  # a plain Connection: no ORM unit of work needed here
                 if (receipt := self._existing(s, entity_id, reference_key)) is not None:
                     return receipt
-                self._check_accounts(s, entity_id, entry)
+                codes = {l.account for l in entry.lines}
+                known = set(s.scalars(_KNOWN_ACCOUNTS, {"company": entity_id, "codes": list(codes)}))
+                if missing := sorted(codes - known):
+                    raise ErpRejected(f"Unknown account(s) in the chart of accounts: {', '.join(missing)}")
                 now = datetime.now(UTC)
                 entry_id = f"je_{reference_key}"
-                s.execute(insert(ErpJournalEntry).values(id=entry_id, company_id=entity_id,
-                                                         reference_key=reference_key, kind=entry.kind,
-                                                         posted_at=now))
-                s.execute(insert(ErpJournalLine), [
+                s.execute(_INSERT_ENTRY, {"id": entry_id, "company_id": entity_id, "reference_key": reference_key,
+                                          "kind": entry.kind, "posted_at": now})
+                s.execute(_INSERT_LINE, [
                     {"entry_id": entry_id, "line_no": i, "account": l.account, "debit": l.debit, "credit": l.credit,
                      "currency": l.currency, "invoice_id": l.invoice_id, "customer_id": l.customer_id,
                      "dimensions": dict(l.dimensions)} for i, l in enumerate(entry.lines, 1)])
                 self._apply_to_invoices(s, entity_id, entry)
                 return PostingReceipt(entry_id, now.isoformat())
         except IntegrityError:  # a concurrent post of the same reference won: return its receipt
-            with self._sessions() as s:
+            with self._engine.connect() as s:
                 if (receipt := self._existing(s, entity_id, reference_key)) is None:
                     raise
                 return receipt
 
     @staticmethod
-    def _existing(s: Session, entity_id: str, reference_key: str) -> PostingReceipt | None:
-        row = s.execute(select(ErpJournalEntry.id, ErpJournalEntry.posted_at).where(
-            ErpJournalEntry.company_id == entity_id, ErpJournalEntry.reference_key == reference_key)).first()
+    def _existing(s: Connection, entity_id: str, reference_key: str) -> PostingReceipt | None:
+        row = s.execute(_EXISTING, {"company": entity_id, "key": reference_key}).first()
         return PostingReceipt(row.id, row.posted_at.isoformat()) if row else None
 
     @staticmethod
-    def _check_accounts(s: Session, entity_id: str, entry: JournalEntry) -> None:
-        codes = {l.account for l in entry.lines}
-        known = set(s.scalars(select(ErpAccount.code).where(ErpAccount.company_id == entity_id,
-                                                            ErpAccount.code.in_(codes))))
-        if missing := sorted(codes - known):
-            raise ErpRejected(f"Unknown account(s) in the chart of accounts: {', '.join(missing)}")
-
-    @staticmethod
-    def _apply_to_invoices(s: Session, entity_id: str, entry: JournalEntry) -> None:
+    def _apply_to_invoices(s: Connection, entity_id: str, entry: JournalEntry) -> None:
         """Receivable lines that name an invoice move its balance (credit pays, debit reopens), in one
         guarded UPDATE per invoice: a balance below zero or above the total is refused."""
         deltas: dict[str, int] = defaultdict(int)
@@ -183,15 +178,25 @@ class EmbeddedErp:
             if line.invoice_id:
                 deltas[line.invoice_id] += line.debit - line.credit
         for invoice_id, delta in deltas.items():
-            balance = ErpInvoice.balance + delta
-            done = s.execute(update(ErpInvoice).where(
-                ErpInvoice.id == invoice_id, ErpInvoice.company_id == entity_id,
-                balance >= 0, balance <= ErpInvoice.total,
-            ).values(balance=balance, status=case((balance == 0, "paid"), else_="open"))
-             .execution_options(synchronize_session=False))
-            if not done.rowcount:  # type: ignore[attr-defined]
+            done = s.execute(_MOVE_BALANCE, {"invoice": invoice_id, "company": entity_id, "delta": delta})
+            if not done.rowcount:
                 raise ErpRejected(f"Posting names unknown invoice {invoice_id} or would take its balance "
                                   f"out of range (change {delta})")
+
+
+# Statements built once: constructing SQL expressions per call cost more than running them.
+_EXISTING = select(ErpJournalEntry.id, ErpJournalEntry.posted_at).where(
+    ErpJournalEntry.company_id == bindparam("company"), ErpJournalEntry.reference_key == bindparam("key"))
+_KNOWN_ACCOUNTS = select(ErpAccount.code).where(ErpAccount.company_id == bindparam("company"),
+                                                ErpAccount.code.in_(bindparam("codes", expanding=True)))
+_INSERT_ENTRY = insert(ErpJournalEntry)
+_INSERT_LINE = insert(ErpJournalLine)
+_NEW_BALANCE = ErpInvoice.balance + bindparam("delta")
+_MOVE_BALANCE = update(ErpInvoice).where(
+    ErpInvoice.id == bindparam("invoice"), ErpInvoice.company_id == bindparam("company"),
+    _NEW_BALANCE >= 0, _NEW_BALANCE <= ErpInvoice.total,
+).values(balance=_NEW_BALANCE, status=case((_NEW_BALANCE == 0, "paid"), else_="open")
+         ).execution_options(synchronize_session=False)
 
 
 # --- set-up helpers used by the demo seed and tests ---
