@@ -214,7 +214,7 @@ class TrytonErp:
         entity = self.mapping.entities.get(entity_id)
         if entity is None:
             raise ErpRejected(f"Entity {entity_id} is not mapped to a Tryton company")
-        setup = self._entity_setup(entity)
+        setup = self._entity_setup(entity_id, entity)
         parts = self._plan(entity, setup, entry)
         invoices = self._posting_invoices(entity, entry, parts)
         done = self._moves(entity, reference_key)
@@ -288,16 +288,19 @@ class TrytonErp:
         rows = {r["id"]: r for r in self.call(
             "model.account.invoice.search_read", [("id", "in", ids), ("type", "=", "out"),
                                                   ("company", "=", entity.company)],
-            0, None, None, ["number", "state", "amount_to_pay", "account", "party", "additional_moves"],
-            company=entity.company)}
+            0, None, None, ["number", "state", "amount_to_pay", "account", "party", "additional_moves",
+                            "currency.code"], company=entity.company)}
         for line in entry.lines:
             tryton_id = self.mapping.tryton_invoice_id(line.invoice_id) if line.invoice_id else None
             if tryton_id is None:
                 continue
             if tryton_id not in rows:
                 raise ErpRejected(f"Posting names unknown invoice {line.invoice_id}")
-            if rows[tryton_id]["account"] != entity.accounts[line.account]:
-                raise ErpRejected(f"Invoice {rows[tryton_id]['number']} is not on account {line.account}")
+            row = rows[tryton_id]
+            if row["account"] != entity.accounts[line.account]:
+                raise ErpRejected(f"Invoice {row['number']} is not on account {line.account}")
+            if row["currency."]["code"] != line.currency:
+                raise ErpRejected(f"Invoice {row['number']} is in {row['currency.']['code']}, not {line.currency}")
         return rows
 
     def _pay(self, entity: TrytonEntity, part: _Part, key: str) -> None:
@@ -339,11 +342,12 @@ class TrytonErp:
             self.call("model.account.invoice.write", [part.invoice], {"additional_moves": [["create", [move]]]},
                       company=entity.company)
             mine = [m for m in self._moves(entity, key) if m["origin"] == part.origin]
-        elif not set(m["id"] for m in mine) <= set(invoice["additional_moves"]):
+        elif not {m["id"] for m in mine} <= set(invoice["additional_moves"]):
             self.call("model.account.invoice.write", [part.invoice],
                       {"additional_moves": [["add", [m["id"] for m in mine]]]}, company=entity.company)
         self._post_drafts(entity, mine)
-        self.call("model.account.invoice.process", [part.invoice], company=entity.company)  # paid → posted
+        if invoice["state"] == "paid":  # its lines to pay are no longer all reconciled: back to posted
+            self.call("model.account.invoice.process", [part.invoice], company=entity.company)
 
     def _move(self, entity: TrytonEntity, setup: dict[str, Any], part: _Part, key: str,
               mine: list[dict[str, Any]]) -> None:
@@ -367,11 +371,10 @@ class TrytonErp:
             0, None, [("id", "ASC")], ["origin", "state", "create_date"], company=entity.company)
         return rows
 
-    def _entity_setup(self, entity: TrytonEntity) -> dict[str, Any]:
+    def _entity_setup(self, entity_id: str, entity: TrytonEntity) -> dict[str, Any]:
         """Static configuration (currency, journal, accounts); read once, checked against the mapping."""
-        key = str(entity.company)
-        if key in self._setup:
-            return self._setup[key]
+        if entity_id in self._setup:
+            return self._setup[entity_id]
         company = self._read_one("company.company", entity.company, ["currency.code"], entity)
         method = self._read_one("account.invoice.payment.method", entity.payment_method,
                                 ["journal", "debit_account", "credit_account", "company"], entity)
@@ -384,7 +387,7 @@ class TrytonErp:
                              ["party_required"], company=entity.company)
         setup = {"currency": company["currency."]["code"], "journal": method["journal"], "clearing": clearing,
                  "party_required": {a["id"]: a["party_required"] for a in accounts}}
-        self._setup[key] = setup
+        self._setup[entity_id] = setup
         return setup
 
     def _read_one(self, model: str, record: int | None, fields: list[str], entity: TrytonEntity) -> dict[str, Any]:

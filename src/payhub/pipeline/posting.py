@@ -44,11 +44,11 @@ def run(svc: Services, posting: Posting) -> Posted:
     lines = repo.entry_of(posting).lines
     try:
         with svc.read() as s:
-            payment = repo.get_payment(s, posting.entity_id, posting.payment_id)
-            hooks = runner.Hooks(runner.active(s, posting.entity_id), entity_id=posting.entity_id,
-                                 posting_id=posting.id, kind=posting.kind, payment=payment_view(payment),
-                                 attempt=posting.attempts + 1, channel=payment.channel,
-                                 timeout_s=svc.hook_timeout_s)
+            extensions = runner.active(s, posting.entity_id)
+            payment = repo.get_payment(s, posting.entity_id, posting.payment_id) if extensions else None
+            hooks = runner.Hooks(extensions, entity_id=posting.entity_id, posting_id=posting.id, kind=posting.kind,
+                                 payment=payment_view(payment) if payment else {}, attempt=posting.attempts + 1,
+                                 channel=payment.channel if payment else "", timeout_s=svc.hook_timeout_s)
         lines = hooks("after_build_entries", hooks("before_build_entries", lines))
         lines = hooks("before_validate", lines)
         check_balanced(lines)
