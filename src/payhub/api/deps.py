@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 
 from payhub.api.errors import ApiError
 from payhub.auth.keys import allows
@@ -50,6 +50,27 @@ def require(scope: str) -> Callable[..., Principal]:
 
     dependency.required_scope = scope  # type: ignore[attr-defined]  # read by the scope-matrix test
     return dependency
+
+
+@dataclass(frozen=True)
+class PageParams:
+    limit: int
+    starting_after: str | None
+
+
+def _page(limit: Annotated[int, Query(ge=1, le=100)] = 20,
+          starting_after: Annotated[str | None, Query(description="Cursor: the last id of the previous page")] = None,
+          ) -> PageParams:
+    return PageParams(limit, starting_after)
+
+
+PageDep = Annotated[PageParams, Depends(_page)]
+
+
+def envelope(data: list[dict[str, Any]], has_more: bool = False) -> dict[str, Any]:
+    """The list shape every list endpoint returns."""
+    return {"object": "list", "data": data, "has_more": has_more,
+            "next_cursor": data[-1]["id"] if has_more and data else None}
 
 
 ReadKey = Annotated[Principal, Depends(require("read"))]

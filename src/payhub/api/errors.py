@@ -96,5 +96,5 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, error: Exception) -> JSONResponse:
         log.exception("unhandled_error", error_type=type(error).__name__)
-        return problem(500, problem_body(500, "internal_error", "Internal error",
-                                         "An unexpected error occurred; quote the X-Request-Id header when reporting it"))
+        detail = "An unexpected error occurred; quote the X-Request-Id header when reporting it"
+        return problem(500, problem_body(500, "internal_error", "Internal error", detail))

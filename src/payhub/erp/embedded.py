@@ -7,8 +7,22 @@ from collections import defaultdict
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Integer, String, UniqueConstraint, bindparam, case, insert, select, update
-from sqlalchemy import Connection, Engine
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Connection,
+    Date,
+    Engine,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+    bindparam,
+    case,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, sessionmaker
 

@@ -6,13 +6,11 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-
 from ipaddress import IPv4Network, IPv6Network
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from payhub.ports import Clock, Erp, Gateway
-
 
 Network = IPv4Network | IPv6Network
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import case, func, select, text, update
+from sqlalchemy import Select, case, func, select, text, update
 from sqlalchemy.orm import Session
 
 from payhub.domain.errors import PaymentNotFound, RefundNotFound
@@ -25,6 +25,7 @@ from payhub.store.models import (
     Refund,
 )
 
+T = TypeVar("T")
 AUTH_HOLDING = (PaymentStatus.PROCESSING.value, PaymentStatus.REQUIRES_CAPTURE.value)
 
 
@@ -60,22 +61,33 @@ def get_refund(s: Session, entity_id: str, refund_id: str) -> tuple[Refund, Post
     return refund, s.scalar(select(Posting).where(Posting.refund_id == refund_id))
 
 
+def page(s: Session, q: Select[T], id_column: Any, limit: int,
+         starting_after: str | None) -> tuple[Sequence[T], bool]:
+    """One page of a cursor-paginated list, newest first (ids sort by creation time)."""
+    if starting_after:
+        q = q.where(id_column < starting_after)
+    rows = s.scalars(q.order_by(id_column.desc()).limit(limit + 1)).all()
+    return rows[:limit], len(rows) > limit
+
+
+def created_between(q: Select[T], column: Any, gte: datetime | None, lt: datetime | None) -> Select[T]:
+    if gte:
+        q = q.where(column >= gte)
+    if lt:
+        q = q.where(column < lt)
+    return q
+
+
 def list_payments(s: Session, entity_id: str, *, customer_id: str | None, status: str | None,
                   created_gte: datetime | None, created_lt: datetime | None, limit: int,
                   starting_after: str | None) -> tuple[Sequence[Payment], bool]:
-    q = select(Payment).where(Payment.entity_id == entity_id)
+    q = created_between(select(Payment).where(Payment.entity_id == entity_id), Payment.created_at,
+                        created_gte, created_lt)
     if customer_id:
         q = q.where(Payment.customer_id == customer_id)
     if status:
         q = q.where(Payment.status == status)
-    if created_gte:
-        q = q.where(Payment.created_at >= created_gte)
-    if created_lt:
-        q = q.where(Payment.created_at < created_lt)
-    if starting_after:
-        q = q.where(Payment.id < starting_after)
-    rows = s.scalars(q.order_by(Payment.id.desc()).limit(limit + 1)).all()
-    return rows[:limit], len(rows) > limit
+    return page(s, q, Payment.id, limit, starting_after)
 
 
 def state_of(p: Payment) -> PaymentState:

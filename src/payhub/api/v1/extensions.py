@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from payhub.api.deps import AdminKey, ServicesDep
+from payhub.api.deps import AdminKey, PageDep, ServicesDep, envelope
 from payhub.domain.errors import InvalidRequest, NotFound
 from payhub.extensions import registry
-from payhub.store import audit
+from payhub.store import audit, repo
 from payhub.store.models import AuditEvent, EntityExtension
 from payhub.store.views import ts
 
@@ -46,7 +46,7 @@ def list_extensions(key: AdminKey, svc: ServicesDep) -> dict[str, Any]:
     with svc.read() as s:
         rows = {r.name: r for r in s.scalars(select(EntityExtension).where(EntityExtension.entity_id == key.entity_id))}
     names = sorted(set(registry.installed()) | set(rows))
-    return {"object": "list", "data": [_view(n, rows.get(n)) for n in names], "has_more": False, "next_cursor": None}
+    return envelope([_view(n, rows.get(n)) for n in names])
 
 
 @router.patch("/extensions/{name}", operation_id="update_extension")
@@ -77,16 +77,11 @@ def update_extension(name: str, body: ExtensionUpdate, request: Request, key: Ad
 
 
 @router.get("/audit_events", operation_id="list_audit_events")
-def list_audit_events(key: AdminKey, svc: ServicesDep, limit: Annotated[int, Query(ge=1, le=100)] = 20,
-                      starting_after: str | None = None) -> dict[str, Any]:
+def list_audit_events(key: AdminKey, svc: ServicesDep, page: PageDep) -> dict[str, Any]:
     """Every admin change, newest first: who (key id), what, before/after, when, request id."""
     with svc.read() as s:
-        q = select(AuditEvent).where(AuditEvent.entity_id == key.entity_id)
-        if starting_after:
-            q = q.where(AuditEvent.id < starting_after)
-        rows = s.scalars(q.order_by(AuditEvent.id.desc()).limit(limit + 1)).all()
-        data = [{"id": a.id, "object": "audit_event", "key": a.key_id, "action": a.action, "target": a.target,
-                 "before": a.before, "after": a.after, "request_id": a.request_id, "created_at": ts(a.created_at)}
-                for a in rows[:limit]]
-    return {"object": "list", "data": data, "has_more": len(rows) > limit,
-            "next_cursor": data[-1]["id"] if len(rows) > limit else None}
+        rows, has_more = repo.page(s, select(AuditEvent).where(AuditEvent.entity_id == key.entity_id),
+                                   AuditEvent.id, page.limit, page.starting_after)
+        return envelope([{"id": a.id, "object": "audit_event", "key": a.key_id, "action": a.action,
+                          "target": a.target, "before": a.before, "after": a.after, "request_id": a.request_id,
+                          "created_at": ts(a.created_at)} for a in rows], has_more)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from payhub.api.deps import ReadKey, ServicesDep
+from payhub.api.deps import ReadKey, ServicesDep, envelope
 from payhub.store import repo
 from payhub.store.views import InvoiceList, InvoicePublic, invoice_view
 
@@ -26,5 +26,4 @@ def list_customer_invoices(customer_id: str, key: ReadKey, svc: ServicesDep) -> 
     invoices = svc.erp.list_open_invoices(key.entity_id, customer_id)
     with svc.read() as s:
         held = repo.held_amounts(s, [inv.id for inv in invoices])
-    return {"object": "list", "data": [invoice_view(inv, held.get(inv.id, 0)) for inv in invoices],
-            "has_more": False, "next_cursor": None}
+    return envelope([invoice_view(inv, held.get(inv.id, 0)) for inv in invoices])

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from payhub.api import idempotency
-from payhub.api.deps import PaymentsKey, ReadKey, ServicesDep
+from payhub.api.deps import PageDep, PaymentsKey, ReadKey, ServicesDep, envelope
 from payhub.api.schemas import CaptureCreate, PaymentCreate
 from payhub.domain.payments import PaymentStatus
 from payhub.pipeline import pay, posting
@@ -30,22 +30,18 @@ def create_payment(body: PaymentCreate, request: Request, key: PaymentsKey, svc:
 
 @router.get("", response_model=PaymentList, operation_id="list_payments")
 def list_payments(
-    key: ReadKey, svc: ServicesDep,
+    key: ReadKey, svc: ServicesDep, page: PageDep,
     customer: str | None = None,
     status: PaymentStatus | None = None,
     created_gte: Annotated[datetime | None, Query(description="ISO 8601, inclusive")] = None,
     created_lt: Annotated[datetime | None, Query(description="ISO 8601, exclusive")] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    starting_after: Annotated[str | None, Query(description="Cursor: the last id of the previous page")] = None,
-) -> dict:  # type: ignore[type-arg]
+) -> dict[str, Any]:
     """Transaction history, newest first."""
     with svc.read() as s:
         rows, has_more = repo.list_payments(
             s, key.entity_id, customer_id=customer, status=status.value if status else None,
-            created_gte=created_gte, created_lt=created_lt, limit=limit, starting_after=starting_after)
-        data = [payment_view(p) for p in rows]
-    return {"object": "list", "data": data, "has_more": has_more,
-            "next_cursor": data[-1]["id"] if has_more else None}
+            created_gte=created_gte, created_lt=created_lt, limit=page.limit, starting_after=page.starting_after)
+        return envelope([payment_view(p) for p in rows], has_more)
 
 
 @router.get("/{payment_id}", response_model=PaymentPublic, operation_id="get_payment")

@@ -10,12 +10,13 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import delete, select
 
-from payhub.api.deps import AdminKey, ReadKey, ServicesDep
+from payhub.api.deps import AdminKey, PageDep, ReadKey, ServicesDep, envelope
 from payhub.auth.sealing import seal
 from payhub.domain.errors import InvalidRequest
 from payhub.domain.events import EventType
 from payhub.ids import new_id
 from payhub.pipeline.services import Services
+from payhub.store import repo
 from payhub.store import webhooks as queue
 from payhub.store.models import OutboxEvent, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from payhub.store.repo import add_event
@@ -143,7 +144,7 @@ def list_endpoints(key: AdminKey, svc: ServicesDep) -> dict[str, Any]:
     with svc.read() as s:
         rows = s.scalars(select(WebhookEndpoint).where(WebhookEndpoint.entity_id == key.entity_id)
                          .order_by(WebhookEndpoint.id)).all()
-        return {"object": "list", "data": [endpoint_view(e) for e in rows], "has_more": False, "next_cursor": None}
+        return envelope([endpoint_view(e) for e in rows])
 
 
 @router.get("/webhook_endpoints/{endpoint_id}", operation_id="get_webhook_endpoint")
@@ -190,30 +191,24 @@ def rotate_secret(endpoint_id: str, key: AdminKey, svc: ServicesDep,
 
 
 @router.get("/webhook_endpoints/{endpoint_id}/deliveries", operation_id="list_webhook_deliveries")
-def list_deliveries(endpoint_id: str, key: AdminKey, svc: ServicesDep,
-                    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-                    starting_after: str | None = None) -> dict[str, Any]:
+def list_deliveries(endpoint_id: str, key: AdminKey, svc: ServicesDep, page: PageDep) -> dict[str, Any]:
     """Deliveries to this endpoint, newest first, each with every attempt (time, status code, latency,
     response excerpt, next retry)."""
     with svc.read() as s:
         queue.get_endpoint(s, key.entity_id, endpoint_id)
-        q = select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint_id)
-        if starting_after:
-            q = q.where(WebhookDelivery.id < starting_after)
-        rows = s.scalars(q.order_by(WebhookDelivery.id.desc()).limit(limit + 1)).all()
-        page = rows[:limit]
+        rows, has_more = repo.page(s, select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint_id),
+                                   WebhookDelivery.id, page.limit, page.starting_after)
         attempts: dict[str, list[WebhookAttempt]] = {}
-        for a in s.scalars(select(WebhookAttempt).where(WebhookAttempt.delivery_id.in_([d.id for d in page]))
+        for a in s.scalars(select(WebhookAttempt).where(WebhookAttempt.delivery_id.in_([d.id for d in rows]))
                            .order_by(WebhookAttempt.id)):
             attempts.setdefault(a.delivery_id, []).append(a)
         events = {e.id: e.type for e in s.scalars(select(OutboxEvent).where(
-            OutboxEvent.id.in_([d.event_id for d in page])))}
-        data = [{"id": d.id, "object": "webhook_delivery", "event": d.event_id, "event_type": events.get(d.event_id),
-                 "status": d.status, "attempts": [attempt_view(a) for a in attempts.get(d.id, [])],
-                 "next_attempt_at": ts(d.next_attempt_at) if d.status == "pending" else None,
-                 "created_at": ts(d.created_at), "completed_at": ts(d.completed_at)} for d in page]
-    return {"object": "list", "data": data, "has_more": len(rows) > limit,
-            "next_cursor": data[-1]["id"] if len(rows) > limit else None}
+            OutboxEvent.id.in_([d.event_id for d in rows])))}
+        return envelope([
+            {"id": d.id, "object": "webhook_delivery", "event": d.event_id, "event_type": events.get(d.event_id),
+             "status": d.status, "attempts": [attempt_view(a) for a in attempts.get(d.id, [])],
+             "next_attempt_at": ts(d.next_attempt_at) if d.status == "pending" else None,
+             "created_at": ts(d.created_at), "completed_at": ts(d.completed_at)} for d in rows], has_more)
 
 
 @router.post("/webhook_endpoints/{endpoint_id}/test", status_code=202, operation_id="test_webhook_endpoint")
@@ -253,27 +248,19 @@ def replay(endpoint_id: str, key: AdminKey, svc: ServicesDep,
 @router.get("/event_types", operation_id="list_event_types")
 def list_event_types(key: ReadKey) -> dict[str, Any]:
     """Every event type with a JSON Schema of its `data`."""
-    return {"object": "list", "data": catalogue.event_types(), "has_more": False, "next_cursor": None}
+    return envelope(catalogue.event_types())
 
 
 @router.get("/events", operation_id="list_events")
-def list_events(key: ReadKey, svc: ServicesDep, type: str | None = None,
-                created_gte: datetime | None = None, created_lt: datetime | None = None,
-                limit: Annotated[int, Query(ge=1, le=100)] = 20, starting_after: str | None = None) -> dict[str, Any]:
+def list_events(key: ReadKey, svc: ServicesDep, page: PageDep, type: str | None = None,
+                created_gte: datetime | None = None, created_lt: datetime | None = None) -> dict[str, Any]:
     with svc.read() as s:
-        q = select(OutboxEvent).where(OutboxEvent.entity_id == key.entity_id)
+        q = repo.created_between(select(OutboxEvent).where(OutboxEvent.entity_id == key.entity_id),
+                                 OutboxEvent.created_at, created_gte, created_lt)
         if type:
             q = q.where(OutboxEvent.type == type)
-        if created_gte:
-            q = q.where(OutboxEvent.created_at >= created_gte)
-        if created_lt:
-            q = q.where(OutboxEvent.created_at < created_lt)
-        if starting_after:
-            q = q.where(OutboxEvent.id < starting_after)
-        rows = s.scalars(q.order_by(OutboxEvent.id.desc()).limit(limit + 1)).all()
-        data = [event_view(e) for e in rows[:limit]]
-    return {"object": "list", "data": data, "has_more": len(rows) > limit,
-            "next_cursor": data[-1]["id"] if len(rows) > limit else None}
+        rows, has_more = repo.page(s, q, OutboxEvent.id, page.limit, page.starting_after)
+        return envelope([event_view(e) for e in rows], has_more)
 
 
 @router.get("/events/{event_id}", operation_id="get_event")

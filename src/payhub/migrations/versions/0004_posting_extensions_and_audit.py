@@ -5,9 +5,8 @@ Revises: 0003
 Create Date: 2026-11-24 21:13:17.009217
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0004'
 down_revision = '0003'
