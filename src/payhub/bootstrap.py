@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
 
 from payhub.erp import registry as erps
+from payhub.erp.tryton import TrytonMapping
 from payhub.gateways import registry as gateways
 from payhub.pipeline.services import Services, SystemClock
-from payhub.ports import Clock
+from payhub.ports import Clock, Erp
 from payhub.settings import Settings
 from payhub.store.db import make_sessionmakers
 from payhub.webhooks.transport import parse_networks
@@ -22,7 +27,7 @@ def build_services(settings: Settings | None = None, clock: Clock | None = None)
     return Services(
         sessions=sessions,
         readers=readers,
-        erp=erps.build(settings.erp, sessions=sessions, readers=readers),
+        erp=build_erp(settings, sessions, readers),
         gateways={simulator.name: simulator},
         clock=clock or SystemClock(),
         secret_key=settings.secret_key,
@@ -32,6 +37,16 @@ def build_services(settings: Settings | None = None, clock: Clock | None = None)
         webhook_allowed_networks=parse_networks(settings.webhook_allowed_networks),
         hook_timeout_s=settings.hook_timeout_s,
     )
+
+
+def build_erp(settings: Settings, sessions: sessionmaker[Session], readers: sessionmaker[Session]) -> Erp:
+    if settings.erp == "tryton":
+        raw = settings.tryton_mapping
+        mapping = json.loads(Path(raw[1:]).read_text() if raw.startswith("@") else raw or "{}")
+        return erps.build("tryton", url=settings.tryton_url, database=settings.tryton_database,
+                          user=settings.tryton_user, password=settings.tryton_password,
+                          mapping=TrytonMapping.from_dict(mapping), timeout=settings.tryton_timeout_s)
+    return erps.build(settings.erp, sessions=sessions, readers=readers)
 
 
 def build_worker(svc: Services, settings: Settings | None = None) -> WebhookWorker:

@@ -9,7 +9,14 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PAYHUB_", env_file=".env", extra="ignore")
 
     database_url: str = "sqlite:///./payhub.db"
-    erp: str = "embedded"
+    erp: str = "embedded"  # or "tryton"
+    # Tryton (PAYHUB_ERP=tryton): JSON-RPC endpoint, credentials, and the id mapping as JSON or @file.json
+    tryton_url: str = "http://127.0.0.1:8000"
+    tryton_database: str = ""
+    tryton_user: str = "admin"
+    tryton_password: str = ""
+    tryton_mapping: str = ""
+    tryton_timeout_s: float = 10.0
     # Keys HMAC-ed request bodies for idempotency so no card data is ever stored recoverably.
     secret_key: str = "change-me-in-production"
     gateway_timeout_s: float = 15.0

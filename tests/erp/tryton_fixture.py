@@ -1,6 +1,6 @@
 """A real Tryton (trytond 8.2, SQLite) for the Tryton connector tests and for developers.
 
-One command sets it up on first use (about 15 s, cached in --dir) and serves it in the foreground:
+One command sets it up on first use (about 20 s, cached in --dir) and serves it in the foreground:
 
     python tests/erp/tryton_fixture.py serve --dir /tmp/tryton --port 8010
 
@@ -50,7 +50,7 @@ CREDIT_CODE = "2.2.5"
 def write_conf(directory: Path, port: int = 8000) -> Path:
     conf = directory / CONF
     conf.write_text(
-        "[database]\nuri = sqlite://\npath = %s\n\n[web]\nlisten = 127.0.0.1:%d\n" % (directory, port))
+        f"[database]\nuri = sqlite://\npath = {directory}\n\n[web]\nlisten = 127.0.0.1:{port}\n")
     return conf
 
 
@@ -60,19 +60,26 @@ def setup(directory: str | Path) -> dict[str, Any]:
     directory.mkdir(parents=True, exist_ok=True)
     info_path = directory / INFO
     if (directory / f"{DB}.sqlite").exists() and info_path.exists():
-        return json.loads(info_path.read_text())
+        cached: dict[str, Any] = json.loads(info_path.read_text())
+        return {k: v for k, v in cached.items() if k not in ("url", "port")}  # from an earlier start()
     (directory / f"{DB}.sqlite").unlink(missing_ok=True)  # a half-made database: start over
     conf = write_conf(directory)
     (directory / f"{DB}.sqlite").touch()  # trytond refuses to init a SQLite file that does not exist
     passfile = directory / "admin.pass"
     passfile.write_text(PASSWORD + "\n")
-    env = {**os.environ, "TRYTONPASSFILE": str(passfile)}
-    subprocess.run([sys.executable, "-c", "import sys; from trytond.cli.admin import main; sys.exit(main())",
-                    "-c", str(conf), "-d", DB, "-u", "account_invoice", "--activate-dependencies",
-                    "--email", "admin@example.com"], env=env, check=True, capture_output=True)
-    subprocess.run([sys.executable, str(Path(__file__).resolve()), "_business", "--dir", str(directory)],
-                   check=True)
-    return json.loads(info_path.read_text())
+    env = {**os.environ, "TRYTONPASSFILE": str(passfile)}  # else trytond-admin prompts for a password
+    _run([sys.executable, "-c", "import sys; from trytond.cli.admin import main; sys.exit(main())",
+          "-c", str(conf), "-d", DB, "-u", "account_invoice", "--activate-dependencies",
+          "--email", "admin@example.com"], env)
+    _run([sys.executable, str(Path(__file__).resolve()), "_business", "--dir", str(directory)], env)
+    info: dict[str, Any] = json.loads(info_path.read_text())
+    return info
+
+
+def _run(command: list[str], env: dict[str, str]) -> None:
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise RuntimeError(f"{' '.join(command[:3])}... failed:\n{(done.stdout + done.stderr)[-3000:]}")
 
 
 def free_port() -> int:
@@ -88,12 +95,11 @@ def start(directory: str | Path, port: int | None = None, timeout: float = 60.0
     info = setup(directory)
     port = port or free_port()
     conf = write_conf(directory, port)
-    log = open(directory / "trytond.log", "ab")
-    proc = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from trytond.cli import main; sys.exit(main())",
-         "-c", str(conf), "-d", DB],
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    log.close()
+    with open(directory / "trytond.log", "ab") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", "import sys; from trytond.cli import main; sys.exit(main())",
+             "-c", str(conf), "-d", DB],
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     info = {**info, "url": f"http://127.0.0.1:{port}/", "port": port}
     deadline = time.monotonic() + timeout
     while True:
@@ -133,7 +139,7 @@ def _answers(info: dict[str, Any]) -> bool:
 
 # --- business set-up, run in a child process (imports trytond and proteus) ---
 def _business(directory: Path) -> None:
-    from proteus import Model, Wizard, config
+    from proteus import Model, Wizard, config  # type: ignore[import-untyped]
 
     cfg = config.set_trytond(DB, config_file=str(directory / CONF))
     Currency = Model.get("currency.currency")
@@ -294,6 +300,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(setup(args.dir), indent=2))
         return 0
     proc, info = start(args.dir, args.port)
+    signal.signal(signal.SIGTERM, lambda *_: _interrupt())  # stop trytond too when we are terminated
     print(json.dumps(info, indent=2), flush=True)
     print(f"Tryton serving at {info['url']} (db {info['db']}); Ctrl-C to stop", file=sys.stderr, flush=True)
     try:
@@ -301,6 +308,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         stop(proc)
         return 0
+
+
+def _interrupt() -> None:
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":
