@@ -60,7 +60,8 @@ def run(payments: int) -> None:
         direct = DirectTryton(info)
 
         def fresh_invoice() -> int:
-            (new_id,) = direct.rpc("model.account.invoice.copy", [[info["invoices"]["small"]["id"]], {}, direct.context])
+            template = info["invoices"]["small"]["id"]
+            (new_id,) = direct.rpc("model.account.invoice.copy", [[template], {}, direct.context])
             direct.rpc("model.account.invoice.post", [[new_id], direct.context])
             return int(new_id)
 
@@ -72,7 +73,8 @@ def run(payments: int) -> None:
             direct.pay(a, "250.00", info["payment_method"])
             direct_ms.append((time.perf_counter() - t) * 1000)
             t = time.perf_counter()
-            erp.post(ENTITY, capture_entry(PostingRules(), customer, [(f"inv_{b}", Money(25_000, "USD"))]), f"bench-{i}")
+            entry = capture_entry(PostingRules(), customer, [(f"inv_{b}", Money(25_000, "USD"))])
+            erp.post(ENTITY, entry, f"bench-{i}")
             payhub_ms.append((time.perf_counter() - t) * 1000)
         direct_p50, payhub_p50 = statistics.median(direct_ms[2:]), statistics.median(payhub_ms[2:])
         print(f"tryton direct pay wizard p50 ms: {direct_p50:.1f}")
