@@ -4,15 +4,20 @@ PY := $(VENV)/bin/python
 PAYHUB := $(VENV)/bin/payhub
 PYTHON ?= python3
 
-.PHONY: install run test bench clean
+.PHONY: install run test lint bench clean
 
-$(VENV)/.installed: pyproject.toml
+# `make run` needs PayHub only; tests also need the dev tools and the Tryton ERP they run against.
+$(VENV)/.base: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.base
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.base
 
 # The demo may deliver webhooks to receivers on this machine.
 run: export PAYHUB_WEBHOOK_ALLOWED_NETWORKS ?= ["127.0.0.0/8"]
@@ -22,11 +27,16 @@ run: install
 	$(PAYHUB) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PAYHUB) serve --host 127.0.0.1 --port 8000
 
-test: install
+test: $(VENV)/.dev lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-bench: install
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check src bench
+	$(VENV)/bin/mypy
+
+bench: $(VENV)/.dev
 	$(PY) bench/payments.py
+	$(PY) bench/posting.py
 
 clean:
 	rm -rf $(VENV) payhub.db

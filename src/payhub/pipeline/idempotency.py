@@ -64,8 +64,10 @@ def begin(svc: Services, entity_id: str, key: str, digest: str) -> Replay | None
     with svc.transaction() as s:
         rec = s.scalar(select(IdempotencyRecord).where(
             IdempotencyRecord.entity_id == entity_id, IdempotencyRecord.key == key).with_for_update())
-        if rec is None:  # released between our insert and this read: try once more
-            return begin(svc, entity_id, key, digest)
+        if rec is None:  # released between our insert and this read: claim it afresh
+            s.add(IdempotencyRecord(entity_id=entity_id, key=key, request_hash=digest, status="in_flight",
+                                    locked_until=now + svc.payment_lock, created_at=now))
+            return None
         if rec.created_at < now - svc.idempotency_ttl:  # expired: the key starts afresh
             rec.request_hash, rec.status, rec.created_at = digest, "in_flight", now
             rec.locked_until, rec.response_status, rec.response_body = now + svc.payment_lock, None, None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 from typing import Any
 
@@ -48,6 +49,14 @@ def normalize_url(url: str) -> str:
     return url
 
 
+_WRITERS = threading.Lock()
+
+
+def _release(conn: Any) -> None:
+    if conn.info.pop("payhub_writer", False):
+        _WRITERS.release()
+
+
 def make_engine(url: str, *, read_only: bool = False) -> Engine:
     """On SQLite, writers take the write lock up front (BEGIN IMMEDIATE); a `read_only` engine
     begins deferred transactions, which in WAL mode never wait for a writer."""
@@ -67,9 +76,27 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Any) -> None:
-            # Read-then-write transactions serialize instead of failing with "database is locked"
-            # when two of them try to upgrade their lock.
-            conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+            if read_only:
+                conn.exec_driver_sql("BEGIN")
+                return
+            # SQLite has one writer at a time. Queue this process's writers on a lock (fair, no polling)
+            # rather than in SQLite's busy handler, whose growing sleeps gave multi-second tails; and take
+            # the write lock up front so read-then-write transactions never fail to upgrade.
+            _WRITERS.acquire()
+            conn.info["payhub_writer"] = True
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            except BaseException:
+                _release(conn)
+                raise
+
+        @event.listens_for(engine, "commit")
+        def _sqlite_commit(conn: Any) -> None:
+            _release(conn)
+
+        @event.listens_for(engine, "rollback")
+        def _sqlite_rollback(conn: Any) -> None:
+            _release(conn)
 
         return engine
     return create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
