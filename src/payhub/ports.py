@@ -9,6 +9,7 @@ from typing import Protocol
 
 from payhub.domain.invoices import Customer, Invoice, PostingReceipt
 from payhub.domain.ledger import JournalEntry
+from payhub.domain.level3 import Level3Data
 from payhub.domain.methods import CardSummary, PaymentMethod
 from payhub.domain.money import Money
 
@@ -22,8 +23,9 @@ class AuthorizeRequest:
     amount: Money
     method: PaymentMethod
     capture: bool  # authorize and capture in one call
-    idempotency_key: str
+    idempotency_key: str  # sent to the gateway (Idempotency-Key): a retried call never charges twice
     description: str = ""
+    level3: Level3Data | None = None  # for gateways that accept Level 2/3 data
 
 
 @dataclass(frozen=True, slots=True)

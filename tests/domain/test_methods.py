@@ -77,7 +77,8 @@ def test_card_brand(number: str, brand: str) -> None:
 def test_parse_valid_card() -> None:
     card = Card.parse(VISA, 12, 2030, "123", TODAY)
     assert card == Card(VISA, 12, 2030, "123")
-    assert card.summary == CardSummary("visa", "4242", 12, 2030)
+    assert card.summary == CardSummary("visa", "4242", 12, 2030, "424242", "credit", "US")
+    assert Card.parse("4000056655665556", 1, 2030, None, TODAY).summary.funding == "debit"
 
 
 @pytest.mark.parametrize("number", ["4242 4242 4242 4242", "4242-4242-4242-4242", " 4242424242424242 ",
@@ -87,8 +88,10 @@ def test_parse_strips_spaces_and_dashes(number: str) -> None:
 
 
 def test_parse_summary_for_other_brands() -> None:
-    assert Card.parse("378282246310005", 3, 2031, "1234", TODAY).summary == CardSummary("amex", "0005", 3, 2031)
-    assert Card.parse("5555555555554444", 3, 2031, None, TODAY).summary == CardSummary("mastercard", "4444", 3, 2031)
+    amex = Card.parse("378282246310005", 3, 2031, "1234", TODAY).summary
+    assert amex == CardSummary("amex", "0005", 3, 2031, "378282", "credit", "US")
+    mastercard = Card.parse("5555555555554444", 3, 2031, None, TODAY).summary
+    assert (mastercard.brand, mastercard.last4, mastercard.bin) == ("mastercard", "4444", "555555")
 
 
 def _raises_invalid(field: str, *args: object) -> InvalidCard:

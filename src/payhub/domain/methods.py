@@ -37,6 +37,21 @@ def card_brand(number: str) -> str:
     return "unknown"
 
 
+# Funding and issuing country by BIN, for routing and the no-surcharge-on-debit rule. A production
+# deployment loads a BIN table; these are the test cards' BINs.
+BIN_TABLE: dict[str, tuple[str, str]] = {
+    "424242": ("credit", "US"), "400005": ("debit", "US"), "555555": ("credit", "US"),
+    "520082": ("debit", "US"), "378282": ("credit", "US"), "400000": ("credit", "US"),
+    "400012": ("credit", "CA"), "400082": ("credit", "GB"),
+}
+
+
+def bin_info(number: str) -> tuple[str, str | None]:
+    """(funding, issuing country) for a card number or BIN; unknown BINs are 'unknown', None."""
+    funding, country = BIN_TABLE.get(number[:6], ("unknown", None))
+    return funding, country
+
+
 @dataclass(frozen=True, slots=True)
 class CardSummary:
     """What PayHub stores about a card."""
@@ -45,6 +60,9 @@ class CardSummary:
     last4: str
     exp_month: int
     exp_year: int
+    bin: str = ""
+    funding: str = "unknown"  # credit | debit | prepaid | unknown
+    country: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +87,9 @@ class Card:
 
     @property
     def summary(self) -> CardSummary:
-        return CardSummary(card_brand(self.number), self.number[-4:], self.exp_month, self.exp_year)
+        funding, country = bin_info(self.number)
+        return CardSummary(card_brand(self.number), self.number[-4:], self.exp_month, self.exp_year,
+                           self.number[:6], funding, country)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 Cards (any future expiry, any CVC)          Tokens
   4242424242424242 visa        approved       tok_visa, tok_mastercard, tok_amex
+  4000056655665556 visa debit  approved       tok_visa_debit
   5555555555554444 mastercard  approved
   378282246310005  amex        approved
   4000000000000002             card_declined        tok_chargeDeclined
@@ -33,11 +34,12 @@ from payhub.ports import AuthorizeRequest, GatewayResult, Settlement
 APPROVE, DECLINE, NSF, ERROR, SLOW = "approve", "card_declined", "insufficient_funds", "processing_error", "slow"
 
 CARDS = {
-    "4242424242424242": APPROVE, "5555555555554444": APPROVE, "378282246310005": APPROVE,
+    "4242424242424242": APPROVE, "4000056655665556": APPROVE, "5555555555554444": APPROVE, "378282246310005": APPROVE,
     "4000000000000002": DECLINE, "4000000000009995": NSF, "4000000000000119": ERROR, "4000000000006975": SLOW,
 }
 TOKENS = {  # token → (behaviour, card it stands for)
-    "tok_visa": (APPROVE, CardSummary("visa", "4242", 12, 2034)),
+    "tok_visa": (APPROVE, CardSummary("visa", "4242", 12, 2034, "424242", "credit", "US")),
+    "tok_visa_debit": (APPROVE, CardSummary("visa", "5556", 12, 2034, "400005", "debit", "US")),
     "tok_mastercard": (APPROVE, CardSummary("mastercard", "4444", 12, 2034)),
     "tok_amex": (APPROVE, CardSummary("amex", "0005", 12, 2034)),
     "tok_chargeDeclined": (DECLINE, CardSummary("visa", "0002", 12, 2034)),
