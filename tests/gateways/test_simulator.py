@@ -127,7 +127,8 @@ def test_simulator_test_cards_pass_card_validation() -> None:
 # --- tokens --------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("token", "summary"), [
-    ("tok_visa", CardSummary("visa", "4242", 12, 2034)),
+    ("tok_visa", CardSummary("visa", "4242", 12, 2034, "424242", "credit", "US")),
+    ("tok_visa_debit", CardSummary("visa", "5556", 12, 2034, "400005", "debit", "US")),
     ("tok_mastercard", CardSummary("mastercard", "4444", 12, 2034)),
     ("tok_amex", CardSummary("amex", "0005", 12, 2034)),
 ])
