@@ -26,14 +26,19 @@ from payhub.domain.errors import (
     InvalidRequest,
     InvoiceNotOpen,
     PaymentLocked,
+    ProcessingError,
 )
 from payhub.domain.events import EventType
 from payhub.domain.invoices import Customer, Invoice
+from payhub.domain import level3
 from payhub.domain.ledger import PostingRules, capture_entry, refund_entry
+from payhub.domain.level3 import Level3Data
+from payhub.domain.routing import Decision, RoutingInput
 from payhub.domain.methods import BankAccount, Card, PaymentMethod
 from payhub.domain.money import Money
 from payhub.ids import new_id
 from payhub.pipeline import posting as posting_pipeline
+from payhub.pipeline import route
 from payhub.pipeline.services import Services
 from payhub.ports import AuthorizeRequest, Gateway
 from payhub.store import repo
@@ -76,13 +81,12 @@ class Outcome:
 
 # --- create ---
 def create_payment(svc: Services, req: PaymentRequest) -> Outcome:
-    payment = _record_intent(svc, req)
+    payment, decision, level3 = _record_intent(svc, req)
     currency = payment.currency
-    gateway = svc.gateways[payment.gateway]
+    request = AuthorizeRequest(Money(payment.amount, currency), req.method, capture=req.capture_method == "automatic",
+                               idempotency_key=payment.id, description=req.description, level3=level3)
     try:
-        result = gateway.authorize(AuthorizeRequest(
-            Money(payment.amount, currency), req.method, capture=req.capture_method == "automatic",
-            idempotency_key=payment.id, description=req.description))
+        authorized = route.authorize(decision.candidates, dict(svc.gateways), svc.health, request, svc.clock.now)
     except GatewayError as error:
         _record_failure(svc, payment.id, req.entity_id, error)
         raise
@@ -92,11 +96,13 @@ def create_payment(svc: Services, req: PaymentRequest) -> Outcome:
     except Exception as error:  # an adapter bug must not strand the intent in "processing"
         _record_failure(svc, payment.id, req.entity_id, GatewayError(f"{type(error).__name__}"))
         raise
+    result = authorized.result
 
     with svc.transaction() as s:
         row = repo.get_payment(s, req.entity_id, payment.id)
         now = svc.clock.now()
-        row.gateway_reference = result.reference
+        row.gateway, row.gateway_reference = authorized.gateway, result.reference
+        row.attempts = [a.as_dict() for a in authorized.attempts]
         if result.card is not None:
             _store_card(row, result.card.brand, result.card.last4, result.card.exp_month, result.card.exp_year)
         state = machine.authorized(repo.state_of(row))
@@ -145,7 +151,7 @@ def _customer_of(svc: Services, req: PaymentRequest, invoices: list[Invoice]) ->
     return svc.erp.get_customer(req.entity_id, customers.pop())  # raises CustomerNotFound
 
 
-def _record_intent(svc: Services, req: PaymentRequest) -> Payment:
+def _record_intent(svc: Services, req: PaymentRequest) -> tuple[Payment, Decision, Level3Data | None]:
     """Allocate against live ERP balances less what PayHub already holds, and record the payment as
     `processing` before calling the gateway, so a concurrent payment sees the hold.
 
@@ -179,14 +185,24 @@ def _record_intent(svc: Services, req: PaymentRequest) -> Payment:
         state = machine.new_payment(currency, buckets)
 
         entity = repo.get_entity(s, req.entity_id)
-        if entity.gateway not in svc.gateways:
-            raise InvalidRequest(f"Gateway {entity.gateway!r} is not configured")
+        payment_id = new_id("pay")
+        card = req.method.summary if isinstance(req.method, Card) else None
+        decision = route.decide(
+            route.current_rules(s, entity, dict(svc.gateways)),
+            RoutingInput(payment_key=payment_id, amount=state.amount.amount, currency=currency,
+                         method="ach" if isinstance(req.method, BankAccount) else "card", channel=req.channel,
+                         card_brand=card.brand if card else None, card_bin=card.bin if card else None,
+                         card_country=card.country if card else None, customer_id=customer.id,
+                         customer_metadata=req.metadata),
+            dict(svc.gateways), svc.health, svc.rng)
+        if not decision.candidates:
+            raise route.AllGatewaysFailed("No configured gateway can take this payment: " + "; ".join(decision.reasons))
         now = svc.clock.now()
         payment = Payment(
-            id=new_id("pay"), entity_id=req.entity_id, customer_id=customer.id, customer_name=customer.name,
+            id=payment_id, routing_version=decision.version, routing_rule=decision.rule, attempts=[], entity_id=req.entity_id, customer_id=customer.id, customer_name=customer.name,
             customer_email=customer.email, status=state.status.value,
             currency=currency, amount=state.amount.amount, amount_captured=0, amount_refunded=0,
-            capture_method=req.capture_method, channel=req.channel, gateway=entity.gateway,
+            capture_method=req.capture_method, channel=req.channel, gateway=decision.candidates[0],
             description=req.description, metadata_=req.metadata, created_at=now, updated_at=now,
             method_type="ach" if isinstance(req.method, BankAccount) else "card")
         if isinstance(req.method, Card):
@@ -197,7 +213,7 @@ def _record_intent(svc: Services, req: PaymentRequest) -> Payment:
         payment.allocations = [Allocation(position=i, invoice_id=b.invoice_id, amount=b.amount, amount_captured=0,
                                           amount_refunded=0, amount_posted=0) for i, b in enumerate(buckets)]
         s.add(payment)
-    return payment
+    return payment, decision, level3.from_invoices(invoices, currency)
 
 
 def _forget_intent(svc: Services, payment_id: str) -> None:
@@ -215,6 +231,8 @@ def _record_failure(svc: Services, payment_id: str, entity_id: str, error: Gatew
     with svc.transaction() as s:
         row = repo.get_payment(s, entity_id, payment_id)
         now = svc.clock.now()
+        attempts = error.extra.get("attempts", [])
+        row.attempts = list(attempts) if isinstance(attempts, list) else []
         repo.apply_state(row, machine.fail(repo.state_of(row)), now)
         row.failure_code, row.failure_message = error.code, error.detail
         repo.add_event(s, entity_id, EventType.PAYMENT_FAILED, payment_view(row), now)
@@ -301,7 +319,10 @@ def _operation(svc: Services, entity_id: str, payment_id: str) -> Iterator[tuple
         time.sleep(pause)
         pause = min(pause * 2, 0.1)
     try:
-        yield row, svc.gateways[row.gateway]
+        gateway = svc.gateways.get(row.gateway)
+        if gateway is None:
+            raise ProcessingError(f"Gateway {row.gateway!r}, which authorized this payment, is not configured")
+        yield row, gateway
     finally:
         with svc.transaction() as s:
             repo.release_payment(s, payment_id)

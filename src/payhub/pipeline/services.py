@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+import random
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from ipaddress import IPv4Network, IPv6Network
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from payhub.pipeline.route import GatewayHealth
 from payhub.ports import Clock, Erp, Gateway
 
 Network = IPv4Network | IPv6Network
@@ -33,6 +35,8 @@ class Services:
     idempotency_ttl: timedelta = timedelta(hours=24)
     webhook_allowed_networks: tuple[Network, ...] = ()
     hook_timeout_s: float = 5.0  # an extension hook slower than this fails the posting
+    health: GatewayHealth = field(default_factory=GatewayHealth)
+    rng: random.Random = field(default_factory=random.Random)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

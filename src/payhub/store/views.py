@@ -66,6 +66,7 @@ def payment_view(p: Payment, posting: Posting | None = None) -> dict[str, Any]:
         "unapplied": money(sum(a.amount for a in p.allocations if not a.invoice_id), cur),
         "payment_method": method,
         "gateway": {"name": p.gateway, "reference": p.gateway_reference},
+        "routing": {"rule_set_version": p.routing_version, "rule": p.routing_rule, "attempts": p.attempts or []},
         "settlement": {"status": SETTLEMENT.get(p.status, "not_applicable"), "settled_at": ts(p.settled_at)},
         "failure": {"code": p.failure_code, "message": p.failure_message} if p.failure_code else None,
         "refunds": [{"id": r.id, "amount": money(r.amount, r.currency), "status": r.status,
@@ -147,6 +148,7 @@ class PaymentPublic(BaseModel):
     unapplied: MoneyPublic
     payment_method: dict[str, Any]
     gateway: dict[str, Any]
+    routing: dict[str, Any] = Field(description="Rule-set version and rule that routed it; every gateway attempt")
     settlement: dict[str, Any]
     failure: dict[str, Any] | None
     refunds: list[dict[str, Any]]

@@ -1,0 +1,168 @@
+"""Routing step: the entity's rules pick ordered gateway candidates; the authorization then walks them,
+failing over on retryable failures only, with a circuit breaker and success rates per gateway."""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from payhub.domain.errors import Declined, GatewayError, GatewayTimeout, ProcessingError
+from payhub.domain.routing import (
+    CircuitBreaker,
+    Decision,
+    RoutingInput,
+    RuleSet,
+    SuccessWindow,
+    evaluate,
+    order_by_success,
+    parse_ruleset,
+)
+from payhub.ports import AuthorizeRequest, Gateway, GatewayResult
+from payhub.store.models import Entity, RoutingRuleSet
+
+
+@dataclass
+class GatewayHealth:
+    """Per-process view of each gateway: circuit breaker and recent authorization success rate."""
+
+    threshold: int = 5
+    cool_down: timedelta = timedelta(seconds=30)
+    breakers: dict[str, CircuitBreaker] = field(default_factory=dict)
+    windows: dict[str, SuccessWindow] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def _breaker(self, name: str) -> CircuitBreaker:
+        return self.breakers.setdefault(name, CircuitBreaker(self.threshold, self.cool_down))
+
+    def allow(self, name: str, now: datetime) -> bool:
+        with self.lock:
+            return self._breaker(name).allow(now)
+
+    def record(self, name: str, outcome: str, now: datetime) -> None:
+        """outcome: approved | declined (the gateway worked) | failed (it did not)."""
+        with self.lock:
+            breaker = self._breaker(name)
+            breaker.failure(now) if outcome == "failed" else breaker.success()
+            self.windows.setdefault(name, SuccessWindow()).add(outcome == "approved")
+
+    def rates(self) -> dict[str, float]:
+        with self.lock:
+            return {name: rate for name, w in self.windows.items() if (rate := w.rate) is not None}
+
+    def states(self, now: datetime) -> dict[str, str]:
+        with self.lock:
+            return {name: b.state(now) for name, b in self.breakers.items()}
+
+
+def current_rules(s: Session, entity: Entity, gateways: dict[str, Gateway]) -> RuleSet:
+    """The entity's newest rule-set version, or version 0: its configured gateway alone."""
+    row = s.scalar(select(RoutingRuleSet).where(RoutingRuleSet.entity_id == entity.id)
+                   .order_by(RoutingRuleSet.version.desc()).limit(1))
+    if row is None:
+        return RuleSet(0, (), (entity.gateway,))
+    return parse_ruleset(row.rules, set(gateways) | _named_in(row.rules), row.version)
+
+
+def _named_in(rules: dict[str, Any]) -> set[str]:
+    """Gateways a stored rule set names, so a removed gateway degrades to a reported fallback, not an error."""
+    names = set(rules.get("default", []))
+    for rule in rules.get("rules", []):
+        names |= set(rule.get("gateways", [])) | set(rule.get("split", {}))
+    return names
+
+
+def decide(rules: RuleSet, payment: RoutingInput, gateways: dict[str, Gateway], health: GatewayHealth,
+           rng: random.Random) -> Decision:
+    decision = evaluate(rules, payment, gateways.keys())
+    if rules.success_rate_routing and len(decision.candidates) > 1:
+        ordered = order_by_success(decision.candidates, health.rates(), rules.exploration_percent, rng)
+        decision = Decision(ordered, decision.rule, decision.version,
+                            decision.reasons + (f"ordered by success rate: {', '.join(ordered)}",))
+    return decision
+
+
+@dataclass
+class Attempt:
+    gateway: str
+    result: str  # approved | declined | failed | skipped
+    latency_ms: int
+    error_class: str | None = None
+    error_code: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"gateway": self.gateway, "result": self.result, "latency_ms": self.latency_ms,
+                "error_class": self.error_class, "error_code": self.error_code}
+
+
+@dataclass
+class Authorized:
+    gateway: str
+    result: GatewayResult
+    attempts: list[Attempt]
+
+
+class AllGatewaysFailed(ProcessingError):
+    code = "gateways_unavailable"
+    title = "No gateway could process the payment"
+
+
+def authorize(candidates: tuple[str, ...], gateways: dict[str, Gateway], health: GatewayHealth,
+              request: AuthorizeRequest, now: Any) -> Authorized:
+    """Walk the candidates. Fail over on a retryable failure; stop at a decline. Each gateway gets its own
+    idempotency key derived from the payment's, and an ambiguous timeout is first replayed on the same
+    gateway with the same key, so the answer to the first call is learnt instead of charging twice."""
+    attempts: list[Attempt] = []
+    last: GatewayError | None = None
+    for name in candidates:
+        if not health.allow(name, now()):
+            attempts.append(Attempt(name, "skipped", 0, "CircuitOpen", "circuit_open"))
+            continue
+        keyed = AuthorizeRequest(request.amount, request.method, request.capture,
+                                 f"{request.idempotency_key}:{name}", request.description, request.level3)
+        for replay in (False, True):
+            started = time.perf_counter()
+            try:
+                result = gateways[name].authorize(keyed)
+            except GatewayTimeout as error:
+                attempts.append(_failed(name, started, error))
+                last = error
+                if not replay:
+                    continue  # ask again with the same key: the gateway dedupes
+                health.record(name, "failed", now())
+                break
+            except Declined as error:
+                attempts.append(Attempt(name, "declined", _ms(started), type(error).__name__, error.code))
+                health.record(name, "declined", now())
+                error.extra["attempts"] = [a.as_dict() for a in attempts]
+                raise
+            except GatewayError as error:
+                attempts.append(_failed(name, started, error))
+                health.record(name, "failed", now())
+                if not error.retryable:
+                    error.extra["attempts"] = [a.as_dict() for a in attempts]
+                    raise
+                last = error
+                break
+            attempts.append(Attempt(name, "approved", _ms(started)))
+            health.record(name, "approved", now())
+            return Authorized(name, result, attempts)
+    failure = last if last is not None else AllGatewaysFailed("Every candidate gateway's circuit is open")
+    if last is not None and len({a.gateway for a in attempts}) > 1:
+        failure = AllGatewaysFailed(f"All candidate gateways failed; last: {last.detail}")
+    failure.extra["attempts"] = [a.as_dict() for a in attempts]
+    raise failure
+
+
+def _ms(started: float) -> int:
+    return int((time.perf_counter() - started) * 1000)
+
+
+def _failed(name: str, started: float, error: GatewayError) -> Attempt:
+    return Attempt(name, "failed", _ms(started), type(error).__name__, error.code)
