@@ -22,13 +22,16 @@ from payhub.webhooks.worker import WebhookWorker, WorkerSettings
 def build_services(settings: Settings | None = None, clock: Clock | None = None) -> Services:
     settings = settings or Settings()
     sessions, readers = make_sessionmakers(settings.database_url)
-    simulator = gateways.build("simulator", timeout_s=settings.gateway_timeout_s,
-                               settlement_delay=timedelta(seconds=settings.settlement_delay_s))
+    configured = {"simulator": {"type": "simulator"}, **settings.gateways}
+    defaults = {"simulator": {"timeout_s": settings.gateway_timeout_s,
+                              "settlement_delay": timedelta(seconds=settings.settlement_delay_s)}}
+    instances = {name: gateways.build(name, **{**defaults.get(conf["type"], {}), **conf})
+                 for name, conf in configured.items()}
     return Services(
         sessions=sessions,
         readers=readers,
         erp=build_erp(settings, sessions, readers),
-        gateways={simulator.name: simulator},
+        gateways=instances,
         clock=clock or SystemClock(),
         secret_key=settings.secret_key,
         payment_lock=timedelta(seconds=settings.payment_lock_s),

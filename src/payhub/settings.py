@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -20,6 +22,9 @@ class Settings(BaseSettings):
     # Keys HMAC-ed request bodies for idempotency so no card data is ever stored recoverably.
     secret_key: str = "change-me-in-production"
     gateway_timeout_s: float = 15.0
+    # Gateway instances by name, e.g. {"stripe": {"type": "stripe", "api_key": "sk_…"}, "backup": {"type": "adyen", …}}.
+    # The simulator is always available under the name "simulator".
+    gateways: dict[str, dict[str, Any]] = {}
     settlement_delay_s: int = 0
     payment_lock_s: int = 60  # how long one operation may hold a payment
     lock_wait_s: float = 10.0  # how long a concurrent operation waits for that lock

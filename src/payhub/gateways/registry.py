@@ -13,5 +13,8 @@ GATEWAYS: dict[str, Callable[..., Gateway]] = {
 }
 
 
-def build(name: str, **config: Any) -> Gateway:
-    return GATEWAYS[name](**config)
+def build(name: str, type: str, **config: Any) -> Gateway:
+    """One configured gateway instance: `type` picks the connector, `name` is how rules refer to it."""
+    if type not in GATEWAYS:
+        raise ValueError(f"unknown gateway type {type!r}; known: {', '.join(sorted(GATEWAYS))}")
+    return GATEWAYS[type](name=name, **config)

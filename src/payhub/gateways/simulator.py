@@ -16,6 +16,7 @@ ACH (routing 110000000)
 from __future__ import annotations
 
 import secrets
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -52,15 +53,32 @@ ACCOUNTS = {"000123456789": APPROVE, "000111111116": NSF, "000111111113": "bank_
 
 
 class SimulatorGateway:
-    """Implements ports.Gateway. Captures settle `settlement_delay` after they are made."""
+    """Implements ports.Gateway. Captures settle `settlement_delay` after they are made.
 
-    name = "simulator"
+    `outage` makes this whole instance misbehave ("timeout", "processing_error"), to exercise failover.
+    Authorizations are remembered by idempotency key, as real gateways do: a replay returns the first
+    answer, and `charges` counts what was really authorized."""
 
-    def __init__(self, timeout_s: float = 15.0, settlement_delay: timedelta = timedelta(0)) -> None:
-        self.timeout_s = timeout_s
-        self.settlement_delay = settlement_delay
+    def __init__(self, timeout_s: float = 15.0, settlement_delay: timedelta = timedelta(0),
+                 name: str = "simulator", outage: str | None = None) -> None:
+        self.name, self.timeout_s, self.settlement_delay, self.outage = name, timeout_s, settlement_delay, outage
+        self.charges: dict[str, GatewayResult] = {}
+        self._lock = threading.Lock()
 
     def authorize(self, request: AuthorizeRequest) -> GatewayResult:
+        with self._lock:
+            if request.idempotency_key in self.charges:
+                return self.charges[request.idempotency_key]
+        if self.outage == "timeout":
+            time.sleep(self.timeout_s)
+            raise GatewayTimeout(f"{self.name} did not answer within {self.timeout_s}s")
+        if self.outage == "processing_error":
+            raise ProcessingError(f"{self.name} is failing (HTTP 503)")
+        result = self._authorize(request)
+        with self._lock:
+            return self.charges.setdefault(request.idempotency_key, result)
+
+    def _authorize(self, request: AuthorizeRequest) -> GatewayResult:
         behaviour, card = self._behaviour(request)
         if behaviour == SLOW:
             time.sleep(self.timeout_s)

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
+from payhub.domain import level3
 from payhub.domain import payments as machine
 from payhub.domain.errors import (
     AmountExceedsBalance,
@@ -30,12 +31,11 @@ from payhub.domain.errors import (
 )
 from payhub.domain.events import EventType
 from payhub.domain.invoices import Customer, Invoice
-from payhub.domain import level3
 from payhub.domain.ledger import PostingRules, capture_entry, refund_entry
 from payhub.domain.level3 import Level3Data
-from payhub.domain.routing import Decision, RoutingInput
 from payhub.domain.methods import BankAccount, Card, PaymentMethod
 from payhub.domain.money import Money
+from payhub.domain.routing import Decision, RoutingInput
 from payhub.ids import new_id
 from payhub.pipeline import posting as posting_pipeline
 from payhub.pipeline import route
@@ -199,7 +199,8 @@ def _record_intent(svc: Services, req: PaymentRequest) -> tuple[Payment, Decisio
             raise route.AllGatewaysFailed("No configured gateway can take this payment: " + "; ".join(decision.reasons))
         now = svc.clock.now()
         payment = Payment(
-            id=payment_id, routing_version=decision.version, routing_rule=decision.rule, attempts=[], entity_id=req.entity_id, customer_id=customer.id, customer_name=customer.name,
+            id=payment_id, routing_version=decision.version, routing_rule=decision.rule, attempts=[],
+            entity_id=req.entity_id, customer_id=customer.id, customer_name=customer.name,
             customer_email=customer.email, status=state.status.value,
             currency=currency, amount=state.amount.amount, amount_captured=0, amount_refunded=0,
             capture_method=req.capture_method, channel=req.channel, gateway=decision.candidates[0],

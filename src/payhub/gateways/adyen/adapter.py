@@ -1,0 +1,92 @@
+"""The Adyen connector: PayHub's `Gateway` port over Adyen's Checkout API v71 (JSON over HTTPS).
+
+Every POST carries an Idempotency-Key, so a call retried after a timeout is answered with the first
+result instead of charging again. Nothing here logs a request body: it may hold a card number."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+import structlog
+
+from payhub.domain.errors import GatewayError, GatewayTimeout, ProcessingError
+from payhub.domain.methods import BankAccount
+from payhub.domain.money import Money
+from payhub.gateways.adyen import transformers as wire
+from payhub.gateways.adyen.errors import to_error
+from payhub.ports import AuthorizeRequest, GatewayResult, Settlement
+
+log = structlog.get_logger(__name__)
+
+API_VERSION = "v71"
+# Failures raised before any byte of the request left: Adyen cannot have acted, a retry is safe.
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+class AdyenGateway:
+    """Implements ports.Gateway on Adyen. Thread-safe (one pooled httpx.Client)."""
+
+    def __init__(self, api_key: str, merchant_account: str, base_url: str = "https://checkout-test.adyen.com",
+                 timeout_s: float = 15.0, name: str = "adyen", transport: httpx.BaseTransport | None = None) -> None:
+        self.name = name
+        self.merchant_account = merchant_account
+        self.timeout_s = timeout_s
+        self._http = httpx.Client(base_url=f"{base_url.rstrip('/')}/{API_VERSION}", timeout=timeout_s,
+                                  transport=transport, headers={"X-API-Key": api_key})
+
+    def close(self) -> None:
+        self._http.close()
+
+    def authorize(self, request: AuthorizeRequest) -> GatewayResult:
+        body = wire.payment_request(request, self.merchant_account)
+        status, answer = self._post("/payments", body, request.idempotency_key)
+        if 200 <= status < 300 and wire.is_authorised(answer, request.method):
+            return wire.payment_result(answer)
+        raise to_error(status, answer, bank_account=isinstance(request.method, BankAccount))
+
+    def capture(self, reference: str, amount: Money, idempotency_key: str) -> GatewayResult:
+        return self._modify(reference, "captures", idempotency_key, amount)
+
+    def void(self, reference: str, idempotency_key: str) -> GatewayResult:
+        return self._modify(reference, "cancels", idempotency_key)
+
+    def refund(self, reference: str, amount: Money, idempotency_key: str) -> GatewayResult:
+        return self._modify(reference, "refunds", idempotency_key, amount)
+
+    def settlement(self, reference: str) -> Settlement:
+        """Always "not settled": Adyen has no per-payment settlement query. It reports settlement in its
+        Settlement details report (and a capture's success only by webhook), which this connector does not
+        read; a guess from the capture date would mark payments settled whose capture later failed."""
+        return Settlement(False)
+
+    def _modify(self, reference: str, kind: str, idempotency_key: str, amount: Money | None = None) -> GatewayResult:
+        if not reference:
+            raise GatewayError(f"No Adyen pspReference to {kind[:-1]}")
+        body = wire.modification_request(self.merchant_account, idempotency_key, amount)
+        status, answer = self._post(f"/payments/{quote(reference, safe='')}/{kind}", body, idempotency_key)
+        if 200 <= status < 300:
+            return wire.modification_result(answer)
+        raise to_error(status, answer)
+
+    def _post(self, path: str, body: dict[str, Any], idempotency_key: str) -> tuple[int, dict[str, Any]]:
+        """POST and return (status, JSON object); transport failures become domain errors."""
+        try:
+            response = self._http.post(path, json=body, headers={"Idempotency-Key": idempotency_key})
+        except NOT_SENT as error:
+            raise ProcessingError(f"Adyen is unreachable ({type(error).__name__}); nothing was sent") from error
+        except httpx.HTTPError as error:  # sent, but no answer: Adyen may have acted
+            raise GatewayTimeout(f"Adyen did not answer within {self.timeout_s}s ({type(error).__name__})") from error
+        try:
+            answer = response.json()
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            answer = None
+        if not isinstance(answer, dict):
+            if response.is_success:  # a success we cannot read: the payment may exist
+                raise GatewayTimeout(f"Adyen's answer to {path} was unreadable (HTTP {response.status_code})")
+            answer = {}
+        log.info("adyen.response", path=path, status=response.status_code, result_code=answer.get("resultCode"),
+                 error_code=answer.get("errorCode"), psp_reference=answer.get("pspReference"))
+        return response.status_code, answer
