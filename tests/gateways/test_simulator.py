@@ -43,7 +43,7 @@ def ach(account: str, routing: str = "110000000") -> BankAccount:
 
 
 def test_gateway_name() -> None:
-    assert SimulatorGateway.name == "simulator"
+    assert SimulatorGateway().name == "simulator" and SimulatorGateway(name="backup").name == "backup"
     assert SimulatorGateway().timeout_s == 15.0
     assert SimulatorGateway().settlement_delay == timedelta(0)
 
