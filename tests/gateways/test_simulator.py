@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import re
 import time
 from datetime import timedelta
@@ -30,8 +32,12 @@ def gateway() -> SimulatorGateway:
     return SimulatorGateway(timeout_s=0.01)
 
 
-def request(method: object, capture: bool = True, amount: int = 1000) -> AuthorizeRequest:
-    return AuthorizeRequest(Money(amount, "USD"), method, capture=capture, idempotency_key="pay_1")  # type: ignore[arg-type]
+def request(method: object, capture: bool = True, amount: int = 1000, key: str | None = None) -> AuthorizeRequest:
+    return AuthorizeRequest(Money(amount, "USD"), method, capture=capture,  # type: ignore[arg-type]
+                            idempotency_key=key or f"pay_{next(_keys)}")
+
+
+_keys = itertools.count(1)
 
 
 def card(number: str) -> Card:
@@ -66,6 +72,20 @@ def test_unknown_valid_card_is_approved(gateway: SimulatorGateway) -> None:
 def test_references_are_unique(gateway: SimulatorGateway) -> None:
     refs = {gateway.authorize(request(card("4242424242424242"))).reference for _ in range(50)}
     assert len(refs) == 50
+
+
+def test_a_replayed_idempotency_key_returns_the_first_charge(gateway: SimulatorGateway) -> None:
+    first = gateway.authorize(request(card("4242424242424242"), key="same"))
+    assert gateway.authorize(request(card("4242424242424242"), key="same")) == first
+    assert list(gateway.charges) == ["same"]
+
+
+@pytest.mark.parametrize(("outage", "error"), [("timeout", GatewayTimeout), ("processing_error", ProcessingError)])
+def test_outages_fail_every_authorization(outage: str, error: type[Exception]) -> None:
+    down = SimulatorGateway(timeout_s=0.01, name="down", outage=outage)
+    with pytest.raises(error):
+        down.authorize(request(card("4242424242424242")))
+    assert down.charges == {}
 
 
 def test_declined_card(gateway: SimulatorGateway) -> None:

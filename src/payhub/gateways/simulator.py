@@ -49,6 +49,7 @@ TOKENS = {  # token → (behaviour, card it stands for)
     "tok_timeout": (SLOW, CardSummary("visa", "6975", 12, 2034)),
 }
 ACH_ROUTING = "110000000"
+MAX_REMEMBERED = 100_000
 ACCOUNTS = {"000123456789": APPROVE, "000111111116": NSF, "000111111113": "bank_account_declined"}
 
 
@@ -76,6 +77,8 @@ class SimulatorGateway:
             raise ProcessingError(f"{self.name} is failing (HTTP 503)")
         result = self._authorize(request)
         with self._lock:
+            if len(self.charges) >= MAX_REMEMBERED:  # bounded memory in a long-running demo server
+                del self.charges[next(iter(self.charges))]
             return self.charges.setdefault(request.idempotency_key, result)
 
     def _authorize(self, request: AuthorizeRequest) -> GatewayResult:

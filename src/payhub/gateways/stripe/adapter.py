@@ -1,0 +1,122 @@
+"""The Stripe connector: PayHub's `Gateway` port over Stripe's PaymentIntents API (sync httpx).
+
+authorize → POST /v1/payment_intents (confirm=true, capture_method automatic|manual)
+capture   → POST /v1/payment_intents/{id}/capture (amount_to_capture)
+void      → POST /v1/payment_intents/{id}/cancel
+refund    → POST /v1/refunds (payment_intent, amount); the reference is the refund's id
+settlement→ GET  /v1/payment_intents/{id}?expand[]=latest_charge.balance_transaction
+
+Every POST carries PayHub's Idempotency-Key, so a retried call is replayed by Stripe rather than repeated.
+Request bodies are never logged: they hold card numbers.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from typing import Any
+
+import httpx
+import structlog
+
+from payhub.domain.errors import GatewayError, GatewayTimeout, InvalidRequest, ProcessingError
+from payhub.domain.money import Money
+from payhub.gateways.stripe import errors
+from payhub.gateways.stripe import transformers as wire
+from payhub.ports import AuthorizeRequest, GatewayResult, Settlement
+
+log = structlog.get_logger(__name__)
+
+STRIPE_VERSION = "2025-10-29.clover"  # pinned: the answers' shape, and payment line items (L2/L3), depend on it
+INTENT_ID = re.compile(r"pi_[A-Za-z0-9_]+")
+
+
+class StripeGateway:
+    """Implements ports.Gateway. Cards only (pm_… and tok_… ids, or raw numbers where Stripe allows them)."""
+
+    def __init__(self, api_key: str, base_url: str = "https://api.stripe.com", timeout_s: float = 15.0,
+                 name: str = "stripe", transport: httpx.BaseTransport | None = None) -> None:
+        if not api_key.startswith(("sk_", "rk_")):
+            raise ValueError("Stripe needs a secret (sk_…) or restricted (rk_…) API key")
+        self.name = name
+        self.timeout_s = timeout_s
+        self._http = httpx.Client(
+            base_url=base_url.rstrip("/"), timeout=httpx.Timeout(timeout_s), transport=transport,
+            follow_redirects=False,
+            headers={"Authorization": f"Bearer {api_key}", "Stripe-Version": STRIPE_VERSION,
+                     "User-Agent": "PayHub (stripe connector)"})
+
+    def authorize(self, request: AuthorizeRequest) -> GatewayResult:
+        form = wire.authorize_form(request)  # refuses what Stripe cannot take before anything is sent
+        return wire.authorized(self._post("/v1/payment_intents", form, request.idempotency_key), request)
+
+    def capture(self, reference: str, amount: Money, idempotency_key: str) -> GatewayResult:
+        path = f"/v1/payment_intents/{_intent(reference)}/capture"
+        return wire.captured(self._post(path, wire.capture_form(amount), idempotency_key))
+
+    def void(self, reference: str, idempotency_key: str) -> GatewayResult:
+        return wire.voided(self._post(f"/v1/payment_intents/{_intent(reference)}/cancel", [], idempotency_key))
+
+    def refund(self, reference: str, amount: Money, idempotency_key: str) -> GatewayResult:
+        return wire.refunded(self._post("/v1/refunds", wire.refund_form(_intent(reference), amount), idempotency_key))
+
+    def settlement(self, reference: str) -> Settlement:
+        intent = self._call("GET", f"/v1/payment_intents/{_intent(reference)}",
+                            query=[("expand[]", "latest_charge.balance_transaction")])
+        return wire.settlement(intent)
+
+    def close(self) -> None:
+        self._http.close()
+
+    # --- HTTP ----------------------------------------------------------------------------------------
+
+    def _post(self, path: str, form: wire.Form, idempotency_key: str) -> dict[str, Any]:
+        if not idempotency_key:
+            raise InvalidRequest("An idempotency key is required for every Stripe POST")
+        return self._call("POST", path, form=form, idempotency_key=idempotency_key)
+
+    def _call(self, method: str, path: str, form: wire.Form | None = None, idempotency_key: str = "",
+              query: wire.Form | None = None) -> dict[str, Any]:
+        headers: dict[str, str] = {}
+        if method == "POST":
+            headers = {"Idempotency-Key": idempotency_key, "Content-Type": "application/x-www-form-urlencoded"}
+        started = time.perf_counter()
+        failure: GatewayError | None = None
+        try:
+            response = self._http.request(method, path, headers=headers,
+                                          params=wire.encode(query).decode("ascii") if query else None,
+                                          content=wire.encode(form or []) if method == "POST" else None)
+        except httpx.HTTPError as error:
+            failure = errors.from_transport(error, self.timeout_s)
+        if failure is not None:  # raised here, outside `except`, so the httpx exception is not chained
+            log.warning("stripe.call_failed", gateway=self.name, method=method, path=path,
+                        idempotency_key=idempotency_key or None, error=failure.code, ms=_ms(started))
+            raise failure
+
+        log.info("stripe.call", gateway=self.name, method=method, path=path, status=response.status_code,
+                 request_id=response.headers.get("request-id"), idempotency_key=idempotency_key or None,
+                 replayed=response.headers.get("idempotent-replayed") == "true", ms=_ms(started))
+        try:
+            body = json.loads(response.content)
+        except ValueError:
+            body = None
+        if not 200 <= response.status_code < 300:
+            raise errors.from_response(response.status_code, body)
+        if not isinstance(body, dict) or "id" not in body or "status" not in body:
+            # Stripe acted but we cannot tell how: for a POST that is as ambiguous as a timeout.
+            if method == "POST":
+                raise GatewayTimeout("Stripe's answer could not be read; the outcome is unknown")
+            raise ProcessingError("Stripe's answer could not be read")
+        return body
+
+
+def _intent(reference: str) -> str:
+    """The reference goes into a URL path: accept only a PaymentIntent id."""
+    if not INTENT_ID.fullmatch(reference):
+        raise InvalidRequest(f"{reference!r} is not a Stripe PaymentIntent id")
+    return reference
+
+
+def _ms(started: float) -> int:
+    return int((time.perf_counter() - started) * 1000)
