@@ -47,7 +47,8 @@ ESD_AMOUNTS = {"unitPrice", "totalAmount", "discountAmount", "quantity"}
 class Reject(Exception):
     def __init__(self, status: int, code: str, message: str, kind: str = "validation") -> None:
         super().__init__(message)
-        self.answer = {"status": status, "errorCode": code, "message": message, "errorType": kind}
+        self.status = status
+        self.answer: dict[str, Any] = {"status": status, "errorCode": code, "message": message, "errorType": kind}
 
 
 @dataclass
@@ -140,7 +141,7 @@ class FakeAdyen:
             try:
                 status, answer = self._route(path, body)
             except Reject as reject:
-                status, answer = int(reject.answer["status"]), reject.answer
+                status, answer = reject.status, reject.answer
             self._replies[key] = (raw, status, answer)
             slow = isinstance(body.get("amount"), dict) and body["amount"].get("value") == SLOW_AMOUNT
             return status, answer, self.slow_s if slow else 0.0
@@ -187,9 +188,9 @@ class FakeAdyen:
             return 200, {**answer, "resultCode": "Refused", "refusalReason": reason, "refusalReasonCode": code}
         variant, funding, country = CARDS.get(number, ("visa", "CREDIT", "US"))
         self.payments[psp] = Payment(psp, value, currency, manual)
-        month = int(method.get("expiryMonth", "3"))
+        expiry = f"{int(method.get('expiryMonth', '3'))}/{method.get('expiryYear', '2030')}"  # Adyen's "8/2030"
         return 200, {**answer, "resultCode": "Authorised", "additionalData": {
-            "cardBin": number[:6], "cardSummary": number[-4:], "expiryDate": f"{month}/{method.get('expiryYear', '2030')}",
+            "cardBin": number[:6], "cardSummary": number[-4:], "expiryDate": expiry,
             "fundingSource": funding, "issuerCountry": country, "paymentMethod": variant}}
 
     @staticmethod

@@ -358,8 +358,9 @@ def test_level3_prefers_po_then_customer_reference_and_truncates() -> None:
 @pytest.mark.parametrize(("data", "summary"), [
     ({"cardSummary": "1111", "expiryDate": "8/2030", "cardBin": "411111", "fundingSource": "CREDIT",
       "issuerCountry": "US", "paymentMethod": "visa"}, CardSummary("visa", "1111", 8, 2030, "411111", "credit", "US")),
-    ({"cardSummary": "4444", "expiryDate": "12/2031", "paymentMethod": "mccredit", "fundingSource": "PREPAID_RELOADABLE",
-      "issuerCountry": "unknown"}, CardSummary("mastercard", "4444", 12, 2031, "", "unknown", None)),
+    ({"cardSummary": "4444", "expiryDate": "12/2031", "paymentMethod": "mccredit",
+      "fundingSource": "PREPAID_RELOADABLE", "issuerCountry": "unknown"},
+     CardSummary("mastercard", "4444", 12, 2031, "", "prepaid", None)),
     ({"cardSummary": "0005", "expiryDate": "01/2029", "paymentMethod": "amex", "fundingSource": "debit"},
      CardSummary("amex", "0005", 1, 2029, "", "debit", None)),
     ({"cardSummary": "1234", "expiryDate": "soon"}, None),
