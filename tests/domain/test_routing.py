@@ -67,6 +67,21 @@ def test_rules_in_priority_order(fields: dict[str, Any], rule: str | None, first
 def test_first_match_wins_and_reasons_explain() -> None:
     decision = evaluate(RULESET, payment(card_brand="amex", amount=200_000, card_country="CA"), GATEWAYS)
     assert decision.rule == "big-amex" and decision.candidates == ("adyen", "stripe", "simulator")
+    explained = evaluate(RULESET, payment(method="ach", currency="EUR"), GATEWAYS, explain=True)
+    assert explained.rule == "ach" and explained.reasons[0] == "big-amex: skipped (amount 5000 < 100000)"
+
+
+@settings(max_examples=200, deadline=None)
+@given(brand=st.sampled_from(["amex", "visa", "mastercard", None]), amount=st.integers(0, 300_000),
+       method=st.sampled_from(["card", "ach"]), country=st.sampled_from(["CA", "US", None]),
+       currency=st.sampled_from(["USD", "EUR", "CAD", "GBP"]), bin_=st.sampled_from(["555555", "411111", None]),
+       segment=st.sampled_from(["vip", None]), channel=st.sampled_from(["portal", "api"]))
+def test_the_index_agrees_with_checking_every_rule(brand: str | None, amount: int, method: str, country: str | None,
+                                                   currency: str, bin_: str | None, segment: str | None,
+                                                   channel: str) -> None:
+    p = payment(card_brand=brand, amount=amount, method=method, card_country=country, currency=currency,
+                card_bin=bin_, customer_segment=segment, channel=channel)
+    assert evaluate(RULESET, p, GATEWAYS).candidates == evaluate(RULESET, p, GATEWAYS, explain=True).candidates
 
 
 def test_unusable_gateway_falls_back_to_default_and_says_so() -> None:

@@ -225,9 +225,6 @@ class FeePolicy:
         }
 
 
-EMPTY_POLICY = FeePolicy()
-
-
 @dataclass(frozen=True, slots=True)
 class FeeContext:
     """What a fee depends on. `jurisdiction` is the payer's billing state or country, ISO 3166 style
@@ -253,12 +250,14 @@ class FeeContext:
         if self.card_funding is not None and self.card_funding not in FUNDINGS:
             raise InvalidRequest(f"Unknown card funding {self.card_funding!r}", field="card_funding")
         if self.jurisdiction is not None:
-            code = self.jurisdiction.strip().upper()
+            code = self.jurisdiction.strip().upper() if isinstance(self.jurisdiction, str) else ""
             if not _JURISDICTION.fullmatch(code):
                 raise InvalidRequest(f"Jurisdiction {self.jurisdiction!r} is not an ISO 3166 code such as "
                                      "'US' or 'US-CA'", field="jurisdiction")
             object.__setattr__(self, "jurisdiction", code)
         if self.segment is not None:
+            if not isinstance(self.segment, str):
+                raise InvalidRequest("Customer segment must be a string", field="segment")
             object.__setattr__(self, "segment", self.segment.strip().lower() or None)
 
     @classmethod
@@ -685,10 +684,11 @@ def _parse_rule(raw: object, path: str) -> ConvenienceFeeRule:
     name = obj.get("name")
     if name is not None and not isinstance(name, str):
         _fail(_at(path, "name"), "must be a string")
-    tiers = () if currency is None else tuple(
-        _parse_tier(t, _at(_at(path, "tiers"), i), currency) for i, t in enumerate(_list(obj.get("tiers"), _at(path, "tiers"))))
-    if obj.get("tiers") is not None and not tiers:
-        _fail(_at(path, "tiers"), "must not be empty")
+    tiers_path = _at(path, "tiers")
+    raw_tiers = _list(obj.get("tiers"), tiers_path)
+    if obj.get("tiers") is not None and not raw_tiers:
+        _fail(tiers_path, "must not be empty (omit it for a flat or percent fee)")
+    tiers = tuple(_parse_tier(t, _at(tiers_path, i), currency) for i, t in enumerate(raw_tiers) if currency)
     return ConvenienceFeeRule(
         priority=_int(obj["priority"], _at(path, "priority")),
         name=name,
@@ -742,3 +742,6 @@ def _parse_waiver(raw: object, path: str) -> FeeWaiver:
         _fail(_at(path, "segment"), "must be a string")
     return FeeWaiver(segment, _bool(obj.get("convenience_fee"), _at(path, "convenience_fee"), True),
                      _bool(obj.get("surcharge"), _at(path, "surcharge"), False))
+
+
+EMPTY_POLICY = FeePolicy()  # no fees at all (defined last: FeePolicy validates with the functions above)

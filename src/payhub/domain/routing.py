@@ -104,13 +104,43 @@ class Rule:
         raise AssertionError("unreachable")
 
 
-@dataclass(frozen=True, slots=True)
+# Conditions on one value each, indexed as bitsets so that evaluating 1,000 rules costs a few dict
+# lookups and integer ANDs, not 1,000 condition checks.
+_INDEXED = (("currencies", "currency"), ("methods", "method"), ("card_brands", "card_brand"),
+            ("card_countries", "card_country"), ("customers", "customer_id"), ("segments", "customer_segment"),
+            ("channels", "channel"))
+
+
+@dataclass(frozen=True)
 class RuleSet:
     version: int
     rules: tuple[Rule, ...]  # sorted by priority
     default: tuple[str, ...]  # the entity's default route
     success_rate_routing: bool = False
     exploration_percent: int = 5
+    _index: tuple[tuple[str, int, dict[str, int]], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        index = []
+        for condition_field, input_field in _INDEXED:
+            unconstrained, by_value = 0, dict[str, int]()
+            for bit, rule in enumerate(self.rules):
+                values = getattr(rule.condition, condition_field)
+                if not values:
+                    unconstrained |= 1 << bit
+                for value in values:
+                    by_value[value] = by_value.get(value, 0) | 1 << bit
+            index.append((input_field, unconstrained, {v: m | unconstrained for v, m in by_value.items()}))
+        object.__setattr__(self, "_index", tuple(index))
+
+    def possible(self, payment: RoutingInput) -> int:
+        """Bitset of the rules whose indexed conditions hold; the others still need checking."""
+        mask = (1 << len(self.rules)) - 1
+        for input_field, unconstrained, by_value in self._index:
+            mask &= by_value.get(getattr(payment, input_field), unconstrained)
+            if not mask:
+                break
+        return mask
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,12 +151,23 @@ class Decision:
     reasons: tuple[str, ...]  # why each rule did or did not match, and any fallback
 
 
-def evaluate(rules: RuleSet, payment: RoutingInput, available: Collection[str]) -> Decision:
+def evaluate(rules: RuleSet, payment: RoutingInput, available: Collection[str], explain: bool = False) -> Decision:
+    """The first matching rule decides. With `explain`, every rule is checked so the reasons say why each
+    earlier one did not match (the simulator); otherwise only the rules the index leaves are checked."""
     reasons: list[str] = []
-    for rule in rules.rules:
+    if explain:
+        ordered: Sequence[Rule] = rules.rules
+    else:
+        mask, ordered = rules.possible(payment), []
+        while mask:
+            low = mask & -mask
+            ordered.append(rules.rules[low.bit_length() - 1])
+            mask ^= low
+    for rule in ordered:
         why_not = rule.condition.mismatch(payment)
         if why_not is not None:
-            reasons.append(f"{rule.id}: skipped ({why_not})")
+            if explain:
+                reasons.append(f"{rule.id}: skipped ({why_not})")
             continue
         wanted = rule.candidates(payment.payment_key)
         usable = tuple(g for g in wanted if g in available)

@@ -79,8 +79,8 @@ def _named_in(rules: dict[str, Any]) -> set[str]:
 
 
 def decide(rules: RuleSet, payment: RoutingInput, gateways: dict[str, Gateway], health: GatewayHealth,
-           rng: random.Random) -> Decision:
-    decision = evaluate(rules, payment, gateways.keys())
+           rng: random.Random, explain: bool = False) -> Decision:
+    decision = evaluate(rules, payment, gateways.keys(), explain)
     if rules.success_rate_routing and len(decision.candidates) > 1:
         ordered = order_by_success(decision.candidates, health.rates(), rules.exploration_percent, rng)
         decision = Decision(ordered, decision.rule, decision.version,

@@ -111,7 +111,7 @@ def simulate(body: SimulateIn, key: ReadKey, svc: ServicesDep) -> dict[str, Any]
         card_brand=card.brand or (card_brand(card.number) if card.number else None), card_bin=bin_,
         card_country=card.country or country, customer_id=body.customer, customer_segment=body.segment,
         customer_metadata=body.customer_metadata, invoice_metadata=body.invoice_metadata),
-        dict(svc.gateways), svc.health, svc.rng)
+        dict(svc.gateways), svc.health, svc.rng, explain=True)
     now = svc.clock.now()
     health = svc.health.states(now)
     return {"object": "routing_decision", "candidates": list(decision.candidates), "rule": decision.rule,

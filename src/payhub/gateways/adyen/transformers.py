@@ -17,7 +17,8 @@ from payhub.ports import AuthorizeRequest, GatewayResult
 # Adyen's paymentMethod variant → PayHub's brand, by prefix ("mc", "mccredit", "visadebit" ...)
 BRANDS = (("mc", "mastercard"), ("visa", "visa"), ("amex", "amex"), ("discover", "discover"), ("jcb", "jcb"),
           ("diners", "diners"))
-FUNDING = {"CREDIT": "credit", "DEBIT": "debit", "PREPAID": "prepaid"}
+FUNDING = {"CREDIT": "credit", "DEBIT": "debit", "PREPAID": "prepaid", "PREPAID_RELOADABLE": "prepaid",
+           "PREPAID_NONRELOADABLE": "prepaid"}  # others (CHARGE, DEFFERED_DEBIT) stay "unknown"
 ESD = "enhancedSchemeData"
 
 
