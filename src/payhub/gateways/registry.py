@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from payhub.gateways.adyen import AdyenGateway
 from payhub.gateways.simulator import SimulatorGateway
 from payhub.ports import Gateway
 
 GATEWAYS: dict[str, Callable[..., Gateway]] = {
     "simulator": SimulatorGateway,
+    "adyen": AdyenGateway,
 }
 
 

@@ -62,12 +62,25 @@ class GatewayHealth:
 
 
 def current_rules(s: Session, entity: Entity, gateways: dict[str, Gateway]) -> RuleSet:
-    """The entity's newest rule-set version, or version 0: its configured gateway alone."""
-    row = s.scalar(select(RoutingRuleSet).where(RoutingRuleSet.entity_id == entity.id)
-                   .order_by(RoutingRuleSet.version.desc()).limit(1))
-    if row is None:
+    """The entity's newest rule-set version, or version 0: its configured gateway alone. Versions never
+    change once stored, so each is parsed and indexed once per process."""
+    latest = s.execute(select(RoutingRuleSet.version, RoutingRuleSet.created_at)
+                       .where(RoutingRuleSet.entity_id == entity.id)
+                       .order_by(RoutingRuleSet.version.desc()).limit(1)).first()
+    if latest is None:
         return RuleSet(0, (), (entity.gateway,))
-    return parse_ruleset(row.rules, set(gateways) | _named_in(row.rules), row.version)
+    key = (entity.id, latest.version, latest.created_at)  # created_at: a restored database is another store
+    if (cached := _parsed.get(key)) is None:
+        row = s.get(RoutingRuleSet, (entity.id, latest.version))
+        assert row is not None
+        cached = parse_ruleset(row.rules, set(gateways) | _named_in(row.rules), row.version)
+        if len(_parsed) >= 1000:
+            _parsed.pop(next(iter(_parsed)))
+        _parsed[key] = cached
+    return cached
+
+
+_parsed: dict[tuple[str, int, datetime], RuleSet] = {}
 
 
 def _named_in(rules: dict[str, Any]) -> set[str]:
