@@ -7,11 +7,13 @@ from typing import Any
 
 from payhub.gateways.adyen import AdyenGateway
 from payhub.gateways.simulator import SimulatorGateway
+from payhub.gateways.stripe import StripeGateway
 from payhub.ports import Gateway
 
 GATEWAYS: dict[str, Callable[..., Gateway]] = {
     "simulator": SimulatorGateway,
     "adyen": AdyenGateway,
+    "stripe": StripeGateway,
 }
 
 

@@ -7,6 +7,10 @@ integer amounts in minor units, lowercase currencies; a repeated key with the sa
 the first answer (`Idempotent-Replayed: true`), with other parameters it is a 400 idempotency_error, and while the
 first request is still running a 409.
 
+Payment methods: the test ids `pm_card_…`, or PaymentMethods created by POST /v1/payment_methods from a `tok_…`
+token (`card[token]`) or a card number (`card[number]`, `card[exp_month]`, `card[exp_year]`, `card[cvc]`).
+Unknown parameters are refused, as Stripe does ("Received unknown parameter: …").
+
 Test cards (numbers, `pm_card_…` or `tok_…`):
   4242424242424242 pm_card_visa / tok_visa                   approved (visa credit US)
   4000056655665556 pm_card_visa_debit / tok_visa_debit       approved (visa debit US)
@@ -93,6 +97,7 @@ class FakeStripe:
     charges: dict[str, dict[str, Any]] = field(default_factory=dict)
     balance: dict[str, dict[str, Any]] = field(default_factory=dict)
     refunds: dict[str, dict[str, Any]] = field(default_factory=dict)
+    payment_methods: dict[str, dict[str, Any]] = field(default_factory=dict)
     _stored: dict[str, tuple[str, list[tuple[str, str]], int, bytes]] = field(default_factory=dict)
     _running: set[str] = field(default_factory=set)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -133,9 +138,9 @@ class FakeStripe:
                 return 409, {}, _json({"error": {"type": "idempotency_error", "message": (
                     "There is currently another in-progress request using this Idempotent Key.")}}), 0.0
             if key in self._stored:
-                first_path, first_params, status, answer = self._stored[key]
+                first_path, first_params, first_status, first_answer = self._stored[key]
                 if (first_path, first_params) == (path, params):
-                    return status, {"Idempotent-Replayed": "true"}, answer, 0.0
+                    return first_status, {"Idempotent-Replayed": "true"}, first_answer, 0.0
                 return 400, {}, _json({"error": {"type": "idempotency_error", "message": (
                     "Keys for idempotent requests can only be used with the same parameters they were first used "
                     f"with. Try using a key other than '{key}' if you meant to execute a different request.")}}), 0.0
@@ -185,6 +190,8 @@ class FakeStripe:
         return self._render(self._intent(match[1]), [v for k, v in query if k == "expand[]"])
 
     def _post(self, path: str, params: dict[str, str], form: list[tuple[str, str]]) -> dict[str, Any]:
+        if path == "/v1/payment_methods":
+            return self._create_payment_method(params)
         if path == "/v1/payment_intents":
             return self._create(params, form)
         if match := re.fullmatch(r"/v1/payment_intents/([^/]+)/capture", path):
@@ -196,7 +203,38 @@ class FakeStripe:
         raise StripeFailure(404, "invalid_request_error", f"Unrecognized request URL (POST: {path})")
 
     # --- endpoints ---
+    def _create_payment_method(self, p: dict[str, str]) -> dict[str, Any]:
+        _known(p, {"type", "card[token]", "card[number]", "card[exp_month]", "card[exp_year]", "card[cvc]"})
+        if p.get("type") != "card":
+            raise StripeFailure(400, "invalid_request_error", "This fake only creates card PaymentMethods",
+                                param="type")
+        if "card[token]" in p:
+            name = p["card[token]"].removeprefix("tok_")
+            if name not in NAMES:
+                raise StripeFailure(400, "invalid_request_error", f"No such token: '{p['card[token]']}'",
+                                    code="resource_missing", param="card[token]")
+            number, exp_month, exp_year = NAMES[name], 12, 2034
+        else:
+            number = p.get("card[number]", "")
+            if not (p.get("card[exp_month]") and p.get("card[exp_year]")):
+                raise StripeFailure(400, "invalid_request_error", "Missing required param: card[exp_month].",
+                                    param="card[exp_month]")
+            if not re.fullmatch(r"[0-9]{12,19}", number) or not _luhn(number):
+                raise StripeFailure(402, "card_error", "Your card number is incorrect.", code="incorrect_number",
+                                    param="number")
+            exp_month, exp_year = int(p["card[exp_month]"]), int(p["card[exp_year]"])
+        brand, funding, country, _ = CARDS.get(number, ("visa", "credit", "US", APPROVE))
+        method: dict[str, Any] = {
+            "id": f"pm_{self._id()}", "object": "payment_method", "type": "card", "created": self.now,
+            "card": {"brand": brand, "last4": number[-4:], "exp_month": exp_month, "exp_year": exp_year,
+                     "funding": funding, "country": country}}
+        self.payment_methods[method["id"]] = {**method, "number": number}
+        return method
+
     def _create(self, p: dict[str, str], form: list[tuple[str, str]]) -> dict[str, Any]:
+        _known(p, {"amount", "currency", "confirm", "capture_method", "payment_method", "payment_method_types[]",
+                   "error_on_requires_action", "expand[]", "description"},
+               prefixes=("metadata[", "payment_details[", "amount_details["))
         for required in ("amount", "currency"):
             if required not in p:
                 raise StripeFailure(400, "invalid_request_error", f"Missing required param: {required}.",
@@ -209,7 +247,7 @@ class FakeStripe:
         self._check_line_items(amount, p, form)
         if amount == SERVER_ERROR_AMOUNT:
             raise StripeFailure(500, "api_error", "An unknown error occurred")
-        number = self._card_number(p)
+        number, exp_month, exp_year = self._payment_method(p)
         brand, funding, country, outcome = CARDS.get(number, ("visa", "credit", "US", APPROVE))
         intent_id, charge_id = f"pi_{self._id()}", f"ch_{self._id()}"
         manual = p.get("capture_method") == "manual"
@@ -226,8 +264,7 @@ class FakeStripe:
             "captured": False, "payment_intent": intent_id, "balance_transaction": None, "status": "succeeded",
             "payment_method_details": {"type": "card", "card": {
                 "brand": brand, "last4": number[-4:], "funding": funding, "country": country, "network": brand,
-                "exp_month": int(p.get("payment_method_data[card][exp_month]", "12")),
-                "exp_year": int(p.get("payment_method_data[card][exp_year]", "2034"))}},
+                "exp_month": exp_month, "exp_year": exp_year}},
         }
         with self._lock:
             self.intents[intent_id], self.charges[charge_id] = intent, charge
@@ -297,24 +334,16 @@ class FakeStripe:
                                 code="resource_missing", param="intent")
         return self.intents[intent_id]
 
-    def _card_number(self, p: dict[str, str]) -> str:
-        if "payment_method" in p:
-            name = p["payment_method"].removeprefix("pm_card_")
-        elif p.get("payment_method_data[type]") != "card":
-            raise StripeFailure(400, "invalid_request_error", "Missing payment method", param="payment_method")
-        elif "payment_method_data[card][token]" in p:
-            name = p["payment_method_data[card][token]"].removeprefix("tok_")
-        else:
-            number = p.get("payment_method_data[card][number]", "")
-            if not (number and p.get("payment_method_data[card][exp_month]")
-                    and p.get("payment_method_data[card][exp_year]")):
-                raise StripeFailure(400, "invalid_request_error", "Missing card details",
-                                    param="payment_method_data[card]")
-            return number
-        if name not in NAMES:
-            raise StripeFailure(400, "invalid_request_error", "No such PaymentMethod", code="resource_missing",
-                                param="payment_method")
-        return NAMES[name]
+    def _payment_method(self, p: dict[str, str]) -> tuple[str, int, int]:
+        """→ (card number, exp_month, exp_year) of a test PaymentMethod (pm_card_…) or one created here."""
+        pm = p.get("payment_method", "")
+        if pm in self.payment_methods:
+            card = self.payment_methods[pm]
+            return card["number"], card["card"]["exp_month"], card["card"]["exp_year"]
+        if pm.removeprefix("pm_card_") in NAMES:
+            return NAMES[pm.removeprefix("pm_card_")], 12, 2034
+        raise StripeFailure(400, "invalid_request_error", f"No such PaymentMethod: '{pm}'", code="resource_missing",
+                            param="payment_method")
 
     def _check_line_items(self, amount: int, p: dict[str, str], form: list[tuple[str, str]]) -> None:
         """Stripe's arithmetic validation of payment line items."""
@@ -386,6 +415,18 @@ class FakeStripe:
         finally:
             server.shutdown()
             server.server_close()
+
+
+def _known(params: dict[str, str], names: set[str], prefixes: tuple[str, ...] = ()) -> None:
+    """Stripe refuses parameters it does not document for an endpoint."""
+    for name in params:
+        if name not in names and not name.startswith(prefixes):
+            raise StripeFailure(400, "invalid_request_error", f"Received unknown parameter: {name}", param=name)
+
+
+def _luhn(number: str) -> bool:
+    digits = [int(d) for d in reversed(number)]
+    return (sum(digits[0::2]) + sum(sum(divmod(2 * d, 10)) for d in digits[1::2])) % 10 == 0
 
 
 def _json(data: object) -> bytes:

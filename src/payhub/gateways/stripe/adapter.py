@@ -1,6 +1,7 @@
 """The Stripe connector: PayHub's `Gateway` port over Stripe's PaymentIntents API (sync httpx).
 
-authorize → POST /v1/payment_intents (confirm=true, capture_method automatic|manual)
+authorize → POST /v1/payment_methods first for a tok_… token or a card number (none for a pm_… id), then
+            POST /v1/payment_intents (payment_method, confirm=true, capture_method automatic|manual)
 capture   → POST /v1/payment_intents/{id}/capture (amount_to_capture)
 void      → POST /v1/payment_intents/{id}/cancel
 refund    → POST /v1/refunds (payment_intent, amount); the reference is the refund's id
@@ -48,8 +49,21 @@ class StripeGateway:
                      "User-Agent": "PayHub (stripe connector)"})
 
     def authorize(self, request: AuthorizeRequest) -> GatewayResult:
-        form = wire.authorize_form(request)  # refuses what Stripe cannot take before anything is sent
-        return wire.authorized(self._post("/v1/payment_intents", form, request.idempotency_key), request)
+        form = wire.authorize_form(request)
+        payment_method = wire.payment_method_id(request.method) or self._create_payment_method(request)
+        intent = self._post("/v1/payment_intents", [*form, ("payment_method", payment_method)],
+                            request.idempotency_key)
+        return wire.authorized(intent, request)
+
+    def _create_payment_method(self, request: AuthorizeRequest) -> str:
+        form = wire.payment_method_form(request.method)
+        try:  # its own key, derived from the payment's: a retried authorize reuses the same PaymentMethod
+            created = self._post("/v1/payment_methods", form,
+                                 f"{request.idempotency_key}:payment_method", required=("id",))
+        except GatewayTimeout:
+            # Creating a PaymentMethod moves no money: nothing is ambiguous yet.
+            raise ProcessingError("Stripe did not confirm the card in time; no charge was attempted") from None
+        return str(created["id"])
 
     def capture(self, reference: str, amount: Money, idempotency_key: str) -> GatewayResult:
         path = f"/v1/payment_intents/{_intent(reference)}/capture"
@@ -71,13 +85,14 @@ class StripeGateway:
 
     # --- HTTP ----------------------------------------------------------------------------------------
 
-    def _post(self, path: str, form: wire.Form, idempotency_key: str) -> dict[str, Any]:
+    def _post(self, path: str, form: wire.Form, idempotency_key: str,
+              required: tuple[str, ...] = ("id", "status")) -> dict[str, Any]:
         if not idempotency_key:
             raise InvalidRequest("An idempotency key is required for every Stripe POST")
-        return self._call("POST", path, form=form, idempotency_key=idempotency_key)
+        return self._call("POST", path, form=form, idempotency_key=idempotency_key, required=required)
 
     def _call(self, method: str, path: str, form: wire.Form | None = None, idempotency_key: str = "",
-              query: wire.Form | None = None) -> dict[str, Any]:
+              query: wire.Form | None = None, required: tuple[str, ...] = ("id", "status")) -> dict[str, Any]:
         headers: dict[str, str] = {}
         if method == "POST":
             headers = {"Idempotency-Key": idempotency_key, "Content-Type": "application/x-www-form-urlencoded"}
@@ -103,7 +118,7 @@ class StripeGateway:
             body = None
         if not 200 <= response.status_code < 300:
             raise errors.from_response(response.status_code, body)
-        if not isinstance(body, dict) or "id" not in body or "status" not in body:
+        if not isinstance(body, dict) or not all(isinstance(body.get(key), str) for key in required):
             # Stripe acted but we cannot tell how: for a POST that is as ambiguous as a timeout.
             if method == "POST":
                 raise GatewayTimeout("Stripe's answer could not be read; the outcome is unknown")

@@ -62,8 +62,43 @@ def stripe_currency(money: Money) -> str:
 
 # --- requests ------------------------------------------------------------------------------------
 
+def payment_method_id(method: PaymentMethod) -> str | None:
+    """The PaymentMethod to charge when the method already is one (pm_…); None when one must be created first.
+    Refuses what Stripe cannot take here, before anything is sent."""
+    if isinstance(method, CardToken):
+        if method.token.startswith("pm_"):
+            return method.token
+        if method.token.startswith("tok_"):
+            return None
+        raise InvalidRequest("Stripe card tokens start with pm_ or tok_", field="payment_method.token")
+    if isinstance(method, Card):
+        return None
+    if isinstance(method, BankAccount):
+        # A us_bank_account PaymentIntent needs a mandate and account verification (micro-deposits or Financial
+        # Connections) before it can be confirmed, and cannot be captured manually: not a one-call authorize.
+        raise InvalidRequest("ACH debits are not supported by the Stripe connector", field="payment_method")
+    raise InvalidRequest("Unsupported payment method", field="payment_method")
+
+
+def payment_method_form(method: PaymentMethod) -> Form:
+    """POST /v1/payment_methods. Stripe documents no `card` hash in a PaymentIntent's payment_method_data, so a
+    token or a card number becomes a PaymentMethod first, as Stripe's API reference describes."""
+    if isinstance(method, CardToken):
+        return [("type", "card"), ("card[token]", method.token)]
+    if not isinstance(method, Card):
+        raise InvalidRequest("Only cards become Stripe PaymentMethods here", field="payment_method")
+    # Raw numbers need Stripe's "raw card data APIs" permission on the account (test keys included).
+    form = [("type", "card"), ("card[number]", method.number), ("card[exp_month]", str(method.exp_month)),
+            ("card[exp_year]", str(method.exp_year))]
+    if method.cvc is not None:
+        form.append(("card[cvc]", method.cvc))
+    return form
+
+
 def authorize_form(request: AuthorizeRequest) -> Form:
-    """POST /v1/payment_intents: create and confirm in one call, cards only."""
+    """POST /v1/payment_intents: create and confirm in one call, cards only. The caller appends
+    `payment_method`; everything Stripe would refuse is refused here, before anything is sent."""
+    payment_method_id(request.method)  # refuses ACH and foreign tokens
     form: Form = [
         ("amount", stripe_amount(request.amount)),
         ("currency", stripe_currency(request.amount)),
@@ -75,33 +110,9 @@ def authorize_form(request: AuthorizeRequest) -> Form:
     ]
     if request.description:
         form.append(("description", request.description))
-    form += method_form(request.method)
     if request.level3 is not None:
         form += level3_form(request.level3, request.amount)
     return form
-
-
-def method_form(method: PaymentMethod) -> Form:
-    if isinstance(method, CardToken):
-        if method.token.startswith("pm_"):
-            return [("payment_method", method.token)]
-        if method.token.startswith("tok_"):
-            return [("payment_method_data[type]", "card"), ("payment_method_data[card][token]", method.token)]
-        raise InvalidRequest("Stripe card tokens start with pm_ or tok_", field="payment_method.token")
-    if isinstance(method, Card):
-        # Raw numbers need Stripe's "raw card data" permission on the account (test keys included).
-        form = [("payment_method_data[type]", "card"),
-                ("payment_method_data[card][number]", method.number),
-                ("payment_method_data[card][exp_month]", str(method.exp_month)),
-                ("payment_method_data[card][exp_year]", str(method.exp_year))]
-        if method.cvc is not None:
-            form.append(("payment_method_data[card][cvc]", method.cvc))
-        return form
-    if isinstance(method, BankAccount):
-        # A us_bank_account PaymentIntent needs a mandate and account verification (micro-deposits or Financial
-        # Connections) before it can be confirmed, and cannot be captured manually: not a one-call authorize.
-        raise InvalidRequest("ACH debits are not supported by the Stripe connector", field="payment_method")
-    raise InvalidRequest("Unsupported payment method", field="payment_method")
 
 
 def level3_form(level3: Level3Data, amount: Money) -> Form:
