@@ -12,7 +12,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from payhub import __version__
 from payhub.api import errors
-from payhub.api.v1 import extensions, invoices, payments, refunds, routing, webhooks
+from payhub.api.v1 import extensions, fees, invoices, payments, refunds, routing, webhooks
 from payhub.pipeline.services import Services
 
 log = structlog.get_logger("payhub.access")
@@ -58,7 +58,7 @@ def create_app(services: Services) -> FastAPI:
                     "Money is integer minor units; errors are RFC 9457 problem+json with a stable `code`.",
     )
     app.state.services = services
-    for module in (invoices, payments, refunds, webhooks, extensions, routing):
+    for module in (invoices, payments, refunds, webhooks, extensions, routing, fees):
         app.include_router(module.router, prefix="/v1")
     errors.install(app)
     app.add_middleware(RequestContext)

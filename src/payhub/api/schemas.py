@@ -79,6 +79,9 @@ class PaymentCreate(Strict):
     allow_overpayment: bool = False
     description: str = Field("", max_length=500)
     metadata: dict[str, str] = Field(default_factory=dict, max_length=50)
+    payer_jurisdiction: str | None = Field(None, pattern=r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$", examples=["US-CA"],
+                                           description="Where the payer is: surcharge caps depend on it")
+    customer_po: str | None = Field(None, max_length=25, description="Customer PO number (Level 2 data)")
 
     def to_request(self, entity_id: str, today: date, channel: str = "api") -> PaymentRequest:
         return PaymentRequest(
@@ -86,7 +89,8 @@ class PaymentCreate(Strict):
             allocations=[(a.invoice, a.amount.money() if a.amount else None) for a in self.allocations],
             unapplied=self.unapplied.money() if self.unapplied else None, customer_id=self.customer,
             capture_method=self.capture_method, allow_overpayment=self.allow_overpayment, channel=channel,
-            description=self.description, metadata=self.metadata)
+            description=self.description, metadata=self.metadata, payer_jurisdiction=self.payer_jurisdiction,
+            customer_po=self.customer_po)
 
 
 class CaptureCreate(Strict):

@@ -294,23 +294,28 @@ class FeeQuote:
 # --- evaluation ----------------------------------------------------------------------------------
 
 def evaluate(policy: FeePolicy, ctx: FeeContext) -> FeeQuote:
+    """Quote the convenience fee and surcharge for one payment, with the reasons as explanation lines
+    (for the UI). Pure and total: any valid policy and context give a quote, never an error."""
     lines: list[str] = []
     currency = ctx.amount.currency
     waiver = policy.waiver_for(ctx.segment)
 
     fee, rule = _convenience_fee(policy, ctx, lines)
-    fee_waived = fee.is_positive and waiver is not None and waiver.convenience_fee
-    if fee_waived:
-        assert waiver is not None
+    fee_waived = False
+    if waiver is not None and waiver.convenience_fee and fee.is_positive:
         lines.append(f"Convenience fee of {fee} waived for segment '{waiver.segment}'")
-        fee = Money.zero(currency)
+        fee, fee_waived = Money.zero(currency), True
 
     surcharge, rate = _surcharge(policy.surcharge, ctx, lines)
-    surcharge_waived = surcharge.is_positive and waiver is not None and waiver.surcharge
-    if surcharge_waived:
-        assert waiver is not None
+    surcharge_waived = False
+    if waiver is not None and waiver.surcharge and surcharge.is_positive:
         lines.append(f"Surcharge of {surcharge} waived for segment '{waiver.segment}'")
-        surcharge, rate = Money.zero(currency), Decimal(0)
+        surcharge, rate, surcharge_waived = Money.zero(currency), Decimal(0), True
+
+    if surcharge.is_positive and fee.is_positive:  # card network rules: not both on one card payment
+        lines.append(f"Convenience fee of {fee} dropped: a card payment carries a surcharge or a convenience "
+                     "fee, not both")
+        fee = Money.zero(currency)
 
     return FeeQuote(ctx.amount, fee, surcharge, ctx.amount + fee + surcharge, rate,
                     None if rule is None else rule.priority, fee_waived, surcharge_waived, tuple(lines))

@@ -14,6 +14,7 @@ class Customer:
     entity_id: str
     name: str
     email: str | None = None
+    segment: str | None = None  # e.g. "nonprofit": fee waivers and routing rules use it
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,8 @@ class PostingRules:
     gateway_clearing: str = "1150"
     accounts_receivable: str = "1200"
     customer_credit: str = "2150"  # unapplied cash: a liability to the customer
+    convenience_fee_revenue: str = "4100"
+    surcharge_revenue: str = "4110"
 
     @classmethod
     def from_dict(cls, data: dict[str, str] | None) -> PostingRules:
@@ -62,18 +64,32 @@ def check_balanced(lines: Sequence[GLLine]) -> None:
         raise UnbalancedEntry(f"Debits and credits differ: {off}")
 
 
-def _account_for(rules: PostingRules, invoice_id: str | None) -> str:
-    return rules.accounts_receivable if invoice_id else rules.customer_credit
+CONVENIENCE_FEE = "fee:convenience"  # payment buckets that are fees, not invoices
+SURCHARGE = "fee:surcharge"
+FEE_BUCKETS = (CONVENIENCE_FEE, SURCHARGE)
+
+
+def _account_for(rules: PostingRules, bucket: str | None) -> str:
+    if bucket == CONVENIENCE_FEE:
+        return rules.convenience_fee_revenue
+    if bucket == SURCHARGE:
+        return rules.surcharge_revenue
+    return rules.accounts_receivable if bucket else rules.customer_credit
+
+
+def _invoice(bucket: str | None) -> str | None:
+    return None if bucket is None or bucket in FEE_BUCKETS else bucket
 
 
 def capture_entry(rules: PostingRules, customer_id: str, split: Sequence[tuple[str | None, Money]],
                   memo: str = "") -> JournalEntry:
-    """Cash captured: Dr gateway clearing / Cr receivable per invoice (or customer credit if unapplied)."""
+    """Cash captured: Dr gateway clearing / Cr receivable per invoice, customer credit for unapplied cash,
+    fee revenue for convenience fees and surcharges."""
     total = sum(m.amount for _, m in split)
     currency = split[0][1].currency if split else "USD"
     lines = [GLLine(rules.gateway_clearing, total, 0, currency, None, customer_id, memo)]
-    lines += [GLLine(_account_for(rules, inv), 0, m.amount, m.currency, inv, customer_id, memo)
-              for inv, m in split]
+    lines += [GLLine(_account_for(rules, key), 0, m.amount, m.currency, _invoice(key), customer_id, memo)
+              for key, m in split]
     return JournalEntry("capture", tuple(lines))
 
 
@@ -82,7 +98,7 @@ def refund_entry(rules: PostingRules, customer_id: str, split: Sequence[tuple[st
     """A refund reverses the capture for the refunded part."""
     total = sum(m.amount for _, m in split)
     currency = split[0][1].currency if split else "USD"
-    lines = [GLLine(_account_for(rules, inv), m.amount, 0, m.currency, inv, customer_id, memo)
-             for inv, m in split]
+    lines = [GLLine(_account_for(rules, key), m.amount, 0, m.currency, _invoice(key), customer_id, memo)
+             for key, m in split]
     lines.append(GLLine(rules.gateway_clearing, 0, total, currency, None, customer_id, memo))
     return JournalEntry("refund", tuple(lines))

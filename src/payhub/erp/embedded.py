@@ -54,6 +54,7 @@ class ErpCustomer(Base):
     company_id: Mapped[str] = mapped_column(ForeignKey("erp_companies.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    segment: Mapped[str | None] = mapped_column(String(40), nullable=True)
 
 
 class ErpInvoice(Base):
@@ -136,7 +137,7 @@ class EmbeddedErp:
             row = s.get(ErpCustomer, customer_id)
             if row is None or row.company_id != entity_id:
                 raise CustomerNotFound(f"No customer {customer_id}")
-            return Customer(row.id, row.company_id, row.name, row.email)
+            return Customer(row.id, row.company_id, row.name, row.email, row.segment)
 
     def get_invoice(self, entity_id: str, invoice_id: str) -> Invoice:
         with self._readers() as s:
@@ -221,6 +222,8 @@ DEFAULT_CHART = (
     ("1200", "Accounts receivable", "asset"),
     ("2150", "Customer credits (unapplied cash)", "liability"),
     ("4000", "Revenue", "revenue"),
+    ("4100", "Convenience fee revenue", "revenue"),
+    ("4110", "Surcharge revenue", "revenue"),
 )
 
 
@@ -230,8 +233,9 @@ def create_company(s: Session, company_id: str, name: str, currency: str) -> Non
     s.add_all(ErpAccount(company_id=company_id, code=c, name=n, type=t) for c, n, t in DEFAULT_CHART)
 
 
-def create_customer(s: Session, company_id: str, customer_id: str, name: str, email: str | None = None) -> None:
-    s.add(ErpCustomer(id=customer_id, company_id=company_id, name=name, email=email))
+def create_customer(s: Session, company_id: str, customer_id: str, name: str, email: str | None = None,
+                    segment: str | None = None) -> None:
+    s.add(ErpCustomer(id=customer_id, company_id=company_id, name=name, email=email, segment=segment))
     s.flush()
 
 

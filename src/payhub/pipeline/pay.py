@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
-from payhub.domain import level3
+from payhub.domain import fees, level3
 from payhub.domain import payments as machine
 from payhub.domain.errors import (
     AmountExceedsBalance,
@@ -31,9 +31,9 @@ from payhub.domain.errors import (
 )
 from payhub.domain.events import EventType
 from payhub.domain.invoices import Customer, Invoice
-from payhub.domain.ledger import PostingRules, capture_entry, refund_entry
+from payhub.domain.ledger import CONVENIENCE_FEE, SURCHARGE, PostingRules, capture_entry, refund_entry
 from payhub.domain.level3 import Level3Data
-from payhub.domain.methods import BankAccount, Card, PaymentMethod
+from payhub.domain.methods import BankAccount, Card, CardSummary, PaymentMethod
 from payhub.domain.money import Money
 from payhub.domain.routing import Decision, RoutingInput
 from payhub.ids import new_id
@@ -43,7 +43,7 @@ from payhub.pipeline.services import Services
 from payhub.ports import AuthorizeRequest, Gateway
 from payhub.store import repo
 from payhub.store.models import Allocation, Payment, Posting, Refund
-from payhub.store.views import payment_view, refund_view
+from payhub.store.views import level3_view, payment_view, quote_view, refund_view
 
 T = TypeVar("T")
 
@@ -61,6 +61,8 @@ class PaymentRequest:
     channel: str = "api"
     description: str = ""
     metadata: dict[str, Any] = field(default_factory=dict)
+    payer_jurisdiction: str | None = None  # e.g. "US-CA": surcharge caps follow the payer's location
+    customer_po: str | None = None  # Level 2: the customer's purchase-order number
 
 
 @dataclass(frozen=True)
@@ -151,49 +153,81 @@ def _customer_of(svc: Services, req: PaymentRequest, invoices: list[Invoice]) ->
     return svc.erp.get_customer(req.entity_id, customers.pop())  # raises CustomerNotFound
 
 
+@dataclass(frozen=True)
+class Plan:
+    """What a payment would be, read live: invoices, customer, buckets (fees first), fee quote, Level 2/3."""
+
+    invoices: list[Invoice]
+    currency: str
+    customer: Customer
+    buckets: list[machine.Bucket]
+    quote: fees.FeeQuote
+    level3: Level3Data | None
+
+
+def _plan(svc: Services, s: Session, req: PaymentRequest) -> Plan:
+    """Allocate against live ERP balances less what PayHub already holds, then evaluate the entity's fee
+    policy. Holds are read before the ERP: a posting confirmed in between then counts twice (we
+    under-offer, safely) and never not at all (which could overpay an invoice)."""
+    held = repo.held_amounts(s, [inv for inv, _ in req.allocations])
+    invoices, currency = _load_invoices(svc, req)
+    customer = _customer_of(svc, req, invoices)
+    buckets: list[machine.Bucket] = []
+    excess = 0
+    for inv, (_, asked) in zip(invoices, req.allocations, strict=True):
+        payable = inv.balance.amount - held.get(inv.id, 0)
+        if payable <= 0:
+            raise InvoiceNotOpen(f"Invoice {inv.number} has nothing left to pay", invoice=inv.id)
+        amount = payable if asked is None else asked.amount
+        if amount > payable:
+            if not req.allow_overpayment:
+                raise AmountExceedsBalance(
+                    f"Invoice {inv.number} has {Money(payable, currency)} payable; "
+                    f"asked {Money(amount, currency)}. Set allow_overpayment to credit the excess.",
+                    invoice=inv.id, payable=payable)
+            excess += amount - payable
+            amount = payable
+        buckets.append(machine.Bucket(inv.id, amount))
+    unapplied = (req.unapplied.amount if req.unapplied else 0) + excess
+    if unapplied:
+        buckets.append(machine.Bucket(None, unapplied))
+    card = _card_summary(req.method)
+    quote = fees.evaluate(repo.fee_policy(s, req.entity_id), fees.FeeContext(
+        Money(sum(b.amount for b in buckets), currency), _method(req.method), req.channel,
+        card_funding=card.funding if card else None, card_brand=card.brand if card else None,
+        card_country=card.country if card else None, jurisdiction=req.payer_jurisdiction,
+        segment=customer.segment))
+    # Fees come first, so that any capture collects them; refunds reach them last.
+    charged = [machine.Bucket(key, fee.amount) for key, fee in ((CONVENIENCE_FEE, quote.convenience_fee),
+                                                                 (SURCHARGE, quote.surcharge)) if fee.is_positive]
+    return Plan(invoices, currency, customer, charged + buckets, quote,
+                level3.from_invoices(invoices, currency, customer_po=req.customer_po))
+
+
+def quote_payment(svc: Services, req: PaymentRequest) -> fees.FeeQuote:
+    """The fees and surcharge a payment would carry, so a UI can show them first. Writes nothing."""
+    with svc.read() as s:
+        return _plan(svc, s, req).quote
+
+
 def _record_intent(svc: Services, req: PaymentRequest) -> tuple[Payment, Decision, Level3Data | None]:
-    """Allocate against live ERP balances less what PayHub already holds, and record the payment as
-    `processing` before calling the gateway, so a concurrent payment sees the hold.
-
-    Holds are read before the ERP: a posting confirmed in between then counts twice (we under-offer,
-    safely) and never not at all (which could overpay an invoice)."""
-    invoice_ids = [inv for inv, _ in req.allocations]
+    """Record the planned payment as `processing` before calling the gateway, so a concurrent payment
+    sees the hold; route it."""
     with svc.transaction() as s:
-        repo.lock_invoices(s, invoice_ids)
-        held = repo.held_amounts(s, invoice_ids)
-        invoices, currency = _load_invoices(svc, req)
-        customer = _customer_of(svc, req, invoices)
-        buckets: list[machine.Bucket] = []
-        excess = 0
-        for inv, (_, asked) in zip(invoices, req.allocations, strict=True):
-            payable = inv.balance.amount - held.get(inv.id, 0)
-            if payable <= 0:
-                raise InvoiceNotOpen(f"Invoice {inv.number} has nothing left to pay", invoice=inv.id)
-            amount = payable if asked is None else asked.amount
-            if amount > payable:
-                if not req.allow_overpayment:
-                    raise AmountExceedsBalance(
-                        f"Invoice {inv.number} has {Money(payable, currency)} payable; "
-                        f"asked {Money(amount, currency)}. Set allow_overpayment to credit the excess.",
-                        invoice=inv.id, payable=payable)
-                excess += amount - payable
-                amount = payable
-            buckets.append(machine.Bucket(inv.id, amount))
-        unapplied = (req.unapplied.amount if req.unapplied else 0) + excess
-        if unapplied:
-            buckets.append(machine.Bucket(None, unapplied))
+        repo.lock_invoices(s, [inv for inv, _ in req.allocations])
+        plan = _plan(svc, s, req)
+        currency, customer, buckets = plan.currency, plan.customer, plan.buckets
         state = machine.new_payment(currency, buckets)
-
         entity = repo.get_entity(s, req.entity_id)
         payment_id = new_id("pay")
-        card = req.method.summary if isinstance(req.method, Card) else None
+        card = _card_summary(req.method)
         decision = route.decide(
             route.current_rules(s, entity, dict(svc.gateways)),
             RoutingInput(payment_key=payment_id, amount=state.amount.amount, currency=currency,
-                         method="ach" if isinstance(req.method, BankAccount) else "card", channel=req.channel,
+                         method=_method(req.method), channel=req.channel,
                          card_brand=card.brand if card else None, card_bin=card.bin if card else None,
                          card_country=card.country if card else None, customer_id=customer.id,
-                         customer_metadata=req.metadata),
+                         customer_segment=customer.segment, customer_metadata=req.metadata),
             dict(svc.gateways), svc.health, svc.rng)
         if not decision.candidates:
             raise route.AllGatewaysFailed("No configured gateway can take this payment: " + "; ".join(decision.reasons))
@@ -205,16 +239,24 @@ def _record_intent(svc: Services, req: PaymentRequest) -> tuple[Payment, Decisio
             currency=currency, amount=state.amount.amount, amount_captured=0, amount_refunded=0,
             capture_method=req.capture_method, channel=req.channel, gateway=decision.candidates[0],
             description=req.description, metadata_=req.metadata, created_at=now, updated_at=now,
-            method_type="ach" if isinstance(req.method, BankAccount) else "card")
-        if isinstance(req.method, Card):
-            summary = req.method.summary
-            _store_card(payment, summary.brand, summary.last4, summary.exp_month, summary.exp_year)
+            method_type=_method(req.method), fees=quote_view(plan.quote),
+            level3=level3_view(plan.level3) if plan.level3 else None)
+        if card is not None:
+            _store_card(payment, card.brand, card.last4, card.exp_month, card.exp_year)
         elif isinstance(req.method, BankAccount):
             payment.bank_last4, payment.bank_account_type = req.method.last4, req.method.account_type
         payment.allocations = [Allocation(position=i, invoice_id=b.invoice_id, amount=b.amount, amount_captured=0,
                                           amount_refunded=0, amount_posted=0) for i, b in enumerate(buckets)]
         s.add(payment)
-    return payment, decision, level3.from_invoices(invoices, currency)
+    return payment, decision, plan.level3
+
+
+def _method(method: PaymentMethod) -> str:
+    return "ach" if isinstance(method, BankAccount) else "card"
+
+
+def _card_summary(method: PaymentMethod) -> CardSummary | None:
+    return method.summary if isinstance(method, Card) else None
 
 
 def _forget_intent(svc: Services, payment_id: str) -> None:

@@ -62,6 +62,8 @@ class Payment(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     metadata_: Mapped[dict[str, Any]] = mapped_column("metadata", JSON, default=dict)
     settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    fees: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # the fee quote: amounts and explanation
+    level3: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)  # as sent to the gateway
     routing_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
     routing_rule: Mapped[str | None] = mapped_column(String(100), nullable=True)
     attempts: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # gateway calls, in order
@@ -268,5 +270,16 @@ class RoutingRuleSet(Base):
     entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"), primary_key=True)
     version: Mapped[int] = mapped_column(Integer, primary_key=True)
     rules: Mapped[dict[str, Any]] = mapped_column(JSON)
+    key_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class FeePolicyVersion(Base):
+    """An entity's fee policy (convenience fees, surcharges, waivers), stored as versions."""
+
+    __tablename__ = "fee_policies"
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    policy: Mapped[dict[str, Any]] = mapped_column(JSON)
     key_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

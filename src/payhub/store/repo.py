@@ -11,6 +11,7 @@ from sqlalchemy import Select, case, func, select, text, update
 from sqlalchemy.orm import Session
 
 from payhub.domain.errors import PaymentNotFound, RefundNotFound
+from payhub.domain.fees import EMPTY_POLICY, FeePolicy, parse_policy
 from payhub.domain.ledger import GLLine, JournalEntry
 from payhub.domain.payments import Bucket, PaymentState, PaymentStatus
 from payhub.ids import new_id
@@ -18,6 +19,7 @@ from payhub.store.models import (
     Allocation,
     ApiKey,
     Entity,
+    FeePolicyVersion,
     GLLineRow,
     OutboxEvent,
     Payment,
@@ -137,6 +139,13 @@ def claim_payment(s: Session, entity_id: str, payment_id: str, now: datetime, un
 def release_payment(s: Session, payment_id: str) -> None:
     s.execute(update(Payment).where(Payment.id == payment_id).values(locked_until=None)
               .execution_options(synchronize_session=False))
+
+
+def fee_policy(s: Session, entity_id: str) -> FeePolicy:
+    """The entity's newest fee policy (no fees until an admin sets one)."""
+    raw = s.scalar(select(FeePolicyVersion.policy).where(FeePolicyVersion.entity_id == entity_id)
+                   .order_by(FeePolicyVersion.version.desc()).limit(1))
+    return parse_policy(raw) if raw is not None else EMPTY_POLICY
 
 
 # --- postings and events ---

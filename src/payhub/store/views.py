@@ -7,7 +7,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from payhub.domain.fees import ROUNDING, FeeQuote
 from payhub.domain.invoices import Invoice
+from payhub.domain.ledger import FEE_BUCKETS
+from payhub.domain.level3 import Level3Data
 from payhub.store.models import Payment, Posting, Refund
 
 SETTLEMENT = {"captured": "pending", "settled": "settled"}
@@ -62,8 +65,10 @@ def payment_view(p: Payment, posting: Posting | None = None) -> dict[str, Any]:
         "allocations": [{"invoice": a.invoice_id, "amount": money(a.amount, cur),
                          "amount_captured": money(a.amount_captured, cur),
                          "amount_refunded": money(a.amount_refunded, cur)}
-                        for a in p.allocations if a.invoice_id],
+                        for a in p.allocations if a.invoice_id and a.invoice_id not in FEE_BUCKETS],
         "unapplied": money(sum(a.amount for a in p.allocations if not a.invoice_id), cur),
+        "fees": p.fees or None,
+        "level3": p.level3,
         "payment_method": method,
         "gateway": {"name": p.gateway, "reference": p.gateway_reference},
         "routing": {"rule_set_version": p.routing_version, "rule": p.routing_rule, "attempts": p.attempts or []},
@@ -77,6 +82,23 @@ def payment_view(p: Payment, posting: Posting | None = None) -> dict[str, Any]:
         "description": p.description, "metadata": p.metadata_,
         "created_at": ts(p.created_at), "updated_at": ts(p.updated_at),
     }
+
+
+def quote_view(q: FeeQuote) -> dict[str, Any]:
+    cur = q.amount.currency
+    return {"amount": money(q.amount.amount, cur), "convenience_fee": money(q.convenience_fee.amount, cur),
+            "surcharge": money(q.surcharge.amount, cur), "total": money(q.total.amount, cur),
+            "surcharge_percent": str(q.surcharge_percent), "convenience_fee_waived": q.convenience_fee_waived,
+            "surcharge_waived": q.surcharge_waived, "explanation": list(q.explanation), "rounding": ROUNDING}
+
+
+def level3_view(d: Level3Data) -> dict[str, Any]:
+    cur = d.tax_amount.currency
+    return {"tax_amount": money(d.tax_amount.amount, cur), "customer_po": d.customer_po,
+            "merchant_reference": d.merchant_reference, "customer_reference": d.customer_reference,
+            "line_items": [{"description": l.description, "commodity_code": l.commodity_code, "quantity": l.quantity,
+                            "unit_cost": money(l.unit_cost.amount, cur), "discount": money(l.discount.amount, cur),
+                            "tax": money(l.tax.amount, cur), "total": money(l.total.amount, cur)} for l in d.lines]}
 
 
 def invoice_view(inv: Invoice, held: int = 0) -> dict[str, Any]:
@@ -146,6 +168,9 @@ class PaymentPublic(BaseModel):
     channel: str
     allocations: list[AllocationPublic]
     unapplied: MoneyPublic
+    fees: dict[str, Any] | None = Field(description="Convenience fee and surcharge evaluated for this payment, "
+                                                     "with the explanation and rounding rule")
+    level3: dict[str, Any] | None = Field(description="Level 2/3 data assembled from the ERP invoices")
     payment_method: dict[str, Any]
     gateway: dict[str, Any]
     routing: dict[str, Any] = Field(description="Rule-set version and rule that routed it; every gateway attempt")

@@ -12,7 +12,7 @@ from payhub.api.schemas import CaptureCreate, PaymentCreate
 from payhub.domain.payments import PaymentStatus
 from payhub.pipeline import pay, posting
 from payhub.store import repo
-from payhub.store.views import PaymentList, PaymentPublic, payment_view
+from payhub.store.views import PaymentList, PaymentPublic, payment_view, quote_view
 
 router = APIRouter(prefix="/payments", tags=["payments"])
 
@@ -26,6 +26,14 @@ def create_payment(body: PaymentCreate, request: Request, key: PaymentsKey, svc:
         return pay.create_payment(svc, req).payment_view()
 
     return idempotency.run(svc, key, request, body.model_dump(mode="json"), action, status=201)
+
+
+@router.post("/quote", operation_id="quote_payment")
+def quote_payment(body: PaymentCreate, key: PaymentsKey, svc: ServicesDep) -> dict[str, Any]:
+    """The convenience fee and surcharge this payment would carry, with the reasons, so a UI can show them
+    before the customer pays. Nothing is written and no money moves."""
+    req = body.to_request(key.entity_id, svc.clock.now().date())
+    return {"object": "payment_quote", **quote_view(pay.quote_payment(svc, req))}
 
 
 @router.get("", response_model=PaymentList, operation_id="list_payments")
