@@ -35,7 +35,17 @@ def test_posting_rules_defaults() -> None:
     assert RULES.gateway_clearing == "1150"
     assert RULES.accounts_receivable == "1200"
     assert RULES.customer_credit == "2150"
-    assert RULES.as_dict() == {"gateway_clearing": "1150", "accounts_receivable": "1200", "customer_credit": "2150"}
+    assert RULES.as_dict() == {"gateway_clearing": "1150", "accounts_receivable": "1200", "customer_credit": "2150",
+                               "convenience_fee_revenue": "4100", "surcharge_revenue": "4110"}
+
+
+def test_fee_buckets_post_to_revenue_and_never_name_an_invoice() -> None:
+    from payhub.domain.ledger import CONVENIENCE_FEE, SURCHARGE
+
+    entry = capture_entry(RULES, "cus_1", [(CONVENIENCE_FEE, Money(195, "USD")), (SURCHARGE, Money(300, "USD")),
+                                           ("inv_1", Money(10_000, "USD"))])
+    assert [(l.account, l.debit, l.credit, l.invoice_id) for l in entry.lines] == [
+        ("1150", 10_495, 0, None), ("4100", 0, 195, None), ("4110", 0, 300, None), ("1200", 0, 10_000, "inv_1")]
 
 
 def test_posting_rules_from_dict() -> None:
@@ -48,7 +58,8 @@ def test_posting_rules_from_dict() -> None:
 def test_posting_rules_from_dict_ignores_unknown_keys() -> None:
     rules = PostingRules.from_dict({"gateway_clearing": "1010", "fees": "6100", "__slots__": "x", "": "y"})
     assert rules == PostingRules(gateway_clearing="1010")
-    assert set(rules.as_dict()) == {"gateway_clearing", "accounts_receivable", "customer_credit"}
+    assert set(rules.as_dict()) == {"gateway_clearing", "accounts_receivable", "customer_credit",
+                                    "convenience_fee_revenue", "surcharge_revenue"}
 
 
 def test_posting_rules_round_trip_and_frozen() -> None:
