@@ -76,7 +76,7 @@ def test_rules_pick_gateways_and_payments_record_the_version(admin: TestClient) 
     big = admin.post("/v1/payments", json=pay_body("inv_acme_1001", 5_000)).json()
     assert small["gateway"]["name"] == "simulator" and small["routing"]["rule"] is None
     assert big["gateway"]["name"] == "secondary" and big["routing"] == {
-        "rule_set_version": 2, "rule": "big", "attempts": big["routing"]["attempts"]}
+        "rule_set_version": 2, "rule": "big", "reasons": ["big: matched"], "attempts": big["routing"]["attempts"]}
     versions = admin.get("/v1/routing/rules/versions").json()["data"]
     assert [v["version"] for v in versions] == [2, 1]
     assert admin.get("/v1/audit_events").json()["data"][0]["action"] == "routing_rules.updated"
@@ -114,6 +114,9 @@ def test_a_removed_gateway_falls_back_instead_of_failing(admin: TestClient, serv
     services.gateways = {k: v for k, v in services.gateways.items() if k != "secondary"}  # credentials pulled
     payment = admin.post("/v1/payments", json=pay_body("inv_acme_1001", 1_000))
     assert payment.status_code == 201 and payment.json()["gateway"]["name"] == "simulator"
+    assert payment.json()["routing"]["reasons"] == [
+        "all: gateway(s) secondary not configured",
+        "all: matched but no usable gateway; falling back to the default route", "default route"]
 
 
 def test_circuit_breaker_skips_a_failing_gateway_then_tries_it_again(

@@ -234,6 +234,7 @@ def _record_intent(svc: Services, req: PaymentRequest) -> tuple[Payment, Decisio
         now = svc.clock.now()
         payment = Payment(
             id=payment_id, routing_version=decision.version, routing_rule=decision.rule, attempts=[],
+            routing_reasons=list(decision.reasons),
             entity_id=req.entity_id, customer_id=customer.id, customer_name=customer.name,
             customer_email=customer.email, status=state.status.value,
             currency=currency, amount=state.amount.amount, amount_captured=0, amount_refunded=0,

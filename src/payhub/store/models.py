@@ -66,6 +66,7 @@ class Payment(Base):
     level3: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)  # as sent to the gateway
     routing_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
     routing_rule: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    routing_reasons: Mapped[list[str]] = mapped_column(JSON, default=list)  # e.g. a fallback and why
     attempts: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # gateway calls, in order
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
