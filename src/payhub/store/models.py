@@ -31,6 +31,27 @@ class ApiKey(Base):
     prefix: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    rate_limit_per_s: Mapped[int | None] = mapped_column(Integer, nullable=True)  # None: the default limit
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class CustomerToken(Base):
+    """A short-lived token bound to one customer of one entity (widgets, pay links), optionally narrowed
+    to a set of invoices and a maximum amount."""
+
+    __tablename__ = "customer_tokens"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"), index=True)
+    customer_id: Mapped[str] = mapped_column(String(40))
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invoice_ids: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+    max_amount: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    currency: Mapped[str | None] = mapped_column(String(3), nullable=True)
+    created_by: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class Payment(Base):
