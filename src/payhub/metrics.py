@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from prometheus_client import Counter
+from prometheus_client import Counter, Histogram
 
 WEBHOOK_ATTEMPTS = Counter("payhub_webhook_attempts_total", "Webhook delivery attempts", ["result"])
 WEBHOOK_ENDPOINT_FAILING = Counter("payhub_webhook_endpoint_failing_total",
                                    "Alerts raised for webhook endpoints that keep failing")
 WEBHOOK_ENDPOINT_DISABLED = Counter("payhub_webhook_endpoint_disabled_total", "Webhook endpoints disabled")
+HTTP_REQUESTS = Counter("payhub_http_requests_total", "API requests", ["method", "route", "status"])
+HTTP_LATENCY = Histogram("payhub_http_request_seconds", "API request latency", ["method", "route"])

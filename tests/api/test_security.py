@@ -39,15 +39,71 @@ def test_read_key_cannot_move_money(app: FastAPI, keys: dict[str, str], services
         assert admin.post("/v1/payments", json=pay_body("inv_acme_1001", 100)).status_code == 201
 
 
-def test_every_route_declares_a_scope(app: FastAPI) -> None:
-    public = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
+PUBLIC = {"/healthz", "/readyz", "/metrics"}  # operations endpoints: no key, no data
+READ_ONLY_POSTS = {"/v1/routing/simulate"}  # a POST that computes an answer and writes nothing
+SCOPES = ("read", "payments", "admin")
+
+
+def api_routes(app: FastAPI) -> list[Any]:
+    """Every API route with its full path, methods and dependencies (FastAPI keeps included routers nested)."""
+    found: list[Any] = []
     for route in app.routes:
-        if not isinstance(route, APIRoute) or route.path in public:
+        if isinstance(route, APIRoute):
+            found.append(route)
+        elif hasattr(route, "effective_route_contexts"):
+            found.extend(route.effective_route_contexts())
+    assert len(found) > 30, "the route table looks empty: this test would prove nothing"
+    return found
+
+
+def required_scope(route: Any) -> str | None:
+    found = [getattr(d.call, "required_scope", None) for d in route.dependant.dependencies]
+    return next((scope for scope in found if scope), None)
+
+
+def test_every_route_declares_a_scope(app: FastAPI) -> None:
+    for route in api_routes(app):
+        if route.path in PUBLIC:
             continue
-        scopes = [getattr(d.call, "required_scope", None) for d in route.dependant.dependencies]
-        assert any(scopes), f"{route.path} has no scope"
-        if route.methods & {"POST", "PUT", "PATCH", "DELETE"}:
-            assert "read" not in scopes, f"{route.path} lets a read key write"
+        scope = required_scope(route)
+        assert scope in SCOPES, f"{sorted(route.methods)} {route.path} declares no scope"
+        if route.methods & {"POST", "PUT", "PATCH", "DELETE"} and route.path not in READ_ONLY_POSTS:
+            assert scope != "read", f"{route.path} lets a read key write"
+
+
+def test_scope_matrix(app: FastAPI, keys: dict[str, str]) -> None:
+    """Every route × every scope, from the route table: below the route's scope → 403, at or above → not."""
+    checked = 0
+    with TestClient(app) as client:
+        for route in api_routes(app):
+            if route.path in PUBLIC:
+                continue
+            needed = required_scope(route)
+            assert needed is not None
+            path = route.path
+            for name in route.dependant.path_params:
+                path = path.replace("{" + name.name + "}", "x_missing")
+            for method in sorted(route.methods):
+                for scope in SCOPES:
+                    response = client.request(method, path, json={},
+                                              headers={"Authorization": f"Bearer {keys[scope]}"})
+                    allowed = SCOPES.index(scope) >= SCOPES.index(needed)
+                    if allowed:
+                        assert response.status_code not in (401, 403), (method, path, scope, response.text)
+                    else:
+                        assert response.status_code == 403, (method, path, scope, response.status_code)
+                        assert response.json()["code"] == "insufficient_scope"
+                    checked += 1
+    assert checked > 80
+
+
+def test_operations_endpoints(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/readyz").json()["database"] == "ok"
+    client.get("/v1/payments")
+    metrics = client.get("/metrics")
+    assert metrics.status_code == 200
+    assert 'payhub_http_requests_total{method="GET",route="list_payments",status="200"}' in metrics.text
 
 
 def test_revoked_key_is_refused(app: FastAPI, keys: dict[str, str], services: Services) -> None:

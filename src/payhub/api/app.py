@@ -10,9 +10,9 @@ import structlog
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from payhub import __version__
+from payhub import __version__, metrics
 from payhub.api import errors
-from payhub.api.v1 import extensions, fees, invoices, payments, refunds, routing, webhooks
+from payhub.api.v1 import extensions, fees, health, invoices, payments, refunds, routing, webhooks
 from payhub.pipeline.services import Services
 
 log = structlog.get_logger("payhub.access")
@@ -46,9 +46,12 @@ class RequestContext:
             await self.app(scope, receive, send_with_id)
         finally:
             state: dict[str, Any] = scope.get("state", {})
-            log.info("request", request_id=request_id, method=scope["method"], path=scope["path"],
-                     status=status, key_id=state.get("key_id"),
-                     ms=round((time.perf_counter() - started) * 1000, 2))
+            seconds = time.perf_counter() - started
+            route = getattr(scope.get("route"), "name", "unmatched")  # the operation: bounded label values
+            metrics.HTTP_REQUESTS.labels(scope["method"], route, str(status)).inc()
+            metrics.HTTP_LATENCY.labels(scope["method"], route).observe(seconds)
+            log.info("request", request_id=request_id, method=scope["method"], path=scope["path"], route=route,
+                     status=status, key_id=state.get("key_id"), ms=round(seconds * 1000, 2))
 
 
 def create_app(services: Services) -> FastAPI:
@@ -60,6 +63,7 @@ def create_app(services: Services) -> FastAPI:
     app.state.services = services
     for module in (invoices, payments, refunds, webhooks, extensions, routing, fees):
         app.include_router(module.router, prefix="/v1")
+    app.include_router(health.router)
     errors.install(app)
     app.add_middleware(RequestContext)
     return app
