@@ -38,9 +38,9 @@ def require(scope: str) -> Callable[..., Principal]:
             raise ApiError(401, "unauthenticated", "Authentication required",
                            "Send an API key as 'Authorization: Bearer <key>'")
         with svc.read() as s:
-            key = find_api_key(s, secret.strip())
+            key = find_api_key(s, secret.strip(), svc.clock.now())
         if key is None:
-            raise ApiError(401, "invalid_api_key", "Invalid API key", "The API key is unknown or revoked")
+            raise ApiError(401, "invalid_api_key", "Invalid API key", "The API key is unknown, revoked or expired")
         request.state.key_id = key.id
         if not allows(key.scope, scope):
             raise ApiError(403, "insufficient_scope", "Insufficient scope",

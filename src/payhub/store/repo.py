@@ -43,9 +43,12 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def find_api_key(s: Session, secret: str) -> ApiKey | None:
+def find_api_key(s: Session, secret: str, now: datetime) -> ApiKey | None:
+    """The key, if it exists, is not revoked and has not expired."""
     key = s.scalar(select(ApiKey).where(ApiKey.secret_hash == hash_secret(secret)))
-    return key if key is not None and key.revoked_at is None else None
+    if key is None or key.revoked_at is not None or (key.expires_at is not None and key.expires_at <= now):
+        return None
+    return key
 
 
 # --- payments ---
