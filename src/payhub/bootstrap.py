@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from payhub.auth.ratelimit import build_rate_limiter
 from payhub.erp import registry as erps
 from payhub.erp.tryton import TrytonMapping
 from payhub.gateways import registry as gateways
@@ -39,6 +40,8 @@ def build_services(settings: Settings | None = None, clock: Clock | None = None)
         idempotency_ttl=timedelta(hours=settings.idempotency_ttl_h),
         webhook_allowed_networks=parse_networks(settings.webhook_allowed_networks),
         hook_timeout_s=settings.hook_timeout_s,
+        limiter=build_rate_limiter(settings.redis_url),
+        rate_limit_per_s=settings.rate_limit_per_s,
     )
 
 

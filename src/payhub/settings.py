@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     lock_wait_s: float = 10.0  # how long a concurrent operation waits for that lock
     idempotency_ttl_h: int = 24
     log_level: str = "INFO"
+    # Rate limits per API key (token bucket). With a Redis URL, API replicas share the limits.
+    redis_url: str | None = None
+    rate_limit_per_s: int = 100  # a key's default; each key may set its own
     # Webhooks: receivers on private networks are refused unless listed here (e.g. ["127.0.0.1/32"]).
     webhook_allowed_networks: list[str] = []
     webhook_timeout_s: float = 15.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+import math
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -42,6 +43,13 @@ def require(scope: str) -> Callable[..., Principal]:
         if key is None:
             raise ApiError(401, "invalid_api_key", "Invalid API key", "The API key is unknown, revoked or expired")
         request.state.key_id = key.id
+        rate = key.rate_limit_per_s or svc.rate_limit_per_s
+        decision = svc.limiter.hit(key.id, rate, burst=rate)
+        if not decision.allowed:
+            wait = max(1, math.ceil(decision.retry_after_s))
+            raise ApiError(429, "rate_limited", "Too many requests",
+                           f"This key may make {rate} requests per second; retry after {wait}s",
+                           headers={"Retry-After": str(wait)})
         if not allows(key.scope, scope):
             raise ApiError(403, "insufficient_scope", "Insufficient scope",
                            f"This operation needs the '{scope}' scope; the key has '{key.scope}'",

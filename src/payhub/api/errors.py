@@ -32,9 +32,11 @@ STATUS: list[tuple[type[e.DomainError], int]] = [
 class ApiError(Exception):
     """An HTTP-level error (auth, scope, malformed request) with a stable code."""
 
-    def __init__(self, status: int, code: str, title: str, detail: str = "", **extra: Any) -> None:
+    def __init__(self, status: int, code: str, title: str, detail: str = "",
+                 headers: dict[str, str] | None = None, **extra: Any) -> None:
         super().__init__(detail or title)
         self.status, self.code, self.title, self.detail, self.extra = status, code, title, detail or title, extra
+        self.headers = headers or {}
 
 
 def problem_body(status: int, code: str, title: str, detail: str, extra: dict[str, Any] | None = None
@@ -71,7 +73,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(ApiError)
     async def _api(_: Request, error: ApiError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
+        headers = {"WWW-Authenticate": "Bearer", **error.headers} if error.status == 401 else error.headers
         return problem(error.status, problem_body(error.status, error.code, error.title, error.detail,
                                                   error.extra), headers)
 

@@ -11,6 +11,7 @@ from ipaddress import IPv4Network, IPv6Network
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from payhub.auth.ratelimit import MemoryRateLimiter, RateLimiter
 from payhub.pipeline.route import GatewayHealth
 from payhub.ports import Clock, Erp, Gateway
 
@@ -36,6 +37,8 @@ class Services:
     webhook_allowed_networks: tuple[Network, ...] = ()
     hook_timeout_s: float = 5.0  # an extension hook slower than this fails the posting
     health: GatewayHealth = field(default_factory=GatewayHealth)
+    limiter: RateLimiter = field(default_factory=MemoryRateLimiter)
+    rate_limit_per_s: int = 100
     rng: random.Random = field(default_factory=random.Random)
 
     @contextmanager
