@@ -372,8 +372,8 @@ def main() -> int:
     cpus = os.cpu_count() or 1
     tmp = Path(tempfile.mkdtemp(prefix="payhub-bench-"))
     env = dict(os.environ)
-    env.update(PAYHUB_DATABASE_URL=f"sqlite:///{tmp / 'payhub.db'}", PAYHUB_LOG_LEVEL="WARNING", PAYHUB_RATE_LIMIT_PER_S="1000000",
-               NO_COLOR="1", TERM="dumb", PYTHONUNBUFFERED="1")
+    env.update(PAYHUB_DATABASE_URL=f"sqlite:///{tmp / 'payhub.db'}", PAYHUB_LOG_LEVEL="WARNING",
+               PAYHUB_RATE_LIMIT_PER_S="1000000", NO_COLOR="1", TERM="dumb", PYTHONUNBUFFERED="1")
     env.pop("FORCE_COLOR", None)
     servers: list[Server] = []
     started = time.perf_counter()
