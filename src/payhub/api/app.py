@@ -12,7 +12,18 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from payhub import __version__, metrics
 from payhub.api import errors
-from payhub.api.v1 import extensions, fees, health, invoices, keys, payments, refunds, routing, webhooks
+from payhub.api.v1 import (
+    customer_tokens,
+    extensions,
+    fees,
+    health,
+    invoices,
+    keys,
+    payments,
+    refunds,
+    routing,
+    webhooks,
+)
 from payhub.pipeline.services import Services
 
 log = structlog.get_logger("payhub.access")
@@ -61,7 +72,7 @@ def create_app(services: Services) -> FastAPI:
                     "Money is integer minor units; errors are RFC 9457 problem+json with a stable `code`.",
     )
     app.state.services = services
-    for module in (invoices, payments, refunds, webhooks, extensions, routing, fees, keys):
+    for module in (invoices, payments, refunds, webhooks, extensions, routing, fees, keys, customer_tokens):
         app.include_router(module.router, prefix="/v1")
     app.include_router(health.router)
     errors.install(app)

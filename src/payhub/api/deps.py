@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
 
 from payhub.api.errors import ApiError
-from payhub.auth.keys import allows
+from payhub.auth.keys import CUSTOMER_TOKEN_PREFIX, allows
+from payhub.pipeline.pay import PayerLimit
 from payhub.pipeline.services import Services
-from payhub.store.repo import find_api_key
+from payhub.store.repo import find_api_key, find_customer_token
 
 
 def get_services(request: Request) -> Services:
@@ -26,38 +27,71 @@ ServicesDep = Annotated[Services, Depends(get_services)]
 class Principal:
     key_id: str
     entity_id: str
-    scope: str
+    scope: str  # read | payments | admin | customer (a customer-context token)
+    limit: PayerLimit | None = None  # what a customer token may see and pay
+
+    @property
+    def customer_id(self) -> str | None:
+        return self.limit.customer_id if self.limit else None
+
+    def sees_invoice(self, customer_id: str, invoice_id: str) -> bool:
+        return self.limit is None or (customer_id == self.limit.customer_id and (
+            self.limit.invoice_ids is None or invoice_id in self.limit.invoice_ids))
 
 
-def require(scope: str) -> Callable[..., Principal]:
-    """Authenticate the bearer key and check it grants `scope`."""
+def require(scope: str, customers: bool = False) -> Callable[..., Principal]:
+    """Authenticate the bearer (an API key, or with `customers` a customer-context token) and check it grants
+    `scope`; then apply the caller's rate limit."""
 
     def dependency(request: Request, svc: ServicesDep) -> Principal:
         header = request.headers.get("authorization", "")
         kind, _, secret = header.partition(" ")
+        secret = secret.strip()
         if kind.lower() != "bearer" or not secret:
             raise ApiError(401, "unauthenticated", "Authentication required",
                            "Send an API key as 'Authorization: Bearer <key>'")
-        with svc.read() as s:
-            key = find_api_key(s, secret.strip(), svc.clock.now())
-        if key is None:
-            raise ApiError(401, "invalid_api_key", "Invalid API key", "The API key is unknown, revoked or expired")
-        request.state.key_id = key.id
-        rate = key.rate_limit_per_s or svc.rate_limit_per_s
-        decision = svc.limiter.hit(key.id, rate, burst=rate)
+        now = svc.clock.now()
+        if secret.startswith(CUSTOMER_TOKEN_PREFIX):
+            principal = _customer(svc, secret, now, customers)
+        else:
+            with svc.read() as s:
+                key = find_api_key(s, secret, now)
+            if key is None:
+                raise ApiError(401, "invalid_api_key", "Invalid API key",
+                               "The API key is unknown, revoked or expired")
+            principal = Principal(key.id, key.entity_id, key.scope)
+            rate = key.rate_limit_per_s or svc.rate_limit_per_s
+        request.state.key_id = principal.key_id
+        if principal.scope == "customer":
+            rate = svc.rate_limit_per_s
+        decision = svc.limiter.hit(principal.key_id, rate, burst=rate)
         if not decision.allowed:
             wait = max(1, math.ceil(decision.retry_after_s))
             raise ApiError(429, "rate_limited", "Too many requests",
                            f"This key may make {rate} requests per second; retry after {wait}s",
                            headers={"Retry-After": str(wait)})
-        if not allows(key.scope, scope):
+        if principal.scope != "customer" and not allows(principal.scope, scope):
             raise ApiError(403, "insufficient_scope", "Insufficient scope",
-                           f"This operation needs the '{scope}' scope; the key has '{key.scope}'",
+                           f"This operation needs the '{scope}' scope; the key has '{principal.scope}'",
                            required_scope=scope)
-        return Principal(key.id, key.entity_id, key.scope)
+        return principal
 
     dependency.required_scope = scope  # type: ignore[attr-defined]  # read by the scope-matrix test
     return dependency
+
+
+def _customer(svc: Services, secret: str, now: Any, allowed: bool) -> Principal:
+    with svc.read() as s:
+        token = find_customer_token(s, secret, now)
+    if token is None:
+        raise ApiError(401, "invalid_customer_token", "Invalid customer token",
+                       "The customer token is unknown, revoked or expired")
+    if not allowed:
+        raise ApiError(403, "customer_token_not_allowed", "Not allowed with a customer token",
+                       "Customer tokens can read their invoices and payments and pay; use an API key for this")
+    limit = PayerLimit(token.customer_id, tuple(token.invoice_ids) if token.invoice_ids is not None else None,
+                       token.max_amount, token.currency)
+    return Principal(token.id, token.entity_id, "customer", limit)
 
 
 @dataclass(frozen=True)
@@ -82,6 +116,8 @@ def envelope(data: list[dict[str, Any]], has_more: bool = False) -> dict[str, An
 
 
 ReadKey = Annotated[Principal, Depends(require("read"))]
+ReaderOrCustomer = Annotated[Principal, Depends(require("read", customers=True))]
+PayerOrCustomer = Annotated[Principal, Depends(require("payments", customers=True))]
 PaymentsKey = Annotated[Principal, Depends(require("payments"))]
 AdminKey = Annotated[Principal, Depends(require("admin"))]
 

@@ -19,6 +19,7 @@ PROBLEM = "application/problem+json"
 # Most specific class first.
 STATUS: list[tuple[type[e.DomainError], int]] = [
     (e.InvalidRequest, 422),
+    (e.Forbidden, 403),
     (e.NotFound, 404),
     (e.Conflict, 409),
     (e.Declined, 402),

@@ -59,6 +59,17 @@ class CustomerMismatch(InvalidRequest):
     title = "Invoices belong to different customers"
 
 
+# --- not allowed for this caller ---
+class Forbidden(DomainError):
+    code = "forbidden"
+    title = "Not allowed"
+
+
+class OutsideTokenScope(Forbidden):
+    code = "customer_token_scope"
+    title = "The customer token does not allow this payment"
+
+
 # --- not found ---
 class NotFound(DomainError):
     code = "not_found"

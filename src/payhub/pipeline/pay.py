@@ -26,6 +26,7 @@ from payhub.domain.errors import (
     InvalidAmount,
     InvalidRequest,
     InvoiceNotOpen,
+    OutsideTokenScope,
     PaymentLocked,
     ProcessingError,
 )
@@ -49,6 +50,16 @@ T = TypeVar("T")
 
 
 @dataclass(frozen=True)
+class PayerLimit:
+    """What a customer-context token may pay: its customer's invoices (or only these), up to an amount."""
+
+    customer_id: str
+    invoice_ids: tuple[str, ...] | None = None
+    max_amount: int | None = None
+    currency: str | None = None
+
+
+@dataclass(frozen=True)
 class PaymentRequest:
     entity_id: str
     currency: str | None  # None: the amounts' or the invoices' currency
@@ -63,6 +74,7 @@ class PaymentRequest:
     metadata: dict[str, Any] = field(default_factory=dict)
     payer_jurisdiction: str | None = None  # e.g. "US-CA": surcharge caps follow the payer's location
     customer_po: str | None = None  # Level 2: the customer's purchase-order number
+    limit: PayerLimit | None = None  # set when a customer token pays (widgets, pay links)
 
 
 @dataclass(frozen=True)
@@ -191,6 +203,8 @@ def _plan(svc: Services, s: Session, req: PaymentRequest) -> Plan:
     unapplied = (req.unapplied.amount if req.unapplied else 0) + excess
     if unapplied:
         buckets.append(machine.Bucket(None, unapplied))
+    if req.limit is not None:
+        _check_limit(req.limit, customer, buckets, currency)
     card = _card_summary(req.method)
     quote = fees.evaluate(repo.fee_policy(s, req.entity_id), fees.FeeContext(
         Money(sum(b.amount for b in buckets), currency), _method(req.method), req.channel,
@@ -202,6 +216,19 @@ def _plan(svc: Services, s: Session, req: PaymentRequest) -> Plan:
                                                                  (SURCHARGE, quote.surcharge)) if fee.is_positive]
     return Plan(invoices, currency, customer, charged + buckets, quote,
                 level3.from_invoices(invoices, currency, customer_po=req.customer_po))
+
+
+def _check_limit(limit: PayerLimit, customer: Customer, buckets: list[machine.Bucket], currency: str) -> None:
+    if customer.id != limit.customer_id:
+        raise OutsideTokenScope("This token pays for another customer")
+    if limit.invoice_ids is not None:
+        outside = [b.invoice_id for b in buckets if b.invoice_id not in limit.invoice_ids]
+        if outside:
+            raise OutsideTokenScope("This token can pay only its invoices" + (
+                "" if all(outside) else ", not unapplied cash"), invoices=[i for i in outside if i])
+    total = sum(b.amount for b in buckets)
+    if limit.max_amount is not None and (total > limit.max_amount or currency != limit.currency):
+        raise OutsideTokenScope(f"This token can pay at most {Money(limit.max_amount, limit.currency or currency)}")
 
 
 def quote_payment(svc: Services, req: PaymentRequest) -> fees.FeeQuote:

@@ -18,6 +18,7 @@ from payhub.ids import new_id
 from payhub.store.models import (
     Allocation,
     ApiKey,
+    CustomerToken,
     Entity,
     FeePolicyVersion,
     GLLineRow,
@@ -142,6 +143,13 @@ def claim_payment(s: Session, entity_id: str, payment_id: str, now: datetime, un
 def release_payment(s: Session, payment_id: str) -> None:
     s.execute(update(Payment).where(Payment.id == payment_id).values(locked_until=None)
               .execution_options(synchronize_session=False))
+
+
+def find_customer_token(s: Session, secret: str, now: datetime) -> CustomerToken | None:
+    token = s.scalar(select(CustomerToken).where(CustomerToken.secret_hash == hash_secret(secret)))
+    if token is None or token.revoked_at is not None or token.expires_at <= now:
+        return None
+    return token
 
 
 def fee_policy(s: Session, entity_id: str) -> FeePolicy:

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from payhub.api.deps import ReadKey, ServicesDep, envelope
+from payhub.api.deps import ReaderOrCustomer, ServicesDep, envelope
+from payhub.domain.errors import CustomerNotFound, InvoiceNotFound
 from payhub.store import repo
 from payhub.store.views import InvoiceList, InvoicePublic, invoice_view
 
@@ -10,9 +11,11 @@ router = APIRouter(tags=["invoices"])
 
 
 @router.get("/invoices/{invoice_id}", response_model=InvoicePublic, operation_id="get_invoice")
-def get_invoice(invoice_id: str, key: ReadKey, svc: ServicesDep) -> dict:  # type: ignore[type-arg]
+def get_invoice(invoice_id: str, key: ReaderOrCustomer, svc: ServicesDep) -> dict:  # type: ignore[type-arg]
     """The invoice as the ERP has it right now: balance, terms, due date, lines."""
     invoice = svc.erp.get_invoice(key.entity_id, invoice_id)
+    if not key.sees_invoice(invoice.customer_id, invoice.id):  # a customer token sees its own invoices only
+        raise InvoiceNotFound(f"No invoice {invoice_id}")
     with svc.read() as s:
         held = repo.held_amounts(s, [invoice.id])
     return invoice_view(invoice, held.get(invoice.id, 0))
@@ -20,10 +23,14 @@ def get_invoice(invoice_id: str, key: ReadKey, svc: ServicesDep) -> dict:  # typ
 
 @router.get("/customers/{customer_id}/invoices", response_model=InvoiceList,
             operation_id="list_customer_invoices")
-def list_customer_invoices(customer_id: str, key: ReadKey, svc: ServicesDep) -> dict:  # type: ignore[type-arg]
+def list_customer_invoices(customer_id: str, key: ReaderOrCustomer,
+                           svc: ServicesDep) -> dict:  # type: ignore[type-arg]
     """A customer's open invoices, live from the ERP, oldest due first."""
+    if key.customer_id not in (None, customer_id):
+        raise CustomerNotFound(f"No customer {customer_id}")
     svc.erp.get_customer(key.entity_id, customer_id)
-    invoices = svc.erp.list_open_invoices(key.entity_id, customer_id)
+    invoices = [inv for inv in svc.erp.list_open_invoices(key.entity_id, customer_id)
+                if key.sees_invoice(inv.customer_id, inv.id)]
     with svc.read() as s:
         held = repo.held_amounts(s, [inv.id for inv in invoices])
     return envelope([invoice_view(inv, held.get(inv.id, 0)) for inv in invoices])

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -7,8 +8,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from payhub.api import idempotency
-from payhub.api.deps import PageDep, PaymentsKey, ReadKey, ServicesDep, envelope
+from payhub.api.deps import PageDep, PayerOrCustomer, PaymentsKey, ReaderOrCustomer, ReadKey, ServicesDep, envelope
 from payhub.api.schemas import CaptureCreate, PaymentCreate
+from payhub.domain.errors import PaymentNotFound
 from payhub.domain.payments import PaymentStatus
 from payhub.pipeline import pay, posting
 from payhub.store import repo
@@ -18,12 +20,13 @@ router = APIRouter(prefix="/payments", tags=["payments"])
 
 
 @router.post("", status_code=201, response_model=PaymentPublic, operation_id="create_payment")
-def create_payment(body: PaymentCreate, request: Request, key: PaymentsKey, svc: ServicesDep) -> JSONResponse:
+def create_payment(body: PaymentCreate, request: Request, key: PayerOrCustomer, svc: ServicesDep) -> JSONResponse:
     """Pay one or several invoices and/or an unapplied amount. With `capture_method: automatic` the
-    response's `posting` shows the GL entries posted to the ERP."""
+    response's `posting` shows the GL entries posted to the ERP. A customer token (widgets, pay links) can
+    pay only its customer's invoices, or only the ones it names, up to its maximum amount."""
     def action() -> dict:  # type: ignore[type-arg]
-        req = body.to_request(key.entity_id, svc.clock.now().date())
-        return pay.create_payment(svc, req).payment_view()
+        req = body.to_request(key.entity_id, svc.clock.now().date(), channel="widget" if key.limit else "api")
+        return pay.create_payment(svc, replace(req, limit=key.limit)).payment_view()
 
     return idempotency.run(svc, key, request, body.model_dump(mode="json"), action, status=201)
 
@@ -53,9 +56,11 @@ def list_payments(
 
 
 @router.get("/{payment_id}", response_model=PaymentPublic, operation_id="get_payment")
-def get_payment(payment_id: str, key: ReadKey, svc: ServicesDep) -> dict:  # type: ignore[type-arg]
+def get_payment(payment_id: str, key: ReaderOrCustomer, svc: ServicesDep) -> dict:  # type: ignore[type-arg]
     with svc.read() as s:
         payment = repo.get_payment(s, key.entity_id, payment_id)
+        if key.customer_id not in (None, payment.customer_id):
+            raise PaymentNotFound(f"No payment {payment_id}")
         latest = payment.postings[-1] if payment.postings else None
         return payment_view(payment, latest)
 

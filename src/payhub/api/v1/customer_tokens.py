@@ -1,0 +1,46 @@
+"""Customer-context tokens: short-lived, one customer of one entity, for widgets and shareable pay links."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from payhub.api.deps import PaymentsKey, ServicesDep
+from payhub.api.schemas import MoneyIn
+from payhub.auth.keys import create_customer_token
+from payhub.domain.errors import CustomerMismatch
+from payhub.store.views import money, ts
+
+router = APIRouter(prefix="/customer_tokens", tags=["customer tokens"])
+
+
+class CustomerTokenCreate(BaseModel):
+    model_config = {"extra": "forbid"}
+    customer: str
+    invoices: list[str] | None = Field(None, max_length=100, description="Only these invoices; default: any "
+                                       "of the customer's")
+    max_amount: MoneyIn | None = Field(None, description="The most one payment with this token may be")
+    expires_in_s: int = Field(900, ge=60, le=7 * 86_400)
+
+
+@router.post("", status_code=201, operation_id="create_customer_token")
+def create(body: CustomerTokenCreate, key: PaymentsKey, svc: ServicesDep) -> dict[str, Any]:
+    """A token a browser can hold: it reads this customer's invoices and payments and pays them, nothing
+    else. Narrowed to some invoices and a maximum amount, it is a pay link for exactly those invoices."""
+    svc.erp.get_customer(key.entity_id, body.customer)  # 404 if unknown
+    for invoice_id in body.invoices or []:
+        if svc.erp.get_invoice(key.entity_id, invoice_id).customer_id != body.customer:
+            raise CustomerMismatch(f"Invoice {invoice_id} belongs to another customer", field="invoices")
+    now = svc.clock.now()
+    with svc.transaction() as s:
+        token, secret = create_customer_token(
+            s, key.entity_id, body.customer, now, now + timedelta(seconds=body.expires_in_s),
+            invoice_ids=body.invoices, max_amount=body.max_amount.amount if body.max_amount else None,
+            currency=body.max_amount.currency if body.max_amount else None, created_by=key.key_id)
+    return {"id": token.id, "object": "customer_token", "token": secret, "customer": token.customer_id,
+            "invoices": token.invoice_ids,
+            "max_amount": money(token.max_amount, token.currency or "") if token.max_amount is not None else None,
+            "expires_at": ts(token.expires_at)}
