@@ -24,6 +24,8 @@ from payhub.api.v1 import (
     routing,
     webhooks,
 )
+from payhub.api.v2 import payments as payments_v2
+from payhub.api.versions import VersionHeaders
 from payhub.pipeline.services import Services
 
 log = structlog.get_logger("payhub.access")
@@ -74,7 +76,9 @@ def create_app(services: Services) -> FastAPI:
     app.state.services = services
     for module in (invoices, payments, refunds, webhooks, extensions, routing, fees, keys, customer_tokens):
         app.include_router(module.router, prefix="/v1")
+    app.include_router(payments_v2.router, prefix="/v2")
     app.include_router(health.router)
     errors.install(app)
+    app.add_middleware(VersionHeaders)
     app.add_middleware(RequestContext)
     return app

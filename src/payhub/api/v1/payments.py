@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from payhub.api import idempotency
 from payhub.api.deps import PageDep, PayerOrCustomer, PaymentsKey, ReaderOrCustomer, ReadKey, ServicesDep, envelope
 from payhub.api.schemas import CaptureCreate, PaymentCreate
+from payhub.api.versions import CURRENT, payment_for
 from payhub.domain.errors import PaymentNotFound
 from payhub.domain.payments import PaymentStatus
 from payhub.pipeline import pay, posting
@@ -56,13 +57,15 @@ def list_payments(
 
 
 @router.get("/{payment_id}", response_model=PaymentPublic, operation_id="get_payment")
-def get_payment(payment_id: str, key: ReaderOrCustomer, svc: ServicesDep) -> dict:  # type: ignore[type-arg]
+def get_payment(payment_id: str, request: Request, key: ReaderOrCustomer, svc: ServicesDep) -> JSONResponse:
+    """One payment. A request pinned to an older `PayHub-Version` gets that version's shape."""
     with svc.read() as s:
         payment = repo.get_payment(s, key.entity_id, payment_id)
         if key.customer_id not in (None, payment.customer_id):
             raise PaymentNotFound(f"No payment {payment_id}")
         latest = payment.postings[-1] if payment.postings else None
-        return payment_view(payment, latest)
+        # JSONResponse: an older pinned version's shape is not the current response model's
+        return JSONResponse(payment_for(getattr(request.state, "api_version", CURRENT), payment_view(payment, latest)))
 
 
 @router.post("/{payment_id}/capture", response_model=PaymentPublic, operation_id="capture_payment")
