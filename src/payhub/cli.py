@@ -5,11 +5,13 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 
+from payhub.config.cli import config_app
 from payhub.settings import Settings
 
 app = typer.Typer(help="PayHub: the headless payments hub.", no_args_is_help=True, pretty_exceptions_enable=False)
 keys = typer.Typer(help="API keys.", no_args_is_help=True)
 app.add_typer(keys, name="keys")
+app.add_typer(config_app, name="config")
 console = Console(soft_wrap=True)
 
 

@@ -13,7 +13,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from payhub import __version__, metrics
 from payhub.api import errors
 from payhub.api.v1 import (
+    config,
     customer_tokens,
+    entities,
     extensions,
     fees,
     health,
@@ -74,7 +76,8 @@ def create_app(services: Services) -> FastAPI:
                     "Money is integer minor units; errors are RFC 9457 problem+json with a stable `code`.",
     )
     app.state.services = services
-    for module in (invoices, payments, refunds, webhooks, extensions, routing, fees, keys, customer_tokens):
+    for module in (invoices, payments, refunds, webhooks, extensions, routing, fees, keys, customer_tokens,
+                   entities, config):
         app.include_router(module.router, prefix="/v1")
     app.include_router(payments_v2.router, prefix="/v2")
     app.include_router(health.router)

@@ -18,6 +18,8 @@ class Entity(Base):
     default_currency: Mapped[str] = mapped_column(String(3))
     gateway: Mapped[str] = mapped_column(String(40), default="simulator")
     posting_rules: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    timezone: Mapped[str] = mapped_column(String(60), default="UTC")
+    branding: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # portal name, colours, logo URL
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -304,4 +306,16 @@ class FeePolicyVersion(Base):
     version: Mapped[int] = mapped_column(Integer, primary_key=True)
     policy: Mapped[dict[str, Any]] = mapped_column(JSON)
     key_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ConfigVersion(Base):
+    """One applied configuration-as-code document (payhub.config). The primary key on `version` makes
+    concurrent applies from the same base version collide: one commits, the other gets a conflict."""
+
+    __tablename__ = "config_versions"
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    document: Mapped[str] = mapped_column(Text)
+    key_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

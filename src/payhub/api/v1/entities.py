@@ -1,0 +1,142 @@
+"""Legal entities (admin): settings, posting account map and portal branding. A key acts for one entity;
+creating an entity answers with the first admin key for it (its secret shown once)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from zoneinfo import available_timezones
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field, field_validator
+
+from payhub.api.deps import AdminKey, ServicesDep, envelope
+from payhub.auth.keys import create_key
+from payhub.domain.errors import Conflict, InvalidRequest, NotFound
+from payhub.domain.ledger import PostingRules
+from payhub.domain.money import exponent
+from payhub.erp.embedded import ErpCompany, create_company
+from payhub.ids import new_id
+from payhub.store import audit
+from payhub.store.models import Entity
+from payhub.store.views import ts
+
+router = APIRouter(prefix="/entities", tags=["entities"])
+
+
+class EntityNotFound(NotFound):
+    code = "entity_not_found"
+    title = "Entity not found"
+
+
+class EntityExists(Conflict):
+    code = "entity_exists"
+    title = "An entity with this id exists"
+
+
+class EntityFields(BaseModel):
+    model_config = {"extra": "forbid"}
+    name: str | None = Field(None, min_length=1, max_length=200)
+    timezone: str | None = Field(None, examples=["America/New_York"])
+    gateway: str | None = Field(None, description="The default gateway (routing rules may override it)")
+    posting_rules: dict[str, str] | None = Field(None, description="PayHub GL roles → the ERP's account codes")
+    branding: dict[str, str] | None = Field(None, description="Portal name, colours, logo URL")
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str | None) -> str | None:
+        if value is not None and value not in available_timezones():
+            raise ValueError("not an IANA time zone name")
+        return value
+
+    @field_validator("posting_rules")
+    @classmethod
+    def _rules(cls, value: dict[str, str] | None) -> dict[str, str] | None:
+        if value is not None and (unknown := sorted(set(value) - set(PostingRules.__dataclass_fields__))):
+            raise ValueError(f"unknown posting roles {unknown}; known: {sorted(PostingRules.__dataclass_fields__)}")
+        return value
+
+
+class EntityCreate(EntityFields):
+    id: str | None = Field(None, pattern=r"^ent_[a-z0-9_]{1,36}$")
+    name: str = Field(min_length=1, max_length=200)
+    default_currency: str = Field(pattern=r"^[A-Z]{3}$")
+
+
+def entity_view(e: Entity) -> dict[str, Any]:
+    return {"id": e.id, "object": "entity", "name": e.name, "default_currency": e.default_currency,
+            "timezone": e.timezone, "gateway": e.gateway, "posting_rules": PostingRules.from_dict(e.posting_rules)
+            .as_dict(), "branding": e.branding or {}, "created_at": ts(e.created_at)}
+
+
+def _check_gateway(svc: Any, gateway: str | None) -> None:
+    if gateway is not None and gateway not in svc.gateways:
+        raise InvalidRequest(f"Gateway {gateway!r} is not configured (configured: {', '.join(sorted(svc.gateways))})",
+                             field="gateway")
+
+
+@router.post("", status_code=201, operation_id="create_entity")
+def create_entity(body: EntityCreate, request: Request, key: AdminKey, svc: ServicesDep) -> dict[str, Any]:
+    """A new legal entity, with its company in the embedded ERP; the answer holds its first admin key."""
+    exponent(body.default_currency)  # refuses currencies PayHub cannot represent
+    _check_gateway(svc, body.gateway)
+    entity_id = body.id or new_id("ent")
+    now = svc.clock.now()
+    with svc.transaction() as s:
+        if s.get(Entity, entity_id) is not None:
+            raise EntityExists(f"Entity {entity_id} exists")
+        entity = Entity(id=entity_id, name=body.name, default_currency=body.default_currency,
+                        gateway=body.gateway or "simulator", timezone=body.timezone or "UTC",
+                        posting_rules=PostingRules.from_dict(body.posting_rules).as_dict(),
+                        branding=body.branding or {}, created_at=now)
+        s.add(entity)
+        s.flush()
+        if svc.erp.name == "embedded" and s.get(ErpCompany, entity_id) is None:
+            create_company(s, entity_id, body.name, body.default_currency)
+        admin, secret = create_key(s, entity_id, "admin", now, name="bootstrap")
+        for target in {key.entity_id, entity_id}:  # both entities' trails show it
+            audit.record(s, entity_id=target, key_id=key.key_id, action="entity.created", target=f"entity:{entity_id}",
+                         before=None, after=entity_view(entity),
+                         request_id=getattr(request.state, "request_id", None), now=now)
+        return {**entity_view(entity), "admin_key": {"id": admin.id, "secret": secret}}
+
+
+@router.get("", operation_id="list_entities")
+def list_entities(key: AdminKey, svc: ServicesDep) -> dict[str, Any]:
+    """The entities this key may act for (its own)."""
+    with svc.read() as s:
+        entity = s.get(Entity, key.entity_id)
+        return envelope([entity_view(entity)] if entity else [])
+
+
+@router.get("/{entity_id}", operation_id="get_entity")
+def get_entity(entity_id: str, key: AdminKey, svc: ServicesDep) -> dict[str, Any]:
+    with svc.read() as s:
+        entity = s.get(Entity, entity_id)
+        if entity is None or entity_id != key.entity_id:  # another entity does not exist for this key
+            raise EntityNotFound(f"No entity {entity_id}")
+        return entity_view(entity)
+
+
+@router.patch("/{entity_id}", operation_id="update_entity")
+def update_entity(entity_id: str, body: EntityFields, request: Request, key: AdminKey,
+                  svc: ServicesDep) -> dict[str, Any]:
+    changes = body.model_dump(exclude_unset=True, exclude_none=True)
+    _check_gateway(svc, changes.get("gateway"))
+    if re.search(r"[\x00-\x1f]", changes.get("name", "")):
+        raise InvalidRequest("name has control characters", field="name")
+    with svc.transaction() as s:
+        entity = s.get(Entity, entity_id, with_for_update=True)
+        if entity is None or entity_id != key.entity_id:
+            raise EntityNotFound(f"No entity {entity_id}")
+        before = entity_view(entity)
+        if "posting_rules" in changes:
+            changes["posting_rules"] = PostingRules.from_dict({**entity.posting_rules,
+                                                               **changes["posting_rules"]}).as_dict()
+        for name, value in changes.items():
+            setattr(entity, name, value)
+        now = svc.clock.now()
+        audit.record(s, entity_id=entity_id, key_id=key.key_id, action="entity.updated", target=f"entity:{entity_id}",
+                     before=before, after=entity_view(entity), request_id=getattr(request.state, "request_id", None),
+                     now=now)
+        return entity_view(entity)

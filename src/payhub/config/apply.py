@@ -1,0 +1,185 @@
+"""Apply a configuration file: every entity in ONE database transaction (all or nothing), guarded by the
+config version the plan was made against (optimistic concurrency), recorded as a new config version."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from payhub.auth.sealing import seal
+from payhub.config.document import load
+from payhub.config.plan import Change, build, current_version
+from payhub.domain.errors import Conflict, NotFound
+from payhub.erp.embedded import EmbeddedErp, ErpCompany, create_company
+from payhub.ids import new_id
+from payhub.pipeline.services import Services
+from payhub.store import audit
+from payhub.store.models import (
+    ConfigVersion,
+    Entity,
+    EntityExtension,
+    FeePolicyVersion,
+    RoutingRuleSet,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+from payhub.webhooks import signing
+
+
+class ConfigConflict(Conflict):
+    code = "config_version_conflict"
+    title = "The configuration changed since the plan was made"
+
+
+class ConfigVersionNotFound(NotFound):
+    code = "config_version_not_found"
+    title = "Config version not found"
+
+
+def _conflict(base: int, current: int | None) -> ConfigConflict:
+    now = f"is now {current}" if current is not None else "was applied concurrently"
+    return ConfigConflict(f"The plan was made against config version {base}, but the configuration {now}; "
+                          "plan again and review the changes", base_version=base, current_version=current)
+
+
+class _Writer:
+    def __init__(self, s: Session, svc: Services, key_id: str | None, request_id: str | None,
+                 now: datetime) -> None:
+        self.s, self.svc, self.key_id, self.request_id, self.now = s, svc, key_id, request_id, now
+        self.secrets: list[dict[str, Any]] = []
+
+    def audit(self, c: Change, action: str, target: str, before: dict[str, Any] | None,
+              after: dict[str, Any] | None) -> None:
+        audit.record(self.s, entity_id=c.entity, key_id=self.key_id, action=action, target=target, before=before,
+                     after=after, request_id=self.request_id, now=self.now)
+
+    def write(self, c: Change) -> None:
+        getattr(self, f"_{c.kind}")(c)
+
+    def _entity(self, c: Change) -> None:
+        assert c.after is not None
+        if c.action == "create":
+            self.s.add(Entity(id=c.entity, created_at=self.now, **c.after))
+            self.s.flush()
+            if isinstance(self.svc.erp, EmbeddedErp) and self.s.get(ErpCompany, c.entity) is None:
+                create_company(self.s, c.entity, c.after["name"], c.after["default_currency"])
+        else:
+            row = self.s.get(Entity, c.entity)
+            assert row is not None
+            for name, value in c.after.items():
+                setattr(row, name, value)
+        self.audit(c, f"entity.{c.action}d", f"entity:{c.entity}", c.before, c.after)
+
+    def _fee_policy(self, c: Change) -> None:
+        assert c.after is not None
+        latest = self.s.scalar(select(func.max(FeePolicyVersion.version))
+                               .where(FeePolicyVersion.entity_id == c.entity)) or 0
+        self.s.add(FeePolicyVersion(entity_id=c.entity, version=latest + 1, policy=c.after, key_id=self.key_id,
+                                    created_at=self.now))
+        self.audit(c, "fee_policy.updated", f"fee_policy:{latest + 1}", {"version": latest}, c.after)
+
+    def _routing(self, c: Change) -> None:
+        assert c.after is not None
+        latest = self.s.scalar(select(func.max(RoutingRuleSet.version))
+                               .where(RoutingRuleSet.entity_id == c.entity)) or 0
+        self.s.add(RoutingRuleSet(entity_id=c.entity, version=latest + 1, rules=c.after, key_id=self.key_id,
+                                  created_at=self.now))
+        self.audit(c, "routing_rules.updated", f"routing_rules:{latest + 1}", {"version": latest}, c.after)
+
+    def _webhook_endpoint(self, c: Change) -> None:
+        if c.action == "create":
+            assert c.after is not None
+            secret = signing.new_secret()
+            endpoint = WebhookEndpoint(id=new_id("we"), entity_id=c.entity, secret=seal(self.svc.secret_key, secret),
+                                       consecutive_failures=0, created_at=self.now, updated_at=self.now, **c.after)
+            self.s.add(endpoint)
+            self.secrets.append({"entity": c.entity, "name": c.name, "url": endpoint.url, "id": endpoint.id,
+                                 "secret": secret})
+            self.audit(c, "webhook_endpoint.created", f"webhook_endpoint:{endpoint.id}", None, c.after)
+            return
+        found = self.s.get(WebhookEndpoint, c.ref, with_for_update=True)
+        assert found is not None
+        if c.action == "delete":
+            deliveries = select(WebhookDelivery.id).where(WebhookDelivery.endpoint_id == found.id)
+            self.s.execute(delete(WebhookAttempt).where(WebhookAttempt.delivery_id.in_(deliveries)))
+            self.s.execute(delete(WebhookDelivery).where(WebhookDelivery.endpoint_id == found.id))
+            self.s.delete(found)
+            self.audit(c, "webhook_endpoint.deleted", f"webhook_endpoint:{found.id}", c.before, None)
+            return
+        assert c.after is not None and c.before is not None
+        for name, value in c.after.items():
+            setattr(found, name, value)
+        if c.after["enabled"] and not c.before["enabled"]:  # re-enabled: failures start afresh, as in the API
+            found.disabled_reason, found.consecutive_failures, found.failing_since = None, 0, None
+        found.updated_at = self.now
+        self.audit(c, "webhook_endpoint.updated", f"webhook_endpoint:{found.id}", c.before, c.after)
+
+    def _extension(self, c: Change) -> None:
+        row = self.s.get(EntityExtension, (c.entity, c.target), with_for_update=True)
+        if c.action == "delete":
+            if row is not None:
+                self.s.delete(row)
+        else:
+            assert c.after is not None
+            if row is None:
+                row = EntityExtension(entity_id=c.entity, name=c.target)
+                self.s.add(row)
+            row.enabled, row.pinned_version, row.updated_at = c.after["enabled"], c.after["pinned_version"], self.now
+        self.audit(c, "extension.updated", f"extension:{c.target}", c.before, c.after)
+
+
+def apply(svc: Services, text: str, base_version: int, key_id: str | None, *, scope: str | None = None,
+          request_id: str | None = None) -> dict[str, Any]:
+    """Validate, diff and write `text` in one transaction; record it as config version base_version + 1.
+    ConfigConflict if the configuration is no longer at `base_version`; ConfigInvalid (nothing written) if
+    any entity is invalid. A file identical to the current version with nothing to change is a no-op."""
+    source = load(text)
+    with svc.transaction() as s:
+        current = current_version(s)
+        if current != base_version:
+            raise _conflict(base_version, current)
+        plan, _ = build(s, svc, source, scope)
+        latest = s.get(ConfigVersion, current) if current else None
+        if plan.empty and latest is not None and latest.document == text:
+            return {"object": "config_apply_result", "version": current, "base_version": base_version,
+                    "applied": False, "changes": [], "webhook_secrets": []}
+        now = svc.clock.now()
+        # Claim the next version first: a concurrent apply from the same base blocks on this primary key
+        # (PostgreSQL) and fails here, before writing anything else. SQLite serializes writers up front.
+        record = ConfigVersion(version=current + 1, document=text, key_id=key_id, summary=plan.summary(),
+                               created_at=now)
+        s.add(record)
+        try:
+            s.flush()
+        except IntegrityError:
+            raise _conflict(base_version, None) from None
+        writer = _Writer(s, svc, key_id, request_id, now)
+        for change in plan.changes:
+            writer.write(change)
+        return {"object": "config_apply_result", "version": record.version, "base_version": base_version,
+                "applied": True, "changes": [c.as_dict() for c in plan.changes], "webhook_secrets": writer.secrets}
+
+
+def rollback(svc: Services, version: int, key_id: str | None, *, base_version: int | None = None,
+             scope: str | None = None, request_id: str | None = None) -> dict[str, Any]:
+    """Apply the document stored with `version` again, as a new version."""
+    with svc.read() as s:
+        row = s.get(ConfigVersion, version)
+        current = current_version(s)
+    if row is None:
+        raise ConfigVersionNotFound(f"No config version {version}")
+    result = apply(svc, row.document, current if base_version is None else base_version, key_id, scope=scope,
+                   request_id=request_id)
+    return {**result, "rolled_back_to": version}
+
+
+def versions(svc: Services, limit: int = 20) -> list[dict[str, Any]]:
+    with svc.read() as s:
+        rows = s.scalars(select(ConfigVersion).order_by(ConfigVersion.version.desc()).limit(limit))
+        return [{"version": r.version, "created_at": r.created_at.isoformat(), "key": r.key_id,
+                 "summary": r.summary} for r in rows]
