@@ -15,6 +15,7 @@ from payhub.api import errors
 from payhub.api.v1 import (
     config,
     customer_tokens,
+    customers,
     entities,
     extensions,
     fees,
@@ -77,7 +78,7 @@ def create_app(services: Services) -> FastAPI:
     )
     app.state.services = services
     for module in (invoices, payments, refunds, webhooks, extensions, routing, fees, keys, customer_tokens,
-                   entities, config):
+                   entities, config, customers):
         app.include_router(module.router, prefix="/v1")
     app.include_router(payments_v2.router, prefix="/v2")
     app.include_router(health.router)

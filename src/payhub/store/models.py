@@ -319,3 +319,17 @@ class ConfigVersion(Base):
     key_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
     summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CustomerAccount(Base):
+    """A customer's payment account in PayHub, linked to the ERP customer: contact, settings, portal access."""
+
+    __tablename__ = "customer_accounts"
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(40), primary_key=True)  # the ERP customer's id
+    email: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    portal_status: Mapped[str] = mapped_column(String(20), default="none")  # none | invited
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
