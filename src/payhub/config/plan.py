@@ -21,6 +21,7 @@ from payhub.domain.money import exponent
 from payhub.domain.routing import parse_ruleset
 from payhub.extensions import registry
 from payhub.pipeline.services import Services
+from payhub.store import repo
 from payhub.store.models import (
     ConfigVersion,
     Entity,
@@ -310,13 +311,11 @@ def entity_settings(row: Entity) -> dict[str, Any]:
 
 
 def latest_fee_policy(s: Session, entity_id: str) -> FeePolicyVersion | None:
-    return s.scalar(select(FeePolicyVersion).where(FeePolicyVersion.entity_id == entity_id)
-                    .order_by(FeePolicyVersion.version.desc()).limit(1))
+    return repo.latest(s, FeePolicyVersion, entity_id)
 
 
 def latest_routing(s: Session, entity_id: str) -> RoutingRuleSet | None:
-    return s.scalar(select(RoutingRuleSet).where(RoutingRuleSet.entity_id == entity_id)
-                    .order_by(RoutingRuleSet.version.desc()).limit(1))
+    return repo.latest(s, RoutingRuleSet, entity_id)
 
 
 def routing_settings(row: RoutingRuleSet) -> dict[str, Any]:

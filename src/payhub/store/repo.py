@@ -26,6 +26,7 @@ from payhub.store.models import (
     Payment,
     Posting,
     Refund,
+    RoutingRuleSet,
 )
 
 T = TypeVar("T")
@@ -152,11 +153,18 @@ def find_customer_token(s: Session, secret: str, now: datetime) -> CustomerToken
     return token
 
 
+Versioned = TypeVar("Versioned", FeePolicyVersion, RoutingRuleSet)
+
+
+def latest(s: Session, model: type[Versioned], entity_id: str) -> Versioned | None:
+    """An entity's newest version of a versioned setting (fee policy, routing rules)."""
+    return s.scalar(select(model).where(model.entity_id == entity_id).order_by(model.version.desc()).limit(1))
+
+
 def fee_policy(s: Session, entity_id: str) -> FeePolicy:
     """The entity's newest fee policy (no fees until an admin sets one)."""
-    raw = s.scalar(select(FeePolicyVersion.policy).where(FeePolicyVersion.entity_id == entity_id)
-                   .order_by(FeePolicyVersion.version.desc()).limit(1))
-    return parse_policy(raw) if raw is not None else EMPTY_POLICY
+    row = latest(s, FeePolicyVersion, entity_id)
+    return parse_policy(row.policy) if row is not None else EMPTY_POLICY
 
 
 # --- postings and events ---

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from payhub.api.deps import AdminKey, ServicesDep
 from payhub.domain.fees import ROUNDING, parse_policy
-from payhub.store import audit
+from payhub.store import audit, repo
 from payhub.store.models import FeePolicyVersion
 from payhub.store.views import ts
 
@@ -25,8 +25,7 @@ def _view(row: FeePolicyVersion | None) -> dict[str, Any]:
 @router.get("", operation_id="get_fee_policy")
 def get_policy(key: AdminKey, svc: ServicesDep) -> dict[str, Any]:
     with svc.read() as s:
-        return _view(s.scalar(select(FeePolicyVersion).where(FeePolicyVersion.entity_id == key.entity_id)
-                              .order_by(FeePolicyVersion.version.desc()).limit(1)))
+        return _view(repo.latest(s, FeePolicyVersion, key.entity_id))
 
 
 @router.put("", operation_id="put_fee_policy")

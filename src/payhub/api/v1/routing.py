@@ -63,8 +63,7 @@ def _view(row: RoutingRuleSet | None) -> dict[str, Any]:
 @router.get("/rules", operation_id="get_routing_rules")
 def get_rules(key: AdminKey, svc: ServicesDep) -> dict[str, Any]:
     with svc.read() as s:
-        return _view(s.scalar(select(RoutingRuleSet).where(RoutingRuleSet.entity_id == key.entity_id)
-                              .order_by(RoutingRuleSet.version.desc()).limit(1)))
+        return _view(repo.latest(s, RoutingRuleSet, key.entity_id))
 
 
 @router.put("/rules", operation_id="put_routing_rules")
