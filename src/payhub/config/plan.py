@@ -30,12 +30,12 @@ from payhub.store.models import (
     RoutingRuleSet,
     WebhookEndpoint,
 )
-from payhub.webhooks import catalogue
+from payhub.webhooks.catalogue import event_types_problem
+from payhub.webhooks.retry import schedule_problem
 from payhub.webhooks.transport import check_literal
 
 ENTITY_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}")
 ENDPOINT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
-MAX_DELAY_S = 7 * 24 * 3600  # as the webhook endpoints API
 ENDPOINT_FIELDS = ("url", "description", "event_types", "retry_schedule", "retry_schedules", "rate_limit_per_s",
                    "max_concurrency", "failure_alert_threshold", "enabled")
 ENTITY_FIELDS = ("name", "default_currency", "gateway", "posting_rules")
@@ -163,31 +163,18 @@ def _check(source: Source, problems: list[Problem], prefix: str, error: InvalidR
     problems.append(source.problem(path, message, error.code))
 
 
-def _schedule_problem(value: list[int]) -> str | None:
-    if not 1 <= len(value) <= 20 or any(not 0 <= d <= MAX_DELAY_S for d in value):
-        return f"a retry schedule is 1-20 delays of 0-{MAX_DELAY_S} seconds"
-    return None
-
-
-def _event_types_problem(value: list[str]) -> str | None:
-    unknown = sorted(set(value) - catalogue.NAMES - {"*"})
-    if unknown:
-        return f"unknown event types: {', '.join(unknown)}"
-    return None if value else "give at least one event type"
-
-
 def _validate_endpoint(source: Source, svc: Services, problems: list[Problem], at: str,
                        endpoint: WebhookEndpointConfig) -> None:
     try:
         check_literal(endpoint.url, svc.webhook_allowed_networks)
     except InvalidRequest as error:
         _check(source, problems, at, error)
-    if (msg := _event_types_problem(endpoint.event_types)) is not None:
+    if (msg := event_types_problem(endpoint.event_types)) is not None:
         problems.append(source.problem(f"{at}.event_types", msg))
-    if (msg := _schedule_problem(endpoint.retry_schedule)) is not None:
+    if (msg := schedule_problem(endpoint.retry_schedule)) is not None:
         problems.append(source.problem(f"{at}.retry_schedule", msg))
     for event_type, schedule in endpoint.retry_schedules.items():
-        msg = _event_types_problem([event_type]) or _schedule_problem(schedule)
+        msg = event_types_problem([event_type]) or schedule_problem(schedule)
         if msg is not None:
             problems.append(source.problem(f"{at}.retry_schedules.{event_type}", msg))
 

@@ -92,6 +92,14 @@ CATALOGUE: dict[EventType, tuple[str, type[BaseModel]]] = {
 NAMES = frozenset(e.value for e in CATALOGUE)
 
 
+def event_types_problem(names: list[str]) -> str | None:
+    """Why an endpoint's event-type filter is invalid (names from the catalogue, or "*"), or None."""
+    unknown = sorted(set(names) - NAMES - {"*"})
+    if unknown:
+        return f"unknown event types: {', '.join(unknown)}"
+    return None if names else "give at least one event type"
+
+
 def event_types() -> list[dict[str, Any]]:
     return [{"name": name.value, "description": description, "schema": model.model_json_schema()}
             for name, (description, model) in CATALOGUE.items()]

@@ -12,6 +12,14 @@ DEFAULT_SCHEDULE: tuple[int, ...] = (0, 5, 300, 1800, 7200, 18000, 36000, 36000)
 JITTER = 0.2
 BACKOFF_STATUSES = {429, 502, 504}  # honour Retry-After
 MAX_RETRY_AFTER_S = 24 * 3600
+MAX_DELAY_S = 7 * 24 * 3600  # the longest pause a configured schedule may hold
+
+
+def schedule_problem(schedule: list[int]) -> str | None:
+    """Why a configured retry schedule is invalid, or None."""
+    if not 1 <= len(schedule) <= 20 or any(not 0 <= d <= MAX_DELAY_S for d in schedule):
+        return f"a retry schedule is 1-20 delays of 0-{MAX_DELAY_S} seconds"
+    return None
 
 
 class Verdict(Enum):

@@ -22,26 +22,24 @@ from payhub.store.models import OutboxEvent, WebhookAttempt, WebhookDelivery, We
 from payhub.store.repo import add_event
 from payhub.store.views import ts
 from payhub.webhooks import catalogue, signing
-from payhub.webhooks.retry import DEFAULT_SCHEDULE
+from payhub.webhooks.catalogue import event_types_problem
+from payhub.webhooks.retry import DEFAULT_SCHEDULE, schedule_problem
 from payhub.webhooks.transport import check_literal
 from payhub.webhooks.worker import event_body
 
 router = APIRouter(tags=["webhooks"])
-MAX_DELAY_S = 7 * 24 * 3600
 MAX_REPLAY = 10_000
 
 
 def _schedule(value: list[int] | None) -> list[int] | None:
-    if value is not None and (not 1 <= len(value) <= 20 or any(not 0 <= d <= MAX_DELAY_S for d in value)):
-        raise ValueError(f"a retry schedule is 1-20 delays of 0-{MAX_DELAY_S} seconds")
+    if value is not None and (problem := schedule_problem(value)):
+        raise ValueError(problem)
     return value
 
 
 def _event_types(value: list[str] | None) -> list[str] | None:
-    if value is not None:
-        unknown = sorted(set(value) - catalogue.NAMES - {"*"})
-        if unknown or not value:
-            raise ValueError(f"unknown event types: {', '.join(unknown)}" if unknown else "give at least one")
+    if value is not None and (problem := event_types_problem(value)):
+        raise ValueError(problem)
     return value
 
 
