@@ -45,6 +45,8 @@ def demo() -> None:
 @keys.command("create")
 def keys_create(scope: str = typer.Option(..., help="read | payments | admin"),
                 entity: str = typer.Option("ent_demo", help="Entity the key acts for"),
+                platform: bool = typer.Option(False, help="A key for every entity (requests name one in "
+                                                          "the PayHub-Entity header)"),
                 name: str = typer.Option("", help="A label")) -> None:
     """Create an API key; its secret is printed once and stored only as a hash."""
     from payhub.auth.keys import SCOPES, create_key
@@ -55,9 +57,9 @@ def keys_create(scope: str = typer.Option(..., help="read | payments | admin"),
         raise typer.BadParameter(f"scope must be one of {', '.join(SCOPES)}")
     svc = build_services()
     with svc.transaction() as s:
-        if s.get(Entity, entity) is None:
+        if not platform and s.get(Entity, entity) is None:
             raise typer.BadParameter(f"entity {entity} does not exist")
-        key, secret = create_key(s, entity, scope, svc.clock.now(), name=name)
+        key, secret = create_key(s, None if platform else entity, scope, svc.clock.now(), name=name)
     console.print(f"{key.id} ({scope}): [bold]{secret}[/bold]")
 
 

@@ -13,6 +13,7 @@ from payhub.api.errors import ApiError
 from payhub.auth.keys import CUSTOMER_TOKEN_PREFIX, allows
 from payhub.pipeline.pay import PayerLimit
 from payhub.pipeline.services import Services
+from payhub.store.models import Entity
 from payhub.store.repo import find_api_key, find_customer_token
 
 
@@ -29,6 +30,7 @@ class Principal:
     entity_id: str
     scope: str  # read | payments | admin | customer (a customer-context token)
     limit: PayerLimit | None = None  # what a customer token may see and pay
+    platform: bool = False  # a platform key, acting for the entity its request names
 
     @property
     def customer_id(self) -> str | None:
@@ -59,7 +61,8 @@ def require(scope: str, customers: bool = False) -> Callable[..., Principal]:
             if key is None:
                 raise ApiError(401, "invalid_api_key", "Invalid API key",
                                "The API key is unknown, revoked or expired")
-            principal = Principal(key.id, key.entity_id, key.scope)
+            principal = Principal(key.id, _entity_for(request, svc, key.entity_id), key.scope,
+                                  platform=key.entity_id is None)
             rate = key.rate_limit_per_s or svc.rate_limit_per_s
         request.state.key_id = principal.key_id
         if principal.scope == "customer":
@@ -78,6 +81,23 @@ def require(scope: str, customers: bool = False) -> Callable[..., Principal]:
 
     dependency.required_scope = scope  # type: ignore[attr-defined]  # read by the scope-matrix test
     return dependency
+
+
+def _entity_for(request: Request, svc: Services, own: str | None) -> str:
+    """The entity a request acts for: the key's own, or for a platform key the PayHub-Entity header.
+    Naming another entity with an entity key gets 404: other entities do not exist for it."""
+    named = request.headers.get("payhub-entity", "").strip()
+    if own is not None:
+        if named and named != own:
+            raise ApiError(404, "entity_not_found", "Entity not found", f"No entity {named}")
+        return own
+    if not named:
+        raise ApiError(400, "entity_required", "Entity required",
+                       "A platform key names the entity it acts for in the PayHub-Entity header")
+    with svc.read() as s:
+        if s.get(Entity, named) is None:
+            raise ApiError(404, "entity_not_found", "Entity not found", f"No entity {named}")
+    return named
 
 
 def _customer(svc: Services, secret: str, now: Any, allowed: bool) -> Principal:

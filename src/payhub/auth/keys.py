@@ -20,9 +20,10 @@ def allows(granted: str, needed: str) -> bool:
     return SCOPES.index(granted) >= SCOPES.index(needed)
 
 
-def create_key(s: Session, entity_id: str, scope: str, now: datetime, name: str = "",
+def create_key(s: Session, entity_id: str | None, scope: str, now: datetime, name: str = "",
                expires_at: datetime | None = None, rate_limit_per_s: int | None = None) -> tuple[ApiKey, str]:
-    """Returns the stored key and its secret; the secret is not recoverable afterwards."""
+    """Returns the stored key and its secret; the secret is not recoverable afterwards. A key without an
+    entity is a platform key: it may act for any entity, named per request in the PayHub-Entity header."""
     if scope not in SCOPES:
         raise ValueError(f"scope must be one of {', '.join(SCOPES)}")
     secret = f"phk_{scope}_{secrets.token_urlsafe(32)}"

@@ -26,7 +26,8 @@ class Entity(Base):
 class ApiKey(Base):
     __tablename__ = "api_keys"
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
+    # None: a platform key, which names the entity it acts for in each request (PayHub-Entity header)
+    entity_id: Mapped[str | None] = mapped_column(ForeignKey("entities.id"), nullable=True)
     name: Mapped[str] = mapped_column(String(200), default="")
     scope: Mapped[str] = mapped_column(String(20))
     secret_hash: Mapped[str] = mapped_column(String(64), unique=True)

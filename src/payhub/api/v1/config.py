@@ -14,7 +14,7 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from payhub import config
-from payhub.api.deps import AdminKey, ServicesDep, envelope
+from payhub.api.deps import AdminKey, Principal, ServicesDep, envelope
 
 router = APIRouter(prefix="/config", tags=["config"])
 
@@ -37,6 +37,11 @@ class RollbackIn(BaseModel):
     base_version: int | None = Field(None, ge=0, description="Default: the current version")
 
 
+def _scope(key: Principal) -> str | None:
+    """A platform key may configure every entity; an entity key its own and the ones it creates."""
+    return None if key.platform else key.entity_id
+
+
 def _request_id(request: Request) -> str | None:
     return getattr(request.state, "request_id", None)
 
@@ -51,7 +56,7 @@ def get_schema(key: AdminKey) -> dict[str, Any]:
 def plan(body: PlanIn, key: AdminKey, svc: ServicesDep) -> dict[str, Any]:
     """Validate the file (422 `config_invalid`: every error with its field path and line) and show what
     applying it would create, change and delete, with the `base_version` to apply it against."""
-    result = config.plan(svc, body.document, scope=key.entity_id)
+    result = config.plan(svc, body.document, scope=_scope(key))
     return {**result.as_dict(), "text": result.render()}
 
 
@@ -59,7 +64,7 @@ def plan(body: PlanIn, key: AdminKey, svc: ServicesDep) -> dict[str, Any]:
 def apply(body: ApplyIn, request: Request, key: AdminKey, svc: ServicesDep) -> dict[str, Any]:
     """Apply the file to every entity in it in one transaction (all or nothing) and record it as a new
     config version. New webhook endpoints' signing secrets are in this response only."""
-    return config.apply(svc, body.document, body.base_version, key.key_id, scope=key.entity_id,
+    return config.apply(svc, body.document, body.base_version, key.key_id, scope=_scope(key),
                         request_id=_request_id(request))
 
 
@@ -73,7 +78,7 @@ def export(key: AdminKey, svc: ServicesDep) -> Response:
 @router.post("/rollback", operation_id="rollback_config")
 def rollback(body: RollbackIn, request: Request, key: AdminKey, svc: ServicesDep) -> dict[str, Any]:
     """Apply a past version's file again, as a new version."""
-    return config.rollback(svc, body.version, key.key_id, base_version=body.base_version, scope=key.entity_id,
+    return config.rollback(svc, body.version, key.key_id, base_version=body.base_version, scope=_scope(key),
                            request_id=_request_id(request))
 
 

@@ -9,6 +9,7 @@ from zoneinfo import available_timezones
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field, field_validator
+from sqlalchemy import select
 
 from payhub.api.deps import AdminKey, ServicesDep, envelope
 from payhub.auth.keys import create_key
@@ -103,8 +104,10 @@ def create_entity(body: EntityCreate, request: Request, key: AdminKey, svc: Serv
 
 @router.get("", operation_id="list_entities")
 def list_entities(key: AdminKey, svc: ServicesDep) -> dict[str, Any]:
-    """The entities this key may act for (its own)."""
+    """The entities this key may act for: its own, or all of them for a platform key."""
     with svc.read() as s:
+        if key.platform:
+            return envelope([entity_view(e) for e in s.scalars(select(Entity).order_by(Entity.id))])
         entity = s.get(Entity, key.entity_id)
         return envelope([entity_view(entity)] if entity else [])
 
@@ -113,7 +116,7 @@ def list_entities(key: AdminKey, svc: ServicesDep) -> dict[str, Any]:
 def get_entity(entity_id: str, key: AdminKey, svc: ServicesDep) -> dict[str, Any]:
     with svc.read() as s:
         entity = s.get(Entity, entity_id)
-        if entity is None or entity_id != key.entity_id:  # another entity does not exist for this key
+        if entity is None or not (key.platform or entity_id == key.entity_id):  # others do not exist for it
             raise EntityNotFound(f"No entity {entity_id}")
         return entity_view(entity)
 
@@ -127,7 +130,7 @@ def update_entity(entity_id: str, body: EntityFields, request: Request, key: Adm
         raise InvalidRequest("name has control characters", field="name")
     with svc.transaction() as s:
         entity = s.get(Entity, entity_id, with_for_update=True)
-        if entity is None or entity_id != key.entity_id:
+        if entity is None or not (key.platform or entity_id == key.entity_id):
             raise EntityNotFound(f"No entity {entity_id}")
         before = entity_view(entity)
         if "posting_rules" in changes:

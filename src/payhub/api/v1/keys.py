@@ -1,5 +1,5 @@
 """API keys (admin): create (secret shown once), list, roll, revoke, expire. Every change is audited.
-A key acts for one entity; a key can only make keys for its own entity."""
+An entity key acts for its entity and makes keys for it; a platform key may also make platform keys."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from payhub.api.deps import AdminKey, PageDep, ServicesDep, envelope
 from payhub.auth.keys import create_key
-from payhub.domain.errors import InvalidRequest, NotFound
+from payhub.domain.errors import Forbidden, InvalidRequest, NotFound
 from payhub.store import audit, repo
 from payhub.store.models import ApiKey
 from payhub.store.views import ts
@@ -31,6 +31,7 @@ class KeyCreate(BaseModel):
     scope: Literal["read", "payments", "admin"]
     expires_at: datetime | None = None
     rate_limit_per_s: int | None = Field(None, ge=1, le=100_000, description="Default: the server's limit")
+    platform: bool = Field(False, description="A key for every entity (only a platform key may make one)")
 
 
 class KeyUpdate(BaseModel):
@@ -57,9 +58,9 @@ def _future(svc_now: datetime, when: datetime | None) -> None:
         raise InvalidRequest("expires_at must be a future time with a timezone", field="expires_at")
 
 
-def _get(s: Any, entity_id: str, key_id: str) -> ApiKey:
+def _get(s: Any, admin: Any, key_id: str) -> ApiKey:
     key = s.get(ApiKey, key_id, with_for_update=True)
-    if key is None or key.entity_id != entity_id:
+    if key is None or not (key.entity_id == admin.entity_id or (admin.platform and key.entity_id is None)):
         raise KeyNotFound(f"No API key {key_id}")
     return key  # type: ignore[no-any-return]
 
@@ -75,8 +76,11 @@ def create(body: KeyCreate, request: Request, admin: AdminKey, svc: ServicesDep)
     """Create a key for this entity. Its secret is in this response only; PayHub keeps a hash."""
     now = svc.clock.now()
     _future(now, body.expires_at)
+    if body.platform and not admin.platform:
+        raise Forbidden("Only a platform key can create platform keys")
     with svc.transaction() as s:
-        key, secret = create_key(s, admin.entity_id, body.scope, now, body.name, body.expires_at, body.rate_limit_per_s)
+        key, secret = create_key(s, None if body.platform else admin.entity_id, body.scope, now, body.name,
+                                 body.expires_at, body.rate_limit_per_s)
         s.flush()
         _audit(s, request, admin, "api_key.created", key, None, now)
         return {**key_view(key), "secret": secret}
@@ -85,8 +89,9 @@ def create(body: KeyCreate, request: Request, admin: AdminKey, svc: ServicesDep)
 @router.get("", operation_id="list_api_keys")
 def list_keys(admin: AdminKey, svc: ServicesDep, page: PageDep) -> dict[str, Any]:
     with svc.read() as s:
-        rows, has_more = repo.page(s, select(ApiKey).where(ApiKey.entity_id == admin.entity_id), ApiKey.id,
-                                   page.limit, page.starting_after)
+        mine = ApiKey.entity_id == admin.entity_id
+        rows, has_more = repo.page(s, select(ApiKey).where(mine | ApiKey.entity_id.is_(None) if admin.platform
+                                                           else mine), ApiKey.id, page.limit, page.starting_after)
         return envelope([key_view(k) for k in rows], has_more)
 
 
@@ -97,7 +102,7 @@ def update(key_id: str, body: KeyUpdate, request: Request, admin: AdminKey, svc:
     changes = body.model_dump(exclude_unset=True)
     _future(now, changes.get("expires_at"))
     with svc.transaction() as s:
-        key = _get(s, admin.entity_id, key_id)
+        key = _get(s, admin, key_id)
         before = key_view(key)
         for name, value in changes.items():
             setattr(key, name, value)
@@ -112,11 +117,11 @@ def roll(key_id: str, request: Request, admin: AdminKey, svc: ServicesDep,
     body = body or KeyRoll(overlap_seconds=3600)
     now = svc.clock.now()
     with svc.transaction() as s:
-        old = _get(s, admin.entity_id, key_id)
+        old = _get(s, admin, key_id)
         if old.revoked_at is not None:
             raise InvalidRequest("A revoked key cannot be rolled", field="key_id")
         before = key_view(old)
-        new, secret = create_key(s, admin.entity_id, old.scope, now, old.name, old.expires_at, old.rate_limit_per_s)
+        new, secret = create_key(s, old.entity_id, old.scope, now, old.name, old.expires_at, old.rate_limit_per_s)
         old.expires_at = min(filter(None, [old.expires_at, now + timedelta(seconds=body.overlap_seconds)]))
         s.flush()
         _audit(s, request, admin, "api_key.rolled", old, before, now)
@@ -129,7 +134,7 @@ def revoke(key_id: str, request: Request, admin: AdminKey, svc: ServicesDep) -> 
     """Revoke at once: the next request with this key gets 401."""
     now = svc.clock.now()
     with svc.transaction() as s:
-        key = _get(s, admin.entity_id, key_id)
+        key = _get(s, admin, key_id)
         before = key_view(key)
         key.revoked_at = key.revoked_at or now
         _audit(s, request, admin, "api_key.revoked", key, before, now)
