@@ -7,6 +7,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import available_timezones
 
 from pydantic import ValidationError
 from sqlalchemy import func, select
@@ -38,7 +39,7 @@ ENTITY_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}")
 ENDPOINT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
 ENDPOINT_FIELDS = ("url", "description", "event_types", "retry_schedule", "retry_schedules", "rate_limit_per_s",
                    "max_concurrency", "failure_alert_threshold", "enabled")
-ENTITY_FIELDS = ("name", "default_currency", "gateway", "posting_rules")
+ENTITY_FIELDS = ("name", "default_currency", "gateway", "timezone", "branding", "posting_rules")
 
 
 @dataclass
@@ -200,8 +201,11 @@ def _validate_entity(s: Session, svc: Services, source: Source, problems: list[P
     if config.gateway is not None and config.gateway not in svc.gateways:
         problems.append(source.problem(f"{at}.gateway", f"unknown gateway {config.gateway!r} (configured: "
                                                         f"{', '.join(sorted(svc.gateways))})", "gateway_unknown"))
-    fields: dict[str, Any] = {k: getattr(config, k) for k in ("name", "default_currency", "gateway")
-                              if getattr(config, k) is not None}
+    if config.timezone is not None and config.timezone not in available_timezones():
+        problems.append(source.problem(f"{at}.timezone", f"{config.timezone!r} is not an IANA time zone",
+                                       "timezone_unknown"))
+    fields: dict[str, Any] = {k: getattr(config, k) for k in ("name", "default_currency", "gateway", "timezone",
+                                                             "branding") if getattr(config, k) is not None}
     if config.posting_rules is not None:
         fields["posting_rules"] = PostingRules(**config.posting_rules.model_dump(exclude_none=True)).as_dict()
 
@@ -294,6 +298,7 @@ def extension_settings(row: EntityExtension) -> dict[str, Any]:
 
 def entity_settings(row: Entity) -> dict[str, Any]:
     return {"name": row.name, "default_currency": row.default_currency, "gateway": row.gateway,
+            "timezone": row.timezone, "branding": dict(sorted((row.branding or {}).items())),
             "posting_rules": PostingRules.from_dict(row.posting_rules).as_dict()}
 
 
@@ -328,7 +333,8 @@ def _entity_changes(s: Session, want: Desired) -> list[Change]:
     row = s.get(Entity, eid)
     if row is None:
         after = {"name": want.fields["name"], "default_currency": want.fields["default_currency"],
-                 "gateway": want.fields.get("gateway", "simulator"),
+                 "gateway": want.fields.get("gateway", "simulator"), "timezone": want.fields.get("timezone", "UTC"),
+                 "branding": want.fields.get("branding", {}),
                  "posting_rules": want.fields.get("posting_rules", PostingRules().as_dict())}
         out.append(Change(eid, "entity", eid, "create", None, after))
     else:

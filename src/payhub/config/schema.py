@@ -71,6 +71,8 @@ class EntityConfig(_Strict):
     name: str | None = Field(None, min_length=1, max_length=200, description="Required to create the entity")
     default_currency: str | None = Field(None, pattern=r"^[A-Z]{3}$", description="ISO 4217; required to create")
     gateway: str | None = Field(None, description="The default gateway (used when there are no routing rules)")
+    timezone: str | None = Field(None, description="IANA time zone, e.g. America/New_York")
+    branding: dict[str, str] | None = Field(None, description="Portal name, colours, logo URL")
     posting_rules: PostingRulesConfig | None = None
     fee_policy: dict[str, Any] | None = Field(None, description="Same shape as PUT /v1/fee_policy")
     routing: RoutingConfig | None = None
