@@ -23,6 +23,7 @@ from payhub.api.v1 import (
     invoices,
     keys,
     payments,
+    portal,
     refunds,
     routing,
     webhooks,
@@ -78,7 +79,7 @@ def create_app(services: Services) -> FastAPI:
     )
     app.state.services = services
     for module in (invoices, payments, refunds, webhooks, extensions, routing, fees, keys, customer_tokens,
-                   entities, config, customers):
+                   entities, config, customers, portal):
         app.include_router(module.router, prefix="/v1")
     app.include_router(payments_v2.router, prefix="/v2")
     app.include_router(health.router)

@@ -20,6 +20,7 @@ class Entity(Base):
     posting_rules: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     timezone: Mapped[str] = mapped_column(String(60), default="UTC")
     branding: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # portal name, colours, logo URL
+    portal: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # customer portal settings
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
