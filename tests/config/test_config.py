@@ -155,6 +155,10 @@ def test_invalid_files_are_rejected_with_lines(services: Services) -> None:
     assert errors_of(services, "version: 1\nentities:\n  ent_demo:\n    extensions: {nope: {enabled: true}}\n"
                      )[0]["code"] == "extension_not_found"
     assert errors_of(services, "- a list\n")[0]["field"] == "(root)"
+    portal = errors_of(services, "version: 1\nentities:\n  ent_demo:\n    portal: {payment_methods: [cash]}\n")
+    assert [(e["field"], e["line"]) for e in portal] == [("entities.ent_demo.portal.payment_methods[0]", 4)]
+    zone = errors_of(services, "version: 1\nentities:\n  ent_demo:\n    timezone: Mars/Base\n")
+    assert [(e["field"], e["line"], e["code"]) for e in zone] == [("entities.ent_demo.timezone", 4, "timezone_unknown")]
 
 
 def test_apply_is_atomic(services: Services) -> None:

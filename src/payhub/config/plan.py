@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from payhub.config.document import Problem, Source, deep_merge, invalid, join, load, path_str
-from payhub.config.schema import ConfigDocument, EntityConfig, WebhookEndpointConfig
+from payhub.config.schema import ConfigDocument, EntityConfig, PortalSettings, WebhookEndpointConfig
 from payhub.domain.errors import InvalidRequest
 from payhub.domain.fees import parse_policy
 from payhub.domain.ledger import PostingRules
@@ -39,7 +39,7 @@ ENTITY_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}")
 ENDPOINT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
 ENDPOINT_FIELDS = ("url", "description", "event_types", "retry_schedule", "retry_schedules", "rate_limit_per_s",
                    "max_concurrency", "failure_alert_threshold", "enabled")
-ENTITY_FIELDS = ("name", "default_currency", "gateway", "timezone", "branding", "posting_rules")
+ENTITY_FIELDS = ("name", "default_currency", "gateway", "timezone", "branding", "portal", "posting_rules")
 
 
 @dataclass
@@ -206,6 +206,8 @@ def _validate_entity(s: Session, svc: Services, source: Source, problems: list[P
                                        "timezone_unknown"))
     fields: dict[str, Any] = {k: getattr(config, k) for k in ("name", "default_currency", "gateway", "timezone",
                                                              "branding") if getattr(config, k) is not None}
+    if config.portal is not None:
+        fields["portal"] = config.portal.model_dump()
     if config.posting_rules is not None:
         fields["posting_rules"] = PostingRules(**config.posting_rules.model_dump(exclude_none=True)).as_dict()
 
@@ -299,6 +301,7 @@ def extension_settings(row: EntityExtension) -> dict[str, Any]:
 def entity_settings(row: Entity) -> dict[str, Any]:
     return {"name": row.name, "default_currency": row.default_currency, "gateway": row.gateway,
             "timezone": row.timezone, "branding": dict(sorted((row.branding or {}).items())),
+            "portal": PortalSettings.model_validate(row.portal or {}).model_dump(),
             "posting_rules": PostingRules.from_dict(row.posting_rules).as_dict()}
 
 
@@ -335,6 +338,7 @@ def _entity_changes(s: Session, want: Desired) -> list[Change]:
         after = {"name": want.fields["name"], "default_currency": want.fields["default_currency"],
                  "gateway": want.fields.get("gateway", "simulator"), "timezone": want.fields.get("timezone", "UTC"),
                  "branding": want.fields.get("branding", {}),
+                 "portal": want.fields.get("portal", PortalSettings.model_validate({}).model_dump()),
                  "posting_rules": want.fields.get("posting_rules", PostingRules().as_dict())}
         out.append(Change(eid, "entity", eid, "create", None, after))
     else:

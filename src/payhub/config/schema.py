@@ -63,6 +63,25 @@ class ExtensionConfig(_Strict):
     pinned_version: str | None = Field(None, description="Run exactly this installed version; null: the newest")
 
 
+Method = Literal["card", "ach"]
+
+
+def _all_methods() -> list[Method]:
+    return ["card", "ach"]
+
+
+class PortalSettings(_Strict):
+    """What the customer portal offers (PUT /v1/portal_settings)."""
+
+    enabled: bool = False
+    payment_methods: list[Method] = Field(default_factory=_all_methods, min_length=1)
+    show_paid_invoices: bool = True
+    allow_partial_payments: bool = True
+    allow_autopay: bool = False
+    support_email: str | None = Field(None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    invite_ttl_days: int = Field(7, ge=1, le=30)
+
+
 class EntityConfig(_Strict):
     """An entity's whole configuration. A section that is left out (or null) is not managed by the file: it is
     left as it is. `webhook_endpoints` and `extensions`, when given, are complete: installed ones not listed are
@@ -73,6 +92,7 @@ class EntityConfig(_Strict):
     gateway: str | None = Field(None, description="The default gateway (used when there are no routing rules)")
     timezone: str | None = Field(None, description="IANA time zone, e.g. America/New_York")
     branding: dict[str, str] | None = Field(None, description="Portal name, colours, logo URL")
+    portal: PortalSettings | None = None
     posting_rules: PostingRulesConfig | None = None
     fee_policy: dict[str, Any] | None = Field(None, description="Same shape as PUT /v1/fee_policy")
     routing: RoutingConfig | None = None

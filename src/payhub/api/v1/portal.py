@@ -2,33 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, Field
 
 from payhub.api.deps import AdminKey, ServicesDep
+from payhub.config.schema import PortalSettings
 from payhub.store import audit, repo
 
 router = APIRouter(prefix="/portal_settings", tags=["portal"])
-
-
-Method = Literal["card", "ach"]
-
-
-def _all_methods() -> list[Method]:
-    return ["card", "ach"]
-
-
-class PortalSettings(BaseModel):
-    model_config = {"extra": "forbid"}
-    enabled: bool = False
-    payment_methods: list[Method] = Field(default_factory=_all_methods, min_length=1)
-    show_paid_invoices: bool = True
-    allow_partial_payments: bool = True
-    allow_autopay: bool = False
-    support_email: str | None = Field(None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-    invite_ttl_days: int = Field(7, ge=1, le=30)
 
 
 def view(stored: dict[str, Any] | None) -> dict[str, Any]:
