@@ -169,3 +169,5 @@ def test_endpoint_crud_and_validation(admin: TestClient, app: FastAPI, keys: dic
         assert payments.get("/v1/events").status_code == 200
     assert admin.delete(f"/v1/webhook_endpoints/{endpoint['id']}").status_code == 204
     assert admin.get(f"/v1/webhook_endpoints/{endpoint['id']}").status_code == 404
+    trail = [a["action"] for a in admin.get("/v1/audit_events").json()["data"]]
+    assert trail == ["webhook_endpoint.deleted", "webhook_endpoint.updated", "webhook_endpoint.created"]

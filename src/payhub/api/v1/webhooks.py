@@ -6,17 +6,18 @@ import json
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
-from payhub.api.deps import AdminKey, PageDep, ReadKey, ServicesDep, envelope
+from payhub.api.deps import AdminKey, PageDep, Principal, ReadKey, ServicesDep, envelope
 from payhub.auth.sealing import seal
 from payhub.domain.errors import InvalidRequest
 from payhub.domain.events import EventType
 from payhub.ids import new_id
 from payhub.pipeline.services import Services
-from payhub.store import repo
+from payhub.store import audit, repo
 from payhub.store import webhooks as queue
 from payhub.store.models import OutboxEvent, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from payhub.store.repo import add_event
@@ -121,9 +122,16 @@ def _apply(svc: Services, endpoint: WebhookEndpoint, fields: EndpointFields, now
     endpoint.updated_at = now
 
 
+def _audit(s: Session, request: Request, key: Principal, action: str, endpoint_id: str, now: datetime,
+           before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
+    audit.record(s, entity_id=key.entity_id, key_id=key.key_id, action=action, before=before, after=after,
+                 target=f"webhook_endpoint:{endpoint_id}", request_id=getattr(request.state, "request_id", None),
+                 now=now)
+
+
 # --- endpoints ---
 @router.post("/webhook_endpoints", status_code=201, operation_id="create_webhook_endpoint")
-def create_endpoint(body: EndpointCreate, key: AdminKey, svc: ServicesDep) -> dict[str, Any]:
+def create_endpoint(body: EndpointCreate, request: Request, key: AdminKey, svc: ServicesDep) -> dict[str, Any]:
     """Create an endpoint. Its signing secret is in this response only."""
     secret = signing.new_secret()
     now = svc.clock.now()
@@ -134,6 +142,7 @@ def create_endpoint(body: EndpointCreate, key: AdminKey, svc: ServicesDep) -> di
     _apply(svc, endpoint, body, now)
     with svc.transaction() as s:
         s.add(endpoint)
+        _audit(s, request, key, "webhook_endpoint.created", endpoint.id, now, None, endpoint_view(endpoint))
     return {**endpoint_view(endpoint), "secret": secret}
 
 
@@ -152,18 +161,22 @@ def get_endpoint(endpoint_id: str, key: AdminKey, svc: ServicesDep) -> dict[str,
 
 
 @router.patch("/webhook_endpoints/{endpoint_id}", operation_id="update_webhook_endpoint")
-def update_endpoint(endpoint_id: str, body: EndpointUpdate, key: AdminKey, svc: ServicesDep) -> dict[str, Any]:
+def update_endpoint(endpoint_id: str, body: EndpointUpdate, request: Request, key: AdminKey,
+                    svc: ServicesDep) -> dict[str, Any]:
     with svc.transaction() as s:
         endpoint = queue.get_endpoint(s, key.entity_id, endpoint_id, lock=True)
-        _apply(svc, endpoint, body, svc.clock.now())
+        before, now = endpoint_view(endpoint), svc.clock.now()
+        _apply(svc, endpoint, body, now)
+        _audit(s, request, key, "webhook_endpoint.updated", endpoint.id, now, before, endpoint_view(endpoint))
         return endpoint_view(endpoint)
 
 
 @router.delete("/webhook_endpoints/{endpoint_id}", status_code=204, operation_id="delete_webhook_endpoint")
-def delete_endpoint(endpoint_id: str, key: AdminKey, svc: ServicesDep) -> Response:
+def delete_endpoint(endpoint_id: str, request: Request, key: AdminKey, svc: ServicesDep) -> Response:
     """Delete an endpoint with its delivery history; undelivered events are not sent to it."""
     with svc.transaction() as s:
         endpoint = queue.get_endpoint(s, key.entity_id, endpoint_id, lock=True)
+        _audit(s, request, key, "webhook_endpoint.deleted", endpoint.id, svc.clock.now(), endpoint_view(endpoint), None)
         deliveries = select(WebhookDelivery.id).where(WebhookDelivery.endpoint_id == endpoint.id)
         s.execute(delete(WebhookAttempt).where(WebhookAttempt.delivery_id.in_(deliveries)))
         s.execute(delete(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint.id))
@@ -172,7 +185,7 @@ def delete_endpoint(endpoint_id: str, key: AdminKey, svc: ServicesDep) -> Respon
 
 
 @router.post("/webhook_endpoints/{endpoint_id}/rotate_secret", operation_id="rotate_webhook_secret")
-def rotate_secret(endpoint_id: str, key: AdminKey, svc: ServicesDep,
+def rotate_secret(endpoint_id: str, request: Request, key: AdminKey, svc: ServicesDep,
                   body: SecretRotation | None = None) -> dict[str, Any]:
     """New signing secret (shown once). The old one keeps signing beside it for the overlap window,
     so receivers can switch without missing a delivery."""
@@ -185,6 +198,7 @@ def rotate_secret(endpoint_id: str, key: AdminKey, svc: ServicesDep,
         endpoint.previous_secret_expires_at = now + timedelta(seconds=body.overlap_seconds) \
             if body.overlap_seconds else None
         endpoint.secret, endpoint.updated_at = seal(svc.secret_key, secret), now
+        _audit(s, request, key, "webhook_endpoint.secret_rotated", endpoint.id, now, None, endpoint_view(endpoint))
         return {**endpoint_view(endpoint), "secret": secret}
 
 
