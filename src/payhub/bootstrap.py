@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from payhub.auth.ratelimit import build_rate_limiter
+from payhub.auth.sealing import unseal
 from payhub.erp import registry as erps
+from payhub.erp.per_entity import EntityErps
 from payhub.erp.tryton import TrytonMapping
 from payhub.gateways import registry as gateways
 from payhub.pipeline.services import Services, SystemClock
@@ -28,10 +31,12 @@ def build_services(settings: Settings | None = None, clock: Clock | None = None)
                               "settlement_delay": timedelta(seconds=settings.settlement_delay_s)}}
     instances = {name: gateways.build(name, **{**defaults.get(conf["type"], {}), **conf})
                  for name, conf in configured.items()}
+    default_erp = build_erp(settings, sessions, readers)
     return Services(
         sessions=sessions,
         readers=readers,
-        erp=build_erp(settings, sessions, readers),
+        erp=default_erp,
+        entity_erps=EntityErps(readers, lambda conf: entity_erp(conf, default_erp, settings)),
         gateways=instances,
         clock=clock or SystemClock(),
         secret_key=settings.secret_key,
@@ -53,6 +58,16 @@ def build_erp(settings: Settings, sessions: sessionmaker[Session], readers: sess
                           user=settings.tryton_user, password=settings.tryton_password,
                           mapping=TrytonMapping.from_dict(mapping), timeout=settings.tryton_timeout_s)
     return erps.build(settings.erp, sessions=sessions, readers=readers)
+
+
+def entity_erp(conf: dict[str, Any], default: Erp, settings: Settings) -> Erp:
+    """An entity's own ERP connector from its stored settings (the password is sealed at rest)."""
+    if conf.get("type") == "tryton":
+        return erps.build("tryton", url=conf["url"], database=conf["database"], user=conf.get("user", "admin"),
+                          password=unseal(settings.secret_key, conf["password"]) if conf.get("password") else "",
+                          mapping=TrytonMapping.from_dict(conf["mapping"]),
+                          timeout=float(conf.get("timeout_s", settings.tryton_timeout_s)))
+    return default
 
 
 def build_worker(svc: Services, settings: Settings | None = None) -> WebhookWorker:

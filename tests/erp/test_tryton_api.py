@@ -154,3 +154,45 @@ def _entry_of(svc: Services, posting_id: str) -> Any:
         posting = s.get(Posting, posting_id)
         assert posting is not None
         return repo.entry_of(posting)
+
+
+def test_an_entity_can_run_on_its_own_tryton(db_url: str, tryton: dict[str, Any],
+                                              new_invoice: Callable[..., str]) -> None:
+    """The server's default ERP is the embedded one; one entity is configured, through the API, to use Tryton."""
+    from payhub.demo import seed
+
+    svc = build_services(Settings(database_url=db_url, secret_key="test-secret"))
+    now = datetime.now(UTC)
+    with svc.transaction() as s:
+        seed(s, now)
+        s.flush()
+        _, platform = create_key(s, None, "admin", now)
+    accounts = tryton["accounts"]
+    erp = {"type": "tryton", "url": tryton["url"], "database": tryton["db"], "user": tryton["user"],
+           "password": tryton["password"], "timeout_s": 30, "mapping": {"entities": {ENTITY: {
+               "company": tryton["company"], "payment_method": tryton["payment_method"],
+               "accounts": {"1150": accounts["clearing"]["id"], "1200": accounts["receivable"]["id"],
+                            "2150": accounts["customer_credit"]["id"]}}}}}
+    try:
+        with TestClient(create_app(svc), headers={"Authorization": f"Bearer {platform}",
+                                                  "PayHub-Entity": "ent_demo"}) as client:
+            created = client.post("/v1/entities", json={"id": ENTITY, "name": "PayHub Test Co",
+                                                        "default_currency": "USD", "erp": erp})
+            assert created.status_code == 201, created.text
+            assert created.json()["erp"]["password_set"] is True and "password" not in created.json()["erp"]
+            invoice_id = new_invoice("small")
+            tryton_side = {"PayHub-Entity": ENTITY}
+            assert client.get(f"/v1/invoices/{invoice_id}", headers=tryton_side).json()["balance"] == usd(25_000)
+            paid = client.post("/v1/payments", headers=tryton_side, json={
+                "allocations": [{"invoice": invoice_id, "amount": usd(5_000)}],
+                "payment_method": {"type": "card", "token": "tok_visa"}}).json()
+            assert paid["posting"]["erp"] == "tryton" and paid["posting"]["erp_reference"].startswith("account.move:")
+            assert client.get(f"/v1/invoices/{invoice_id}", headers=tryton_side).json()["balance"] == usd(20_000)
+            demo = client.get("/v1/invoices/inv_acme_1001").json()  # the other entity stays on the embedded ERP
+            assert demo["number"] == "INV-1001"
+            bad = client.patch(f"/v1/entities/{ENTITY}", headers=tryton_side,
+                               json={"erp": {"type": "tryton", "url": tryton["url"], "database": "x",
+                                             "mapping": {"entities": {}}}})
+            assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "erp.mapping"
+    finally:
+        svc.close()

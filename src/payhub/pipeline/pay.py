@@ -125,7 +125,7 @@ def create_payment(svc: Services, req: PaymentRequest) -> Outcome:
             state, split = machine.capture(state)
             repo.apply_state(row, state, now)
             posting = repo.add_posting(s, row, capture_entry(_rules(s, row), row.customer_id, split, row.id),
-                                       svc.erp.name, now)
+                                       svc.erp_for(row.entity_id).name, now)
             repo.add_event(s, row.entity_id, EventType.PAYMENT_COMPLETED, payment_view(row, posting), now)
         else:
             repo.apply_state(row, state, now)
@@ -143,7 +143,8 @@ def _load_invoices(svc: Services, req: PaymentRequest) -> tuple[list[Invoice], s
     for m in amounts:
         if not m.is_positive:
             raise InvalidAmount("Amounts must be greater than zero", field="amount")
-    invoices = [svc.erp.get_invoice(req.entity_id, inv) for inv in ids]  # live, never cached
+    erp = svc.erp_for(req.entity_id)
+    invoices = [erp.get_invoice(req.entity_id, inv) for inv in ids]  # live, never cached
     currency = req.currency or (amounts[0].currency if amounts else invoices[0].total.currency)
     for m in amounts:
         if m.currency != currency:
@@ -162,7 +163,7 @@ def _customer_of(svc: Services, req: PaymentRequest, invoices: list[Invoice]) ->
         raise CustomerMismatch("All invoices must belong to the paying customer")
     if not customers:
         raise InvalidRequest("customer is required for an unapplied payment", field="customer")
-    return svc.erp.get_customer(req.entity_id, customers.pop())  # raises CustomerNotFound
+    return svc.erp_for(req.entity_id).get_customer(req.entity_id, customers.pop())  # raises CustomerNotFound
 
 
 @dataclass(frozen=True)
@@ -321,7 +322,7 @@ def capture_payment(svc: Services, entity_id: str, payment_id: str, amount: Mone
             now = svc.clock.now()
             repo.apply_state(row, state, now)
             posting = repo.add_posting(s, row, capture_entry(_rules(s, row), row.customer_id, split, row.id),
-                                       svc.erp.name, now)
+                                       svc.erp_for(row.entity_id).name, now)
             repo.add_event(s, entity_id, EventType.PAYMENT_COMPLETED, payment_view(row, posting), now)
             return posting
 
@@ -361,7 +362,7 @@ def refund_payment(svc: Services, entity_id: str, payment_id: str, amount: Money
             s.add(refund)
             row.refunds.append(refund)
             posting = repo.add_posting(s, row, refund_entry(_rules(s, row), row.customer_id, split, refund_id),
-                                       svc.erp.name, now, refund)
+                                       svc.erp_for(row.entity_id).name, now, refund)
             repo.add_event(s, entity_id, EventType.PAYMENT_REFUNDED,
                            {**refund_view(refund, posting), "payment": payment_view(row)}, now)
             return refund, posting

@@ -54,7 +54,8 @@ def run(svc: Services, posting: Posting) -> Posted:
         check_balanced(lines)
         lines = hooks("after_validate", lines)
         lines = hooks("before_erp_post", lines)
-        receipt = svc.erp.post(posting.entity_id, JournalEntry(posting.kind, lines), reference_key=posting.id)
+        erp = svc.erp_for(posting.entity_id)
+        receipt = erp.post(posting.entity_id, JournalEntry(posting.kind, lines), reference_key=posting.id)
         hooks.erp_reference = receipt.reference
         hooks("after_erp_post", lines)
         hooks("before_confirm", lines)

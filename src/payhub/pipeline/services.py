@@ -12,6 +12,7 @@ from ipaddress import IPv4Network, IPv6Network
 from sqlalchemy.orm import Session, sessionmaker
 
 from payhub.auth.ratelimit import MemoryRateLimiter, RateLimiter
+from payhub.erp.per_entity import EntityErps
 from payhub.pipeline.route import GatewayHealth
 from payhub.ports import Clock, Erp, Gateway
 
@@ -37,9 +38,15 @@ class Services:
     webhook_allowed_networks: tuple[Network, ...] = ()
     hook_timeout_s: float = 5.0  # an extension hook slower than this fails the posting
     health: GatewayHealth = field(default_factory=GatewayHealth)
+    entity_erps: EntityErps | None = None  # entities with an ERP of their own
     limiter: RateLimiter = field(default_factory=MemoryRateLimiter)
     rate_limit_per_s: int = 100
     rng: random.Random = field(default_factory=random.Random)
+
+    def erp_for(self, entity_id: str) -> Erp:
+        """The entity's ERP: its own connector if its settings name one, else the server's."""
+        own = self.entity_erps.resolve(entity_id) if self.entity_erps else None
+        return own or self.erp
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

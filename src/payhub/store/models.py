@@ -21,6 +21,8 @@ class Entity(Base):
     timezone: Mapped[str] = mapped_column(String(60), default="UTC")
     branding: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # portal name, colours, logo URL
     portal: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # customer portal settings
+    # this entity's ERP connector, when not the server's default: {"type": "tryton", …}; secrets sealed
+    erp: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

@@ -30,9 +30,9 @@ class CustomerTokenCreate(BaseModel):
 def create(body: CustomerTokenCreate, key: PaymentsKey, svc: ServicesDep) -> dict[str, Any]:
     """A token a browser can hold: it reads this customer's invoices and payments and pays them, nothing
     else. Narrowed to some invoices and a maximum amount, it is a pay link for exactly those invoices."""
-    svc.erp.get_customer(key.entity_id, body.customer)  # 404 if unknown
+    svc.erp_for(key.entity_id).get_customer(key.entity_id, body.customer)  # 404 if unknown
     for invoice_id in body.invoices or []:
-        if svc.erp.get_invoice(key.entity_id, invoice_id).customer_id != body.customer:
+        if svc.erp_for(key.entity_id).get_invoice(key.entity_id, invoice_id).customer_id != body.customer:
             raise CustomerMismatch(f"Invoice {invoice_id} belongs to another customer", field="invoices")
     now = svc.clock.now()
     with svc.transaction() as s:

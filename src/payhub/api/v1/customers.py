@@ -47,7 +47,7 @@ def account_view(a: CustomerAccount, name: str | None = None) -> dict[str, Any]:
 
 def _upsert(svc: Services, s: Session, key: Principal, body: AccountCreate, request_id: str | None,
             now: datetime) -> tuple[dict[str, Any], str]:
-    customer = svc.erp.get_customer(key.entity_id, body.erp_customer)  # 404 unless the ERP knows it
+    customer = svc.erp_for(key.entity_id).get_customer(key.entity_id, body.erp_customer)  # 404 unless the ERP knows it
     account = s.get(CustomerAccount, (key.entity_id, customer.id), with_for_update=True)
     before, outcome = (account_view(account), "updated") if account else (None, "created")
     if account is None:
@@ -93,7 +93,7 @@ def get_account(customer_id: str, key: ReadKey, svc: ServicesDep) -> dict[str, A
         account = s.get(CustomerAccount, (key.entity_id, customer_id))
     if account is None:
         raise AccountNotFound(f"No customer account {customer_id}")
-    return account_view(account, svc.erp.get_customer(key.entity_id, customer_id).name)
+    return account_view(account, svc.erp_for(key.entity_id).get_customer(key.entity_id, customer_id).name)
 
 
 @router.post("/import", operation_id="import_customer_accounts")
