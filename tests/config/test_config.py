@@ -270,3 +270,35 @@ def test_racing_applies_past_the_version_check(services: Services, db_url: str,
         t.join(30)
     assert sorted(outcomes) == ["applied", "conflict"]
     assert count(services, ConfigVersion) == 1 and count(services, Entity) == 2
+
+
+ERP_DOC = """version: 1
+entities:
+  ent_demo:
+    erp:
+      type: tryton
+      url: https://erp.example.com
+      database: payhub
+      user: payhub
+      password_env: PAYHUB_TEST_TRYTON_PASSWORD
+      mapping: {entities: {ent_demo: {company: 1, payment_method: 1, accounts: {"1150": 10, "1200": 11}}}}
+"""
+
+
+def test_an_entitys_erp_is_configuration_without_its_secret(services: Services,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from payhub.auth.sealing import unseal
+    from payhub.store.models import Entity
+
+    monkeypatch.delenv("PAYHUB_TEST_TRYTON_PASSWORD", raising=False)
+    missing = errors_of(services, ERP_DOC)
+    assert [(e["field"], e["line"]) for e in missing] == [("entities.ent_demo.erp.password_env", 9)]
+
+    monkeypatch.setenv("PAYHUB_TEST_TRYTON_PASSWORD", "s3cret")
+    assert config.apply(services, ERP_DOC, 0, None)["applied"]
+    with services.read() as s:
+        stored = s.get(Entity, "ent_demo")
+        assert stored is not None and unseal(services.secret_key, stored.erp["password"]) == "s3cret"
+    exported = config.export(services, ["ent_demo"])
+    assert "s3cret" not in exported and "password_env: PAYHUB_TEST_TRYTON_PASSWORD" in exported
+    assert [c for c in config.plan(services, ERP_DOC).changes if c.kind == "entity"] == []  # applied is current

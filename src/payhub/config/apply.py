@@ -15,6 +15,7 @@ from payhub.config.document import load
 from payhub.config.plan import Change, build, current_version
 from payhub.domain.errors import Conflict, NotFound
 from payhub.erp.embedded import EmbeddedErp, ErpCompany, create_company
+from payhub.erp.settings import ErpSettings, stored_erp
 from payhub.ids import new_id
 from payhub.pipeline.services import Services
 from payhub.store import audit
@@ -63,15 +64,22 @@ class _Writer:
 
     def _entity(self, c: Change) -> None:
         assert c.after is not None
+        row = self.s.get(Entity, c.entity)
+        values = dict(c.after)
+        if "erp" in values:  # the file names the password's environment variable; the row keeps it sealed
+            erp = stored_erp(self.svc.secret_key, c.entity, ErpSettings.model_validate(values["erp"])) \
+                if values["erp"] else {}
+            if erp and "password" not in erp and row is not None and (row.erp or {}).get("password"):
+                erp["password"] = row.erp["password"]
+            values["erp"] = erp
         if c.action == "create":
-            self.s.add(Entity(id=c.entity, created_at=self.now, **c.after))
+            self.s.add(Entity(id=c.entity, created_at=self.now, **values))
             self.s.flush()
             if isinstance(self.svc.erp, EmbeddedErp) and self.s.get(ErpCompany, c.entity) is None:
                 create_company(self.s, c.entity, c.after["name"], c.after["default_currency"])
         else:
-            row = self.s.get(Entity, c.entity)
             assert row is not None
-            for name, value in c.after.items():
+            for name, value in values.items():
                 setattr(row, name, value)
         self.audit(c, f"entity.{c.action}d", f"entity:{c.entity}", c.before, c.after)
 

@@ -20,6 +20,7 @@ from payhub.domain.fees import parse_policy
 from payhub.domain.ledger import PostingRules
 from payhub.domain.money import exponent
 from payhub.domain.routing import parse_ruleset
+from payhub.erp.settings import public_erp, stored_erp
 from payhub.extensions import registry
 from payhub.pipeline.services import Services
 from payhub.store import repo
@@ -208,6 +209,11 @@ def _validate_entity(s: Session, svc: Services, source: Source, problems: list[P
                                                              "branding") if getattr(config, k) is not None}
     if config.portal is not None:
         fields["portal"] = config.portal.model_dump()
+    if config.erp is not None:
+        try:  # validated now (mapping, password variable set); sealed when applied
+            fields["erp"] = public_erp(stored_erp(svc.secret_key, entity_id, config.erp))
+        except InvalidRequest as error:
+            problems.append(source.problem(f"{at}.{error.extra.get('field', 'erp')}", error.detail, error.code))
     if config.posting_rules is not None:
         fields["posting_rules"] = PostingRules(**config.posting_rules.model_dump(exclude_none=True)).as_dict()
 
@@ -302,6 +308,7 @@ def entity_settings(row: Entity) -> dict[str, Any]:
     return {"name": row.name, "default_currency": row.default_currency, "gateway": row.gateway,
             "timezone": row.timezone, "branding": dict(sorted((row.branding or {}).items())),
             "portal": PortalSettings.model_validate(row.portal or {}).model_dump(),
+            **({"erp": public_erp(row.erp)} if row.erp else {}),
             "posting_rules": PostingRules.from_dict(row.posting_rules).as_dict()}
 
 
@@ -339,6 +346,7 @@ def _entity_changes(s: Session, want: Desired) -> list[Change]:
                  "gateway": want.fields.get("gateway", "simulator"), "timezone": want.fields.get("timezone", "UTC"),
                  "branding": want.fields.get("branding", {}),
                  "portal": want.fields.get("portal", PortalSettings.model_validate({}).model_dump()),
+                 **({"erp": want.fields["erp"]} if want.fields.get("erp") else {}),
                  "posting_rules": want.fields.get("posting_rules", PostingRules().as_dict())}
         out.append(Change(eid, "entity", eid, "create", None, after))
     else:

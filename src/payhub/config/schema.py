@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from payhub.erp.settings import ErpSettings
 from payhub.webhooks.retry import DEFAULT_SCHEDULE
 
 FORMAT_VERSION = 1
@@ -93,6 +94,7 @@ class EntityConfig(_Strict):
     timezone: str | None = Field(None, description="IANA time zone, e.g. America/New_York")
     branding: dict[str, str] | None = Field(None, description="Portal name, colours, logo URL")
     portal: PortalSettings | None = None
+    erp: ErpSettings | None = Field(None, description="The entity's own ERP (give the password as password_env)")
     posting_rules: PostingRulesConfig | None = None
     fee_policy: dict[str, Any] | None = Field(None, description="Same shape as PUT /v1/fee_policy")
     routing: RoutingConfig | None = None

@@ -4,7 +4,7 @@ creating an entity answers with the first admin key for it (its secret shown onc
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Any
 from zoneinfo import available_timezones
 
 from fastapi import APIRouter, Request
@@ -13,12 +13,11 @@ from sqlalchemy import select
 
 from payhub.api.deps import AdminKey, ServicesDep, envelope
 from payhub.auth.keys import create_key
-from payhub.auth.sealing import seal
 from payhub.domain.errors import Conflict, InvalidRequest, NotFound
 from payhub.domain.ledger import PostingRules
 from payhub.domain.money import exponent
 from payhub.erp.embedded import ErpCompany, create_company
-from payhub.erp.tryton import TrytonMapping
+from payhub.erp.settings import ErpSettings, public_erp, stored_erp
 from payhub.ids import new_id
 from payhub.store import audit
 from payhub.store.models import Entity
@@ -35,20 +34,6 @@ class EntityNotFound(NotFound):
 class EntityExists(Conflict):
     code = "entity_exists"
     title = "An entity with this id exists"
-
-
-class ErpSettings(BaseModel):
-    """The entity's own ERP connector; {"type": "default"} (or nothing) uses the server's."""
-
-    model_config = {"extra": "forbid"}
-    type: Literal["default", "tryton"]
-    url: str | None = Field(None, examples=["https://erp.example.com"])
-    database: str | None = None
-    user: str = "admin"
-    password: str | None = Field(None, description="Stored sealed; never shown again")
-    mapping: dict[str, Any] | None = Field(None, description="As PAYHUB_TRYTON_MAPPING: this entity's company, "
-                                           "accounts and payment method in Tryton")
-    timeout_s: float = Field(10.0, gt=0, le=120)
 
 
 class EntityFields(BaseModel):
@@ -82,30 +67,12 @@ class EntityCreate(EntityFields):
 
 
 def entity_view(e: Entity) -> dict[str, Any]:
-    erp = {k: v for k, v in (e.erp or {}).items() if k != "password"} or {"type": "default"}
+    erp = public_erp(e.erp or {}) or {"type": "default"}
     if (e.erp or {}).get("password"):
         erp["password_set"] = True
     return {"id": e.id, "object": "entity", "name": e.name, "default_currency": e.default_currency,
             "timezone": e.timezone, "gateway": e.gateway, "posting_rules": PostingRules.from_dict(e.posting_rules)
             .as_dict(), "branding": e.branding or {}, "erp": erp, "created_at": ts(e.created_at)}
-
-
-def stored_erp(svc: Any, entity_id: str, erp: ErpSettings | None) -> dict[str, Any]:
-    """Validate an entity's ERP settings and seal the password; {} means the server's default ERP."""
-    if erp is None or erp.type == "default":
-        return {}
-    if not (erp.url and erp.database and erp.mapping):
-        raise InvalidRequest("A Tryton connector needs url, database and mapping", field="erp")
-    try:
-        mapping = TrytonMapping.from_dict(erp.mapping)
-    except (KeyError, TypeError, ValueError) as error:
-        raise InvalidRequest(f"The Tryton mapping is invalid: {error}", field="erp.mapping") from None
-    if entity_id not in mapping.entities:
-        raise InvalidRequest(f"The mapping has no entry for {entity_id}", field="erp.mapping")
-    stored = erp.model_dump(exclude={"password"})
-    if erp.password:
-        stored["password"] = seal(svc.secret_key, erp.password)
-    return stored
 
 
 def _check_gateway(svc: Any, gateway: str | None) -> None:
@@ -127,7 +94,8 @@ def create_entity(body: EntityCreate, request: Request, key: AdminKey, svc: Serv
         entity = Entity(id=entity_id, name=body.name, default_currency=body.default_currency,
                         gateway=body.gateway or "simulator", timezone=body.timezone or "UTC",
                         posting_rules=PostingRules.from_dict(body.posting_rules).as_dict(),
-                        branding=body.branding or {}, erp=stored_erp(svc, entity_id, body.erp), created_at=now)
+                        branding=body.branding or {}, erp=stored_erp(svc.secret_key, entity_id, body.erp),
+                        created_at=now)
         s.add(entity)
         s.flush()
         if svc.erp.name == "embedded" and s.get(ErpCompany, entity_id) is None:
@@ -172,7 +140,7 @@ def update_entity(entity_id: str, body: EntityFields, request: Request, key: Adm
             raise EntityNotFound(f"No entity {entity_id}")
         before = entity_view(entity)
         if "erp" in changes:
-            changes["erp"] = stored_erp(svc, entity_id, body.erp)
+            changes["erp"] = stored_erp(svc.secret_key, entity_id, body.erp)
         if "posting_rules" in changes:
             changes["posting_rules"] = PostingRules.from_dict({**entity.posting_rules,
                                                                **changes["posting_rules"]}).as_dict()
