@@ -115,6 +115,13 @@ def client(app: FastAPI, keys: dict[str, str]) -> Iterator[TestClient]:
 
 
 @pytest.fixture
+def admin(app: FastAPI, keys: dict[str, str]) -> Iterator[TestClient]:
+    """A client with the demo entity's admin key."""
+    with TestClient(app, headers={"Authorization": f"Bearer {keys['admin']}"}) as c:
+        yield c
+
+
+@pytest.fixture
 def live_url(app: FastAPI) -> Iterator[str]:
     """The app under a real uvicorn server on 127.0.0.1, for concurrent clients."""
     sock = socket.socket()

@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-
-
-@pytest.fixture
-def admin(app: FastAPI, keys: dict[str, str]) -> Iterator[TestClient]:
-    with TestClient(app, headers={"Authorization": f"Bearer {keys['admin']}"}) as client:
-        yield client
 
 
 def test_create_an_entity_and_work_in_it(admin: TestClient, app: FastAPI) -> None:

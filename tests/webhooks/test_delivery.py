@@ -16,11 +16,6 @@ from tests.helpers import pay_body
 from tests.webhooks.conftest import Receiver, drain
 
 
-@pytest.fixture
-def admin(app: FastAPI, keys: dict[str, str]) -> TestClient:
-    return TestClient(app, headers={"Authorization": f"Bearer {keys['admin']}"})
-
-
 def create_endpoint(admin: TestClient, url: str, **fields: object) -> dict:  # type: ignore[type-arg]
     response = admin.post("/v1/webhook_endpoints", json={"url": url, **fields})
     assert response.status_code == 201, response.text

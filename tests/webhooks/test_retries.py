@@ -5,21 +5,14 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from payhub.pipeline.services import Services
 from payhub.store.models import OutboxEvent, WebhookDelivery
-from payhub.webhooks.retry import DEFAULT_SCHEDULE, next_try, verdict, Verdict
+from payhub.webhooks.retry import DEFAULT_SCHEDULE, Verdict, next_try, verdict
 from payhub.webhooks.worker import WebhookWorker
 from tests.webhooks.conftest import FakeClock, Receiver, drain
-
-
-@pytest.fixture
-def admin(app: FastAPI, keys: dict[str, str]) -> TestClient:
-    return TestClient(app, headers={"Authorization": f"Bearer {keys['admin']}"})
 
 
 def endpoint(admin: TestClient, url: str, **fields: object) -> dict:  # type: ignore[type-arg]
