@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -93,13 +94,29 @@ def _start_worker(db_url: str) -> subprocess.Popen[bytes]:
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def test_worker_killed_mid_batch_loses_nothing(app: FastAPI, keys: dict[str, str], services: Services,
-                                               receiver: Receiver, db_url: str, allow_loopback: None) -> None:
-    def slow(request: Received) -> tuple[int, dict[str, str], bytes]:
-        time.sleep(0.2)
+def _slow(seconds: float) -> Callable[[Received], tuple[int, dict[str, str], bytes]]:
+    def answer(_: Received) -> tuple[int, dict[str, str], bytes]:
+        time.sleep(seconds)
         return 200, {}, b"ok"
 
-    receiver.respond = slow
+    return answer
+
+
+def _run_until_drained(workers: list[subprocess.Popen[bytes]], services: Services, timeout_s: float = 60) -> None:
+    """Let the worker processes run until no delivery is pending (or the timeout), then stop them."""
+    try:
+        deadline = time.monotonic() + timeout_s
+        while pending(services) and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        for worker in workers:
+            worker.send_signal(signal.SIGTERM)
+            worker.wait(10)
+
+
+def test_worker_killed_mid_batch_loses_nothing(app: FastAPI, keys: dict[str, str], services: Services,
+                                               receiver: Receiver, db_url: str, allow_loopback: None) -> None:
+    receiver.respond = _slow(0.2)
     admin = admin_client(app, keys)
     endpoint = admin.post("/v1/webhook_endpoints", json={"url": receiver.url, "max_concurrency": 4}).json()
     expected = queue_events(admin, endpoint["id"], 40)
@@ -117,14 +134,7 @@ def test_worker_killed_mid_batch_loses_nothing(app: FastAPI, keys: dict[str, str
     assert 0 < len(receiver.requests) < len(expected)
     assert pending(services) > 0                     # killed mid-batch: leases still held
 
-    second = _start_worker(db_url)
-    try:
-        deadline = time.monotonic() + 60
-        while pending(services) and time.monotonic() < deadline:
-            time.sleep(0.1)
-    finally:
-        second.send_signal(signal.SIGTERM)
-        second.wait(10)
+    _run_until_drained([_start_worker(db_url)], services)
     assert pending(services) == 0
     received = receiver.ids()
     assert set(received) == expected                 # nothing lost
@@ -134,22 +144,10 @@ def test_worker_killed_mid_batch_loses_nothing(app: FastAPI, keys: dict[str, str
 def test_two_workers_share_the_queue(app: FastAPI, keys: dict[str, str], services: Services,
                                      receiver: Receiver, db_url: str, allow_loopback: None) -> None:
     """Leases (SKIP LOCKED on PostgreSQL) keep two workers from claiming the same delivery."""
-    def slow(request: Received) -> tuple[int, dict[str, str], bytes]:
-        time.sleep(0.02)
-        return 200, {}, b"ok"
-
-    receiver.respond = slow
+    receiver.respond = _slow(0.02)
     admin = admin_client(app, keys)
     endpoint = admin.post("/v1/webhook_endpoints", json={"url": receiver.url, "max_concurrency": 5}).json()
     expected = queue_events(admin, endpoint["id"], 80)
-    workers = [_start_worker(db_url), _start_worker(db_url)]
-    try:
-        deadline = time.monotonic() + 60
-        while pending(services) and time.monotonic() < deadline:
-            time.sleep(0.1)
-    finally:
-        for w in workers:
-            w.send_signal(signal.SIGTERM)
-            w.wait(10)
+    _run_until_drained([_start_worker(db_url), _start_worker(db_url)], services)
     assert pending(services) == 0
     assert sorted(receiver.ids()) == sorted(expected)  # each exactly once
