@@ -19,5 +19,6 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
-def upgrade(url: str, revision: str = "head") -> None:
+def upgrade(url: str, revision: str = "heads") -> None:
+    """Every head: features developed side by side may each add a migration on the same parent."""
     command.upgrade(alembic_config(url), revision)

@@ -107,6 +107,7 @@ class Payment(Base):
     __table_args__ = (
         Index("ix_payments_entity_id_id", "entity_id", "id"),
         Index("ix_payments_entity_id_customer_id", "entity_id", "customer_id"),
+        Index("ix_payments_status_updated_at", "status", "updated_at"),
     )
 
 
@@ -122,6 +123,31 @@ class Allocation(Base):
     amount_captured: Mapped[int] = mapped_column(BigInteger, default=0)
     amount_refunded: Mapped[int] = mapped_column(BigInteger, default=0)
     amount_posted: Mapped[int] = mapped_column(BigInteger, default=0)  # net amount the ERP has confirmed
+
+
+class PaymentOperation(Base):
+    """The intent of a capture, void or refund, written before the gateway call. Its id is the gateway's
+    idempotency key, so a retry or the recovery worker replays the same call and never makes a second one."""
+
+    __tablename__ = "payment_operations"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
+    payment_id: Mapped[str] = mapped_column(ForeignKey("payments.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # capture | void | refund
+    status: Mapped[str] = mapped_column(String(20))  # pending | succeeded | failed
+    amount: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    split: Mapped[list[list[Any]]] = mapped_column(JSON, default=list)  # [[invoice id or bucket key, amount], …]
+    refund_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    gateway_reference: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    error_code: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    __table_args__ = (Index("ix_payment_operations_status_updated_at", "status", "updated_at"),)
 
 
 class Refund(Base):
@@ -256,13 +282,21 @@ class IdempotencyRecord(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
     key: Mapped[str] = mapped_column(String(255))
+    # who sent it: the API key's or the customer token's id. A key is scoped to its caller, so one
+    # caller can never receive another's stored response.
+    principal: Mapped[str] = mapped_column(String(40), default="")
     request_hash: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(20))  # in_flight | done
+    # the last atomic phase that committed (started → intent_recorded → gateway_answered → finished)
+    recovery_point: Mapped[str] = mapped_column(String(30), default="started")
+    # the payment or operation id bound in the first phase: every gateway idempotency key derives from it
+    resource_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
     response_status: Mapped[int | None] = mapped_column(Integer, nullable=True)
     response_body: Mapped[str | None] = mapped_column(Text, nullable=True)
     locked_until: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    __table_args__ = (UniqueConstraint("entity_id", "key", name="uq_idempotency_keys_entity_id_key"),)
+    __table_args__ = (UniqueConstraint("entity_id", "principal", "key",
+                                       name="uq_idempotency_keys_entity_id_principal_key"),)
 
 
 class EntityExtension(Base):
