@@ -95,6 +95,8 @@ class Payment(Base):
     routing_rule: Mapped[str | None] = mapped_column(String(100), nullable=True)
     routing_reasons: Mapped[list[str]] = mapped_column(JSON, default=list)  # e.g. a fallback and why
     attempts: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # gateway calls, in order
+    # the gateways routing chose, in order: a resumed or recovered payment asks exactly these, with the same keys
+    gateway_candidates: Mapped[list[str]] = mapped_column(JSON, default=list)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -48,9 +48,13 @@ def upgrade() -> None:
     op.create_index('ix_payment_operations_payment_id', 'payment_operations', ['payment_id'])
     op.create_index('ix_payment_operations_status_updated_at', 'payment_operations', ['status', 'updated_at'])
     op.create_index('ix_payments_status_updated_at', 'payments', ['status', 'updated_at'])
+    with op.batch_alter_table('payments', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('gateway_candidates', sa.JSON(), nullable=False, server_default='[]'))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('payments', schema=None) as batch_op:
+        batch_op.drop_column('gateway_candidates')
     op.drop_index('ix_payments_status_updated_at', table_name='payments')
     op.drop_index('ix_payment_operations_status_updated_at', table_name='payment_operations')
     op.drop_index('ix_payment_operations_payment_id', table_name='payment_operations')
