@@ -45,6 +45,7 @@ def build_services(settings: Settings | None = None, clock: Clock | None = None)
         idempotency_ttl=timedelta(hours=settings.idempotency_ttl_h),
         webhook_allowed_networks=parse_networks(settings.webhook_allowed_networks),
         hook_timeout_s=settings.hook_timeout_s,
+        posting_deadline=timedelta(seconds=settings.posting_deadline_s),
         limiter=build_rate_limiter(settings.redis_url),
         rate_limit_per_s=settings.rate_limit_per_s,
     )

@@ -53,6 +53,12 @@ class Gateway(Protocol):
 
     def settlement(self, reference: str) -> Settlement: ...
 
+    def find_charge(self, idempotency_key: str) -> GatewayResult | None:
+        """What became of the authorization sent with this key: its result, or None when the gateway
+        never charged it. Raises LookupUnsupported when the connector cannot tell (recovery then
+        leaves the payment `unknown` for a person)."""
+        ...
+
 
 class Erp(Protocol):
     name: str
@@ -67,4 +73,10 @@ class Erp(Protocol):
 
     def post(self, entity_id: str, entry: JournalEntry, reference_key: str) -> PostingReceipt:
         """Record a journal entry. Idempotent on `reference_key`: posting twice returns the first receipt."""
+        ...
+
+    def find_posting(self, entity_id: str, entry: JournalEntry, reference_key: str) -> PostingReceipt | None:
+        """The receipt of the entry posted with `reference_key` if the ERP has all of it, else None. Answers
+        "does the ERP's balance reflect this posting?" after an attempt whose answer was lost. Optional: a
+        connector without it cannot tell, and PayHub then keeps the hold."""
         ...

@@ -38,3 +38,5 @@ class Settings(BaseSettings):
     webhook_timeout_s: float = 15.0
     webhook_lease_s: int = 60
     hook_timeout_s: float = 5.0
+    # how long one posting attempt may take; a posting still pending after it is posted by the worker
+    posting_deadline_s: int = 60

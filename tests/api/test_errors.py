@@ -72,7 +72,6 @@ def test_paid_invoice_cannot_be_paid_again(client: TestClient) -> None:
     ("4000000000000002", 402, "card_declined", False),
     ("4000000000009995", 402, "insufficient_funds", False),
     ("4000000000000119", 502, "processing_error", True),
-    ("4000000000006975", 504, "gateway_timeout", True),
 ])
 def test_gateway_failures_are_recorded_as_failed_payments(client: TestClient, services: Services, number: str,
                                                           status: int, code: str, retryable: bool) -> None:
@@ -84,6 +83,17 @@ def test_gateway_failures_are_recorded_as_failed_payments(client: TestClient, se
     assert payment["posting"] is None
     assert counts(services) == (1, 1)  # the failed payment and its payment.failed event
     assert client.get("/v1/invoices/inv_acme_1001").json()["amount_payable"] == usd(132_500)
+
+
+def test_a_timeout_is_an_unknown_outcome_not_a_failure(client: TestClient, services: Services) -> None:
+    problem = assert_problem(client.post("/v1/payments", json=pay_body("inv_acme_1001", 1_000,
+                                                                      method=card("4000000000006975"))),
+                             504, "gateway_timeout")
+    assert problem["retryable"] is True and problem["payment_status"] == "unknown"
+    payment = client.get(f"/v1/payments/{problem['payment']}").json()
+    assert payment["status"] == "unknown" and payment["posting"] is None
+    assert counts(services) == (1, 0)  # no payment.failed event: nothing is known to have failed
+    assert client.get("/v1/invoices/inv_acme_1001").json()["amount_payable"] == usd(132_500 - 1_000)
 
 
 def test_unknown_ids_are_404(client: TestClient) -> None:

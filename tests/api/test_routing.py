@@ -39,19 +39,26 @@ def put_rules(admin: TestClient, rules: list[dict], default: list[str], **extra:
     return response.json()  # type: ignore[no-any-return]
 
 
-def test_timeout_fails_over_with_one_charge_only(admin: TestClient, gateways: dict[str, SimulatorGateway]) -> None:
+def test_timeout_never_fails_over_and_the_same_key_learns_the_outcome(
+        admin: TestClient, gateways: dict[str, SimulatorGateway]) -> None:
     put_rules(admin, [], ["primary", "secondary"])
-    response = admin.post("/v1/payments", json=pay_body("inv_acme_1001", 2_000))
-    assert response.status_code == 201, response.text
-    payment = response.json()
-    assert payment["gateway"]["name"] == "secondary" and payment["status"] == "captured"
-    attempts = payment["routing"]["attempts"]
-    assert [(a["gateway"], a["result"], a["error_class"]) for a in attempts] == [
-        ("primary", "failed", "GatewayTimeout"), ("primary", "failed", "GatewayTimeout"),  # replayed with its key
-        ("secondary", "approved", None)]
-    assert payment["routing"]["rule_set_version"] == 1 and payment["routing"]["rule"] is None
-    assert len(gateways["primary"].charges) == 0 and len(gateways["secondary"].charges) == 1
-    # capture, refund … go to the gateway that authorized
+    key = {"Idempotency-Key": "timeout-then-retry"}
+    response = admin.post("/v1/payments", json=pay_body("inv_acme_1001", 2_000), headers=key)
+    assert response.status_code == 504 and response.json()["code"] == "gateway_timeout"
+    assert response.json()["payment_status"] == "unknown"
+    payment = admin.get(f"/v1/payments/{response.json()['payment']}").json()
+    assert payment["status"] == "unknown"  # never "failed": the primary may have charged
+    assert [(a["gateway"], a["error_class"]) for a in payment["routing"]["attempts"]] == [
+        ("primary", "GatewayTimeout"), ("primary", "GatewayTimeout")]  # replayed with its key, no failover
+    assert gateways["secondary"].charges == {}
+    # the unknown payment keeps holding the invoice
+    assert admin.get("/v1/invoices/inv_acme_1001").json()["amount_payable"]["amount"] == 132_500 - 2_000
+    gateways["primary"].outage = None
+    retried = admin.post("/v1/payments", json=pay_body("inv_acme_1001", 2_000), headers=key)
+    assert retried.status_code == 201, retried.text
+    assert retried.json()["id"] == payment["id"] and retried.json()["status"] == "captured"
+    assert retried.json()["gateway"]["name"] == "primary"
+    assert list(gateways["primary"].charges) == [f"{payment['id']}:primary"] and gateways["secondary"].charges == {}
     refund = admin.post("/v1/refunds", json={"payment": payment["id"], "amount": {"amount": 500, "currency": "USD"}})
     assert refund.status_code == 201
 

@@ -125,7 +125,10 @@ def test_lines_cannot_change_after_the_erp_has_them(admin: TestClient) -> None:
     _register("late", "after_erp_post", lambda ctx: Changes(dimensions={"project": "late"}))
     enable(admin, "late")
     posting = admin.post("/v1/payments", json=pay_body("inv_acme_1001", 4_000)).json()["posting"]
-    assert posting["status"] == "failed" and "once the ERP has them" in posting["error"]["message"]
+    # the ERP has the entry: the refused change is a warning on the confirmed posting, and is not applied
+    assert posting["status"] == "confirmed" and posting["error"] is None
+    assert len(posting["warnings"]) == 1 and "once the ERP has them" in posting["warnings"][0]
+    assert all("project" not in e["dimensions"] for e in posting["entries"])
 
 
 def test_pinned_versions_and_audit(admin: TestClient, keys: dict[str, str]) -> None:

@@ -160,6 +160,11 @@ class GatewayTimeout(GatewayError):
 
 
 # --- ERP outcomes ---
+class LookupUnsupported(GatewayError):
+    code = "lookup_unsupported"
+    title = "This gateway cannot say what became of a payment"
+
+
 class ErpError(DomainError):
     code = "erp_error"
     title = "ERP error"
@@ -175,3 +180,16 @@ class ErpUnavailable(ErpError):
 class ErpRejected(ErpError):
     code = "erp_rejected"
     title = "The ERP rejected the posting"
+
+
+def recorded_failure(code: str | None, detail: str) -> GatewayError:
+    """A gateway failure rebuilt from what was recorded, so a resumed request answers as the first one did."""
+    pending: list[type[GatewayError]] = [GatewayError]
+    while pending:
+        cls = pending.pop()
+        if cls.code == code:
+            return cls(detail)
+        pending.extend(cls.__subclasses__())
+    error = GatewayError(detail)
+    error.code = code or GatewayError.code
+    return error

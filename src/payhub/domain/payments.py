@@ -3,7 +3,9 @@
     processing ─▶ requires_capture ─▶ captured ─▶ settled
         │               │    (partial capture releases the rest)
         ├─▶ captured    ├─▶ voided
-        └─▶ failed      └─▶ failed
+        ├─▶ failed      └─▶ failed
+        └─▶ unknown ─▶ requires_capture | captured | failed
+            (the gateway did not answer: the outcome is learnt by asking again with the same key)
 Refunds (partial, several) are allowed from captured or settled and never exceed what was captured.
 """
 
@@ -31,6 +33,7 @@ class PaymentStatus(StrEnum):
     SETTLED = "settled"
     VOIDED = "voided"
     FAILED = "failed"
+    UNKNOWN = "unknown"  # the gateway's answer was lost (timeout); recovery learns the outcome
 
 
 REFUNDABLE = {PaymentStatus.CAPTURED, PaymentStatus.SETTLED}
@@ -118,13 +121,21 @@ def fill(room: Sequence[tuple[str | None, int]], amount: Money) -> Split:
     return split
 
 
+IN_FLIGHT = (PaymentStatus.PROCESSING, PaymentStatus.UNKNOWN)  # the gateway call may have happened
+
+
 def authorized(state: PaymentState) -> PaymentState:
-    _require(state, "authorize", PaymentStatus.PROCESSING)
+    _require(state, "authorize", *IN_FLIGHT)
     return replace(state, status=PaymentStatus.REQUIRES_CAPTURE)
 
 
+def unknown(state: PaymentState) -> PaymentState:
+    _require(state, "mark unknown", *IN_FLIGHT)
+    return replace(state, status=PaymentStatus.UNKNOWN)
+
+
 def fail(state: PaymentState) -> PaymentState:
-    _require(state, "fail", PaymentStatus.PROCESSING, PaymentStatus.REQUIRES_CAPTURE)
+    _require(state, "fail", *IN_FLIGHT, PaymentStatus.REQUIRES_CAPTURE)
     return replace(state, status=PaymentStatus.FAILED)
 
 

@@ -179,6 +179,11 @@ class EmbeddedErp:
                     raise
                 return receipt
 
+    def find_posting(self, entity_id: str, entry: JournalEntry, reference_key: str) -> PostingReceipt | None:
+        """The entry and its invoice balance changes commit together: it has all of it or nothing."""
+        with self._readers() as s:
+            return self._existing(s.connection(), entity_id, reference_key)
+
     @staticmethod
     def _existing(s: Connection, entity_id: str, reference_key: str) -> PostingReceipt | None:
         row = s.execute(_EXISTING, {"company": entity_id, "key": reference_key}).first()

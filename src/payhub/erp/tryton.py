@@ -233,8 +233,22 @@ class TrytonErp:
         moves = self._moves(entity, reference_key)
         if not moves:
             raise ErpError(f"Tryton has no move for {reference_key} after posting")
-        posted_at = max(m["create_date"] for m in moves).replace(tzinfo=UTC)  # Tryton stores UTC
-        return PostingReceipt("account.move:" + ",".join(str(m["id"]) for m in moves), posted_at.isoformat())
+        return _receipt(moves)
+
+    def find_posting(self, entity_id: str, entry: JournalEntry, reference_key: str) -> PostingReceipt | None:
+        """Tryton has the posting when every step of it has a posted move carrying the reference key. A
+        half-done posting (one invoice paid, the next not) is not had: PayHub keeps holding it, and its retry
+        completes it (each step is skipped when its move exists)."""
+        entity = self.mapping.entities.get(entity_id)
+        if entity is None:
+            return None
+        parts = self._plan(entity, self._entity_setup(entity_id, entity), entry)
+        moves = self._moves(entity, reference_key)
+        for part in parts:
+            mine = [m for m in moves if m["origin"] == part.origin]
+            if not mine or any(m["state"] == "draft" for m in mine):
+                return None
+        return _receipt(moves) if moves else None
 
     def _plan(self, entity: TrytonEntity, setup: dict[str, Any], entry: JournalEntry) -> list[_Part]:
         """Split the entry into Tryton steps: invoice payments, invoice reopenings, and the remaining lines."""
@@ -459,6 +473,11 @@ class TrytonErp:
         if "error" not in data or data["error"] is None:
             return data.get("result")
         raise _error(method, data["error"])
+
+
+def _receipt(moves: list[dict[str, Any]]) -> PostingReceipt:
+    posted_at = max(m["create_date"] for m in moves).replace(tzinfo=UTC)  # Tryton stores UTC
+    return PostingReceipt("account.move:" + ",".join(str(m["id"]) for m in moves), posted_at.isoformat())
 
 
 def _precheck(parts: list[_Part], invoices: dict[int, dict[str, Any]]) -> None:

@@ -105,6 +105,10 @@ class SimulatorGateway:
     def refund(self, reference: str, amount: Money, idempotency_key: str) -> GatewayResult:
         return GatewayResult(self._reference("re"))
 
+    def find_charge(self, idempotency_key: str) -> GatewayResult | None:
+        with self._lock:
+            return self.charges.get(idempotency_key)
+
     def settlement(self, reference: str) -> Settlement:
         made = datetime.fromtimestamp(int(reference.split("_")[2]) / 1000, UTC)
         settles_at = made + self.settlement_delay

@@ -14,8 +14,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+import structlog
 from sqlalchemy.orm import Session
 
+from payhub import faults
 from payhub.domain import fees, level3
 from payhub.domain import payments as machine
 from payhub.domain.errors import (
@@ -23,12 +25,15 @@ from payhub.domain.errors import (
     CurrencyMismatch,
     CustomerMismatch,
     GatewayError,
+    GatewayTimeout,
     InvalidAmount,
     InvalidRequest,
     InvoiceNotOpen,
     OutsideTokenScope,
     PaymentLocked,
+    PaymentNotFound,
     ProcessingError,
+    recorded_failure,
 )
 from payhub.domain.events import EventType
 from payhub.domain.invoices import Customer, Invoice
@@ -36,17 +41,21 @@ from payhub.domain.ledger import CONVENIENCE_FEE, SURCHARGE, PostingRules, captu
 from payhub.domain.level3 import Level3Data
 from payhub.domain.methods import BankAccount, Card, CardSummary, PaymentMethod
 from payhub.domain.money import Money
-from payhub.domain.routing import Decision, RoutingInput
+from payhub.domain.payments import PaymentStatus
+from payhub.domain.routing import RoutingInput
 from payhub.ids import new_id
+from payhub.pipeline import idempotency, route
 from payhub.pipeline import posting as posting_pipeline
-from payhub.pipeline import route
+from payhub.pipeline.idempotency import Claim
 from payhub.pipeline.services import Services
-from payhub.ports import AuthorizeRequest, Gateway
+from payhub.ports import AuthorizeRequest
 from payhub.store import repo
-from payhub.store.models import Allocation, Payment, Posting, Refund
+from payhub.store.models import Allocation, Payment, PaymentOperation, Posting, Refund
 from payhub.store.views import level3_view, payment_view, quote_view, refund_view
 
 T = TypeVar("T")
+log = structlog.get_logger(__name__)
+IN_FLIGHT_VALUES = tuple(s.value for s in machine.IN_FLIGHT)
 
 
 @dataclass(frozen=True)
@@ -94,34 +103,69 @@ class Outcome:
 
 
 # --- create ---
-def create_payment(svc: Services, req: PaymentRequest) -> Outcome:
-    payment, decision, level3 = _record_intent(svc, req)
-    currency = payment.currency
-    request = AuthorizeRequest(Money(payment.amount, currency), req.method, capture=req.capture_method == "automatic",
-                               idempotency_key=payment.id, description=req.description, level3=level3)
+def create_payment(svc: Services, req: PaymentRequest, claim: Claim | None = None) -> Outcome:
+    """Phase 1 records the intent under the payment id the idempotency key bound (or a new one); the gateway
+    call uses that id as its idempotency key; phase 2 records the outcome. A resumed request (same key,
+    after a crash or an unknown outcome) skips what already committed and asks the gateway again with the
+    same key, so the gateway answers with the first charge instead of making a second."""
+    payment_id = claim.resource_id if claim else new_id("pay")
+    row = _find_payment(svc, req.entity_id, payment_id) if claim and claim.resumed else None
+    if row is None:
+        _record_intent(svc, req, payment_id, claim)
+        faults.point("payment.after_intent")
+    else:
+        _claim(svc, req.entity_id, payment_id)
+        if row.status not in IN_FLIGHT_VALUES:
+            return _concluded(svc, req.entity_id, payment_id)
+    return _authorize(svc, req.entity_id, payment_id, req.method, req.customer_po, claim)
+
+
+def _authorize(svc: Services, entity_id: str, payment_id: str, method: PaymentMethod, customer_po: str | None,
+               claim: Claim | None) -> Outcome:
+    with svc.read() as s:
+        row = repo.get_payment(s, entity_id, payment_id)
+        candidates = tuple(row.gateway_candidates) or (row.gateway,)
+        request = AuthorizeRequest(Money(row.amount, row.currency), method, capture=row.capture_method == "automatic",
+                                   idempotency_key=row.id, description=row.description,
+                                   level3=_level3(svc, row, customer_po))
     try:
-        authorized = route.authorize(decision.candidates, dict(svc.gateways), svc.health, request, svc.clock.now)
+        authorized = route.authorize(candidates, dict(svc.gateways), svc.health, request, svc.clock.now)
+    except GatewayTimeout as error:  # the charge may exist: say so, and let a retry or recovery learn it
+        _record_unknown(svc, entity_id, payment_id, error)
+        raise
     except GatewayError as error:
-        _record_failure(svc, payment.id, req.entity_id, error)
+        _record_failure(svc, payment_id, entity_id, error)
         raise
     except InvalidRequest:  # the gateway refused the request itself (unknown token): nothing happened
-        _forget_intent(svc, payment.id)
+        _forget_intent(svc, payment_id)
         raise
-    except Exception as error:  # an adapter bug must not strand the intent in "processing"
-        _record_failure(svc, payment.id, req.entity_id, GatewayError(f"{type(error).__name__}"))
+    except Exception as error:  # an adapter bug: whether it charged is unknown, so never call it failed
+        log.exception("payment.gateway_call_crashed", payment=payment_id)
+        _record_unknown(svc, entity_id, payment_id, GatewayTimeout(f"{type(error).__name__} in gateway connector"))
         raise
-    result = authorized.result
+    faults.point("payment.after_gateway")
+    posting = _record_authorized(svc, entity_id, payment_id, authorized, claim)
+    faults.point("payment.after_commit")
+    return _finish(svc, entity_id, payment_id, posting)
 
+
+def _record_authorized(svc: Services, entity_id: str, payment_id: str, authorized: route.Authorized,
+                       claim: Claim | None) -> Posting | None:
+    """Phase 2, one transaction: the authorization, the capture's GL lines and the event (and the lock freed)."""
+    result = authorized.result
     with svc.transaction() as s:
-        row = repo.get_payment(s, req.entity_id, payment.id)
+        row = repo.get_payment(s, entity_id, payment_id)
+        if row.status not in IN_FLIGHT_VALUES:  # recovery recorded it first
+            return next((p for p in reversed(row.postings) if p.status != "confirmed"), None)
         now = svc.clock.now()
         row.gateway, row.gateway_reference = authorized.gateway, result.reference
-        row.attempts = [a.as_dict() for a in authorized.attempts]
+        row.attempts = list(row.attempts or []) + [a.as_dict() for a in authorized.attempts]
+        row.failure_code = row.failure_message = None
         if result.card is not None:
             _store_card(row, result.card.brand, result.card.last4, result.card.exp_month, result.card.exp_year)
         state = machine.authorized(repo.state_of(row))
         posting = None
-        if req.capture_method == "automatic":
+        if row.capture_method == "automatic":
             state, split = machine.capture(state)
             repo.apply_state(row, state, now)
             posting = repo.add_posting(s, row, capture_entry(_rules(s, row), row.customer_id, split, row.id),
@@ -130,7 +174,43 @@ def create_payment(svc: Services, req: PaymentRequest) -> Outcome:
         else:
             repo.apply_state(row, state, now)
             repo.add_event(s, row.entity_id, EventType.PAYMENT_AUTHORIZED, payment_view(row), now)
-    return _finish(svc, req.entity_id, row.id, posting)
+        row.locked_until = None
+        if claim is not None:
+            claim.checkpoint(s, idempotency.STATE_RECORDED)
+        faults.point("payment.before_commit")
+    return posting
+
+
+def _concluded(svc: Services, entity_id: str, payment_id: str) -> Outcome:
+    """A resumed request whose payment was already decided: finish its posting, give its outcome."""
+    with svc.transaction() as s:
+        repo.release_payment(s, payment_id)
+    with svc.read() as s:
+        row = repo.get_payment(s, entity_id, payment_id)
+        status, code, message = row.status, row.failure_code, row.failure_message or ""
+        unposted = [p for p in row.postings if p.status != "confirmed"]
+    if status == PaymentStatus.FAILED.value:
+        error = recorded_failure(code, message)
+        error.extra["payment"] = payment_id
+        raise error
+    for posting in unposted:
+        posting_pipeline.run(svc, posting)
+    return _finish(svc, entity_id, payment_id, None)
+
+
+def _find_payment(svc: Services, entity_id: str, payment_id: str) -> Payment | None:
+    with svc.read() as s:
+        try:
+            return repo.get_payment(s, entity_id, payment_id)
+        except PaymentNotFound:
+            return None
+
+
+def _level3(svc: Services, row: Payment, customer_po: str | None) -> Level3Data | None:
+    """The Level 2/3 data as first sent: a replayed gateway call must carry exactly the same parameters."""
+    invoices = [svc.erp_for(row.entity_id).get_invoice(row.entity_id, a.invoice_id)
+                for a in row.allocations if a.invoice_id and a.invoice_id not in (CONVENIENCE_FEE, SURCHARGE)]
+    return level3.from_invoices(invoices, row.currency, customer_po=customer_po)
 
 
 def _load_invoices(svc: Services, req: PaymentRequest) -> tuple[list[Invoice], str]:
@@ -182,7 +262,7 @@ def _plan(svc: Services, s: Session, req: PaymentRequest) -> Plan:
     """Allocate against live ERP balances less what PayHub already holds, then evaluate the entity's fee
     policy. Holds are read before the ERP: a posting confirmed in between then counts twice (we
     under-offer, safely) and never not at all (which could overpay an invoice)."""
-    held = repo.held_amounts(s, [inv for inv, _ in req.allocations])
+    held = posting_pipeline.held_amounts(svc, s, req.entity_id, [inv for inv, _ in req.allocations])
     invoices, currency = _load_invoices(svc, req)
     customer = _customer_of(svc, req, invoices)
     buckets: list[machine.Bucket] = []
@@ -238,16 +318,15 @@ def quote_payment(svc: Services, req: PaymentRequest) -> fees.FeeQuote:
         return _plan(svc, s, req).quote
 
 
-def _record_intent(svc: Services, req: PaymentRequest) -> tuple[Payment, Decision, Level3Data | None]:
-    """Record the planned payment as `processing` before calling the gateway, so a concurrent payment
-    sees the hold; route it."""
+def _record_intent(svc: Services, req: PaymentRequest, payment_id: str, claim: Claim | None) -> None:
+    """Phase 1: record the planned payment as `processing`, routed and locked, before calling the gateway,
+    so a concurrent payment sees the hold and a crash leaves an intent that a retry or recovery resumes."""
     with svc.transaction() as s:
         repo.lock_invoices(s, [inv for inv, _ in req.allocations])
         plan = _plan(svc, s, req)
         currency, customer, buckets = plan.currency, plan.customer, plan.buckets
         state = machine.new_payment(currency, buckets)
         entity = repo.get_entity(s, req.entity_id)
-        payment_id = new_id("pay")
         card = _card_summary(req.method)
         decision = route.decide(
             route.current_rules(s, entity, dict(svc.gateways)),
@@ -269,7 +348,8 @@ def _record_intent(svc: Services, req: PaymentRequest) -> tuple[Payment, Decisio
             capture_method=req.capture_method, channel=req.channel, gateway=decision.candidates[0],
             description=req.description, metadata_=req.metadata, created_at=now, updated_at=now,
             method_type=_method(req.method), fees=quote_view(plan.quote),
-            level3=level3_view(plan.level3) if plan.level3 else None)
+            level3=level3_view(plan.level3) if plan.level3 else None,
+            gateway_candidates=list(decision.candidates), locked_until=now + svc.payment_lock)
         if card is not None:
             _store_card(payment, card.brand, card.last4, card.exp_month, card.exp_year)
         elif isinstance(req.method, BankAccount):
@@ -277,7 +357,8 @@ def _record_intent(svc: Services, req: PaymentRequest) -> tuple[Payment, Decisio
         payment.allocations = [Allocation(position=i, invoice_id=b.invoice_id, amount=b.amount, amount_captured=0,
                                           amount_refunded=0, amount_posted=0) for i, b in enumerate(buckets)]
         s.add(payment)
-    return payment, decision, plan.level3
+        if claim is not None:
+            claim.checkpoint(s, idempotency.INTENT_RECORDED)
 
 
 def _method(method: PaymentMethod) -> str:
@@ -303,106 +384,240 @@ def _record_failure(svc: Services, payment_id: str, entity_id: str, error: Gatew
     with svc.transaction() as s:
         row = repo.get_payment(s, entity_id, payment_id)
         now = svc.clock.now()
-        attempts = error.extra.get("attempts", [])
-        row.attempts = list(attempts) if isinstance(attempts, list) else []
-        repo.apply_state(row, machine.fail(repo.state_of(row)), now)
-        row.failure_code, row.failure_message = error.code, error.detail
-        repo.add_event(s, entity_id, EventType.PAYMENT_FAILED, payment_view(row), now)
+        if row.status in IN_FLIGHT_VALUES:
+            attempts = error.extra.get("attempts", [])
+            row.attempts = list(row.attempts or []) + (list(attempts) if isinstance(attempts, list) else [])
+            repo.apply_state(row, machine.fail(repo.state_of(row)), now)
+            row.failure_code, row.failure_message, row.locked_until = error.code, error.detail, None
+            repo.add_event(s, entity_id, EventType.PAYMENT_FAILED, payment_view(row), now)
     error.extra["payment"] = payment_id  # the failure is recorded: the API shows which payment
 
 
+def _record_unknown(svc: Services, entity_id: str, payment_id: str, error: GatewayError) -> None:
+    """No answer: the charge may or may not exist. The payment keeps its hold as `unknown` until a retry with
+    the same key or the recovery worker asks the gateway again; it is never reported as failed."""
+    with svc.transaction() as s:
+        row = repo.get_payment(s, entity_id, payment_id)
+        if row.status in IN_FLIGHT_VALUES:
+            attempts = error.extra.get("attempts", [])
+            row.attempts = list(row.attempts or []) + (list(attempts) if isinstance(attempts, list) else [])
+            repo.apply_state(row, machine.unknown(repo.state_of(row)), svc.clock.now())
+            row.failure_code, row.failure_message, row.locked_until = error.code, error.detail, None
+    error.extra["payment"] = payment_id
+    error.extra["payment_status"] = PaymentStatus.UNKNOWN.value
+
+
 # --- capture / void / refund ---
-def capture_payment(svc: Services, entity_id: str, payment_id: str, amount: Money | None) -> Outcome:
-    with _operation(svc, entity_id, payment_id) as (row, gateway):
-        state, split = machine.capture(repo.state_of(row), amount)
-        captured = Money(sum(m.amount for _, m in split), row.currency)
-        gateway.capture(row.gateway_reference or "", captured, f"{row.id}:capture")
+# Each is an operation: its intent (a payment_operations row, whose id is the gateway's idempotency key) is
+# written before the gateway call, under the payment's lock. The outcome, the GL lines and the event are then
+# written in one transaction. A crash or a failure in between leaves a pending operation, which the next
+# operation on the payment, a retry with the same Idempotency-Key, or the recovery worker completes by replaying
+# the same call: the gateway answers with what it did the first time.
+def capture_payment(svc: Services, entity_id: str, payment_id: str, amount: Money | None,
+                    claim: Claim | None = None) -> Outcome:
+    def plan(state: machine.PaymentState) -> tuple[int | None, machine.Split]:
+        _, split = machine.capture(state, amount)
+        return sum(m.amount for _, m in split), split
 
-        def write(s: Session, row: Payment) -> Posting:
-            now = svc.clock.now()
-            repo.apply_state(row, state, now)
-            posting = repo.add_posting(s, row, capture_entry(_rules(s, row), row.customer_id, split, row.id),
-                                       svc.erp_for(row.entity_id).name, now)
-            repo.add_event(s, entity_id, EventType.PAYMENT_COMPLETED, payment_view(row, posting), now)
-            return posting
-
-        posting = _commit(svc, entity_id, payment_id, write)
-    return _finish(svc, entity_id, payment_id, posting)
+    return _operate(svc, entity_id, payment_id, "capture", plan, claim)
 
 
-def void_payment(svc: Services, entity_id: str, payment_id: str) -> Outcome:
-    with _operation(svc, entity_id, payment_id) as (row, gateway):
-        state = machine.void(repo.state_of(row))
-        gateway.void(row.gateway_reference or "", f"{row.id}:void")
+def void_payment(svc: Services, entity_id: str, payment_id: str, claim: Claim | None = None) -> Outcome:
+    def plan(state: machine.PaymentState) -> tuple[int | None, machine.Split]:
+        machine.void(state)
+        return None, []
 
-        def write(s: Session, row: Payment) -> None:
-            now = svc.clock.now()
-            repo.apply_state(row, state, now)
-            repo.add_event(s, entity_id, EventType.PAYMENT_VOIDED, payment_view(row), now)
-
-        _commit(svc, entity_id, payment_id, write)
-    return _finish(svc, entity_id, payment_id, None)
+    return _operate(svc, entity_id, payment_id, "void", plan, claim)
 
 
 def refund_payment(svc: Services, entity_id: str, payment_id: str, amount: Money | None,
-                   reason: str = "") -> Outcome:
-    with _operation(svc, entity_id, payment_id) as (row, gateway):
-        current = repo.state_of(row)
-        state, split = machine.refund(current, current.refundable if amount is None else amount)
-        refunded = Money(sum(m.amount for _, m in split), row.currency)
-        refund_id = new_id("rfd")
-        result = gateway.refund(row.gateway_reference or "", refunded, refund_id)
+                   reason: str = "", claim: Claim | None = None) -> Outcome:
+    def plan(state: machine.PaymentState) -> tuple[int | None, machine.Split]:
+        _, split = machine.refund(state, state.refundable if amount is None else amount)
+        return sum(m.amount for _, m in split), split
 
-        def write(s: Session, row: Payment) -> tuple[Refund, Posting]:
-            now = svc.clock.now()
+    return _operate(svc, entity_id, payment_id, "refund", plan, claim, reason)
+
+
+Plan_ = Callable[[machine.PaymentState], tuple[int | None, machine.Split]]
+
+
+def _operate(svc: Services, entity_id: str, payment_id: str, kind: str, plan: Plan_, claim: Claim | None,
+             reason: str = "") -> Outcome:
+    op_id = claim.resource_id if claim else new_id("op")
+    with _locked(svc, entity_id, payment_id):
+        op = _find_operation(svc, op_id)
+        for pending in _pending_operations(svc, payment_id):  # finish what a crash left before judging anew
+            if pending.id == op_id:
+                continue
+            if op is None and pending.kind == kind != "refund":  # a payment is captured or voided once:
+                op = pending  # a retry continues the first attempt
+                continue
+            _complete_operation(svc, pending)
+        if op is None:
+            op = _record_operation(svc, entity_id, payment_id, kind, plan, op_id, claim, reason)
+            faults.point(f"{kind}.after_intent")
+        elif op.status != "pending":
+            return _operation_outcome(svc, op)
+        return _complete_operation(svc, op, claim)
+
+
+def recover_operation(svc: Services, op: PaymentOperation) -> Outcome | None:
+    """The recovery worker's way in: replay a pending operation under the payment's lock (None: done already)."""
+    with _locked(svc, op.entity_id, op.payment_id):
+        current = _find_operation(svc, op.id)
+        if current is None or current.status != "pending":
+            return None
+        return _complete_operation(svc, current)
+
+
+def _record_operation(svc: Services, entity_id: str, payment_id: str, kind: str, plan: Plan_, op_id: str,
+                      claim: Claim | None, reason: str) -> PaymentOperation:
+    """The intent, written before the gateway call. Whatever cannot be stored fails here, before money moves."""
+    with svc.transaction() as s:
+        row = repo.get_payment(s, entity_id, payment_id)
+        amount, split = plan(repo.state_of(row))
+        now = svc.clock.now()
+        op = PaymentOperation(id=op_id, entity_id=entity_id, payment_id=payment_id, kind=kind, status="pending",
+                              amount=amount, currency=row.currency, split=[[k, m.amount] for k, m in split],
+                              refund_id=new_id("rfd") if kind == "refund" else None, reason=reason,
+                              attempts=0, created_at=now, updated_at=now)
+        s.add(op)
+        if claim is not None:
+            claim.checkpoint(s, idempotency.INTENT_RECORDED)
+    return op
+
+
+def _complete_operation(svc: Services, op: PaymentOperation, claim: Claim | None = None) -> Outcome:
+    with svc.read() as s:
+        row = repo.get_payment(s, op.entity_id, op.payment_id)
+        reference = row.gateway_reference or ""
+        gateway = svc.gateways.get(row.gateway)
+    if gateway is None:
+        raise ProcessingError(f"Gateway {row.gateway!r}, which authorized this payment, is not configured")
+    try:
+        if op.kind == "capture":
+            result = gateway.capture(reference, Money(op.amount or 0, op.currency), op.id)
+        elif op.kind == "void":
+            result = gateway.void(reference, op.id)
+        else:
+            result = gateway.refund(reference, Money(op.amount or 0, op.currency), op.id)
+    except GatewayError as error:
+        _operation_failed(svc, op, error)
+        raise
+    faults.point(f"{op.kind}.after_gateway")
+
+    def write(s: Session, row: Payment, op: PaymentOperation) -> tuple[Posting | None, Refund | None]:
+        now = svc.clock.now()
+        current = repo.state_of(row)
+        posting = refund = None
+        if op.kind == "capture":
+            state, split = machine.capture(current, Money(op.amount or 0, op.currency))
             repo.apply_state(row, state, now)
-            refund = Refund(id=refund_id, entity_id=entity_id, payment_id=row.id, amount=refunded.amount,
-                            currency=row.currency, status="succeeded", reason=reason,
+            posting = repo.add_posting(s, row, capture_entry(_rules(s, row), row.customer_id, split, row.id),
+                                       svc.erp_for(row.entity_id).name, now)
+            repo.add_event(s, row.entity_id, EventType.PAYMENT_COMPLETED, payment_view(row, posting), now)
+        elif op.kind == "void":
+            repo.apply_state(row, machine.void(current), now)
+            repo.add_event(s, row.entity_id, EventType.PAYMENT_VOIDED, payment_view(row), now)
+        else:
+            state, split = machine.refund(current, Money(op.amount or 0, op.currency))
+            repo.apply_state(row, state, now)
+            refund = Refund(id=op.refund_id, entity_id=row.entity_id, payment_id=row.id, amount=op.amount,
+                            currency=row.currency, status="succeeded", reason=op.reason,
                             gateway_reference=result.reference, created_at=now)
             s.add(refund)
             row.refunds.append(refund)
-            posting = repo.add_posting(s, row, refund_entry(_rules(s, row), row.customer_id, split, refund_id),
+            posting = repo.add_posting(s, row, refund_entry(_rules(s, row), row.customer_id, split, refund.id),
                                        svc.erp_for(row.entity_id).name, now, refund)
-            repo.add_event(s, entity_id, EventType.PAYMENT_REFUNDED,
+            repo.add_event(s, row.entity_id, EventType.PAYMENT_REFUNDED,
                            {**refund_view(refund, posting), "payment": payment_view(row)}, now)
-            return refund, posting
+        op.status, op.gateway_reference, op.completed_at, op.updated_at = "succeeded", result.reference, now, now
+        op.attempts += 1
+        if claim is not None:
+            claim.checkpoint(s, idempotency.STATE_RECORDED)
+        faults.point(f"{op.kind}.before_commit")
+        return posting, refund
 
-        refund, posting = _commit(svc, entity_id, payment_id, write)
-    outcome = _finish(svc, entity_id, payment_id, posting)
-    return Outcome(outcome.payment, outcome.posting,
-                   next(r for r in outcome.payment.refunds if r.id == refund.id))
+    with svc.transaction() as s:
+        current_op = s.get(PaymentOperation, op.id, with_for_update=True, populate_existing=True)
+        assert current_op is not None
+        if current_op.status != "pending":  # completed concurrently (recovery): nothing more to write
+            return _operation_outcome(svc, current_op)
+        posting, refund = write(s, repo.get_payment(s, op.entity_id, op.payment_id), current_op)
+    faults.point(f"{op.kind}.after_commit")
+    outcome = _finish(svc, op.entity_id, op.payment_id, posting)
+    if refund is not None:
+        return Outcome(outcome.payment, outcome.posting, next(r for r in outcome.payment.refunds if r.id == refund.id))
+    return outcome
 
 
-@contextmanager
-def _operation(svc: Services, entity_id: str, payment_id: str) -> Iterator[tuple[Payment, Gateway]]:
-    """Hold the payment's operation lock for one capture/void/refund, gateway call included,
-    without holding a database transaction open across the network call."""
+def _operation_failed(svc: Services, op: PaymentOperation, error: GatewayError) -> None:
+    """A refusal ends the operation; an unknown outcome (timeout, unreadable answer) leaves it pending, to be
+    replayed with the same key by the next operation on the payment, a retry or the recovery worker."""
+    with svc.transaction() as s:
+        row = s.get(PaymentOperation, op.id, with_for_update=True, populate_existing=True)
+        if row is None or row.status != "pending":
+            return
+        now = svc.clock.now()
+        row.attempts += 1
+        row.error_code, row.error, row.updated_at = error.code, error.detail, now
+        if not isinstance(error, GatewayTimeout):
+            row.status, row.completed_at = "failed", now
+    error.extra["operation"] = op.id
+
+
+def _operation_outcome(svc: Services, op: PaymentOperation) -> Outcome:
+    """What a finished operation produced, for a request that resumes it after it completed."""
+    if op.status == "failed":
+        error = recorded_failure(op.error_code, op.error or "")
+        error.extra["operation"] = op.id
+        raise error
+    with svc.read() as s:
+        row = repo.get_payment(s, op.entity_id, op.payment_id)
+        refund = next((r for r in row.refunds if r.id == op.refund_id), None) if op.refund_id else None
+        posting = next((p for p in row.postings if (p.refund_id == op.refund_id if refund else p.kind == "capture")),
+                       None) if op.kind != "void" else None
+        return Outcome(row, posting, refund)
+
+
+def _find_operation(svc: Services, op_id: str) -> PaymentOperation | None:
+    with svc.read() as s:
+        return s.get(PaymentOperation, op_id)
+
+
+def _pending_operations(svc: Services, payment_id: str) -> list[PaymentOperation]:
+    with svc.read() as s:
+        return list(repo.pending_operations(s, payment_id))
+
+
+def _claim(svc: Services, entity_id: str, payment_id: str) -> None:
+    """Take the payment's lock, waiting a little for a concurrent operation to finish."""
     deadline = time.monotonic() + svc.lock_wait_s
     pause = 0.005
     while True:
         with svc.transaction() as s:
             now = svc.clock.now()
             claimed = repo.claim_payment(s, entity_id, payment_id, now, now + svc.payment_lock)
-            row = repo.get_payment(s, entity_id, payment_id)  # 404 rather than waiting on a lock
+            repo.get_payment(s, entity_id, payment_id)  # 404 rather than waiting on a lock
             if claimed:
-                break
+                return
         if time.monotonic() >= deadline:
             raise PaymentLocked("Another operation on this payment is still running; retry shortly")
         time.sleep(pause)
         pause = min(pause * 2, 0.1)
+
+
+@contextmanager
+def _locked(svc: Services, entity_id: str, payment_id: str) -> Iterator[None]:
+    """Hold the payment's lock for one operation, gateway call included, without holding a database
+    transaction open across the network call. A crash leaves the lock to expire."""
+    _claim(svc, entity_id, payment_id)
     try:
-        gateway = svc.gateways.get(row.gateway)
-        if gateway is None:
-            raise ProcessingError(f"Gateway {row.gateway!r}, which authorized this payment, is not configured")
-        yield row, gateway
+        yield
     finally:
         with svc.transaction() as s:
             repo.release_payment(s, payment_id)
-
-
-def _commit(svc: Services, entity_id: str, payment_id: str, write: Callable[[Session, Payment], T]) -> T:
-    with svc.transaction() as s:
-        return write(s, repo.get_payment(s, entity_id, payment_id))
 
 
 def _rules(s: Session, row: Payment) -> PostingRules:

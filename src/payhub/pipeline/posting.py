@@ -6,7 +6,20 @@ extensions' hooks before and after each:
 The outcome is posting.confirmed or posting.failed. A posting error is a financial control failure,
 so it is an event, not a log line, and the payment is never lost: a failed posting stays on record,
 is retried with backoff when the ERP was unavailable, and on demand (POST /v1/payments/{id}/post).
-The ERP dedupes on the posting id, so a retry never posts twice."""
+The ERP dedupes on the posting id, so a retry never posts twice.
+
+Rules that keep PayHub and the ledger agreeing:
+- Every attempt starts from the entry as PayHub built it from the payment, and runs the extensions enabled
+  now. What hooks changed is saved only with a confirmed posting: a failed attempt leaves no trace in the lines.
+- Once the ERP has the entry, the posting is confirmed. A hook that fails or vetoes after that point is
+  recorded as a warning on the confirmed posting, never as a failure (the ERP cannot un-book it).
+- An ERP that did not answer (timeout) may have booked the entry: the posting asks the ERP before calling the
+  attempt failed, and the holds on invoices (`held_amounts`) ask it too, so the payable amount never counts a
+  payment the ERP already has.
+- One process posts a posting at a time: an attempt takes the posting's lease first (`lease_until`). A
+  `pending` posting whose lease is free and that is older than `Services.posting_deadline` was abandoned (the
+  process died after the commit, before posting) and `retry_due` takes it, with the failed ones that are due.
+"""
 
 from __future__ import annotations
 
@@ -16,13 +29,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import structlog
-from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from payhub.domain.errors import DomainError, ErpError
+from payhub.domain.errors import DomainError, ErpError, ErpUnavailable
 from payhub.domain.events import EventType
+from payhub.domain.invoices import PostingReceipt
 from payhub.domain.ledger import GLLine, JournalEntry, check_balanced
 from payhub.extensions import runner
+from payhub.metrics import RECOVERIES
 from payhub.pipeline.services import Services
+from payhub.ports import Erp
 from payhub.store import repo
 from payhub.store.models import Allocation, Payment, Posting
 from payhub.store.views import payment_view, posting_view
@@ -31,6 +47,7 @@ log = structlog.get_logger(__name__)
 
 # Retryable failures (ERP down or slow) are tried again after these pauses, then left for a human.
 RETRY_BACKOFF_S = (30, 120, 600, 1800, 3600, 7200, 14400, 28800)
+AFTER_ERP_POST = ("after_erp_post", "before_confirm")  # hook points run once the ERP has the entry
 
 
 @dataclass(frozen=True)
@@ -40,8 +57,69 @@ class Posted:
 
 
 def run(svc: Services, posting: Posting) -> Posted:
-    """Post one recorded journal entry (in memory, lines loaded) and record the outcome."""
-    lines = repo.entry_of(posting).lines
+    """Post one recorded journal entry and record the outcome. When another process holds the posting's
+    lease (it is posting it right now) or it is already confirmed, returns the posting as it stands."""
+    with svc.transaction() as s:
+        now = svc.clock.now()
+        claimed = repo.lease_posting(s, posting.id, now, now + svc.posting_deadline)
+        current = _load(s, posting.id)
+        if not claimed:
+            return Posted(current, repo.get_payment(s, current.entity_id, current.payment_id))
+    return _attempt(svc, current)
+
+
+def retry(svc: Services, entity_id: str, payment_id: str) -> list[Posted]:
+    """Post again every posting of the payment that is not confirmed."""
+    with svc.read() as s:
+        unconfirmed = [p for p in repo.get_payment(s, entity_id, payment_id).postings if p.status != "confirmed"]
+    return [run(svc, posting) for posting in unconfirmed]
+
+
+def retry_due(svc: Services, limit: int = 100) -> int:
+    """The recovery job: post failed postings whose backoff has elapsed, and pending ones abandoned for longer
+    than `svc.posting_deadline` (a crash after the commit, before posting). Each is leased before it is posted
+    (on PostgreSQL picked with FOR UPDATE SKIP LOCKED), so workers running side by side never post the same
+    one at once. Returns how many were attempted; each is logged and counted in payhub_recoveries_total."""
+    done = 0
+    while done < limit:
+        with svc.transaction() as s:
+            now = svc.clock.now()
+            posting = repo.next_due_posting(s, now, pending_before=now - svc.posting_deadline)
+            if posting is None:
+                break
+            was, posting.lease_until = posting.status, now + svc.posting_deadline
+        done += 1
+        try:
+            outcome = _attempt(svc, posting).posting
+        except Exception:  # e.g. the database went away: the lease expires and a later run takes it again
+            log.exception("posting.recovery_error", posting=posting.id)
+            RECOVERIES.labels(kind="posting", outcome="error").inc()
+            continue
+        RECOVERIES.labels(kind="posting", outcome=outcome.status).inc()
+        log.info("posting.recovery", posting=posting.id, payment=posting.payment_id, was=was,
+                 outcome=outcome.status, attempts=outcome.attempts, error_code=outcome.error_code)
+    return done
+
+
+def held_amounts(svc: Services, s: Session, entity_id: str, invoice_ids: Sequence[str]) -> dict[str, int]:
+    """What PayHub holds against each invoice that the ERP's balance does not show: holds end exactly when the
+    ERP has the posting. A posting that was attempted but not confirmed (its answer was lost, or its process
+    died) may already be booked: the ERP is asked, and what it has is not held again. An ERP that cannot
+    tell keeps the hold (PayHub then offers less, never more, than is payable)."""
+    found = [p.id for p in repo.uncertain_postings(s, entity_id, invoice_ids)
+             if _find(svc.erp_for(entity_id), entity_id, repo.entry_of(p), p.id) is not None]
+    return repo.held_amounts(s, invoice_ids, erp_has=found)
+
+
+def _load(s: Session, posting_id: str) -> Posting:
+    posting = s.get(Posting, posting_id, populate_existing=True)
+    assert posting is not None
+    return posting
+
+
+def _attempt(svc: Services, posting: Posting) -> Posted:
+    """One attempt; the caller holds the posting's lease."""
+    lines = repo.entry_of(posting).lines  # as built from the payment: no earlier attempt's hook output
     try:
         with svc.read() as s:
             extensions = runner.active(s, posting.entity_id)
@@ -54,44 +132,58 @@ def run(svc: Services, posting: Posting) -> Posted:
         check_balanced(lines)
         lines = hooks("after_validate", lines)
         lines = hooks("before_erp_post", lines)
-        erp = svc.erp_for(posting.entity_id)
-        receipt = erp.post(posting.entity_id, JournalEntry(posting.kind, lines), reference_key=posting.id)
-        hooks.erp_reference = receipt.reference
-        hooks("after_erp_post", lines)
-        hooks("before_confirm", lines)
+        receipt = _post(svc.erp_for(posting.entity_id), posting, lines)
     except DomainError as error:  # ERP refused or unavailable, a veto, a failing hook: say why
-        return _record(svc, posting.id, lines, error=error)
+        return _record(svc, posting.id, error=error)
     except Exception as error:  # a connector bug: the posting fails cleanly, the payment stands
         log.exception("posting.connector_error", posting=posting.id)
-        return _record(svc, posting.id, lines, error=ErpError(f"{type(error).__name__} in ERP connector"))
-    posted = _record(svc, posting.id, lines, reference=receipt.reference, memos=hooks.memos)
-    try:
-        hooks("after_confirm", lines)
-    except DomainError as error:  # the posting is final; a notification hook failing is only logged
-        log.warning("posting.after_confirm_hook_failed", posting=posting.id, detail=error.detail)
+        return _record(svc, posting.id, error=ErpError(f"{type(error).__name__} in ERP connector"))
+    # The ERP has the entry: nothing can fail the posting any more.
+    hooks.erp_reference = receipt.reference
+    warnings = [w for point in AFTER_ERP_POST if (w := _hook_warning(hooks, point, lines, posting.id))]
+    posted = _record(svc, posting.id, lines, reference=receipt.reference, memos=hooks.memos, warnings=warnings)
+    if warning := _hook_warning(hooks, "after_confirm", lines, posting.id):
+        posted = _add_warning(svc, posting.id, warning)
     return posted
 
 
-def retry(svc: Services, entity_id: str, payment_id: str) -> list[Posted]:
-    """Post again every posting of the payment that is not confirmed."""
-    with svc.read() as s:
-        unconfirmed = [p for p in repo.get_payment(s, entity_id, payment_id).postings if p.status != "confirmed"]
-    return [run(svc, posting) for posting in unconfirmed]
+def _post(erp: Erp, posting: Posting, lines: tuple[GLLine, ...]) -> PostingReceipt:
+    entry = JournalEntry(posting.kind, lines)
+    try:
+        return erp.post(posting.entity_id, entry, reference_key=posting.id)
+    except ErpUnavailable:
+        # No answer is not a refusal: the ERP may have booked it before the timeout. Ask before failing.
+        found = _find(erp, posting.entity_id, entry, posting.id)
+        if found is None:
+            raise
+        log.info("posting.found_after_unavailable", posting=posting.id, erp_reference=found.reference)
+        return found
 
 
-def retry_due(svc: Services, limit: int = 100) -> int:
-    """The background job: retry failed postings whose backoff has elapsed."""
-    with svc.read() as s:
-        due = s.scalars(select(Posting).where(Posting.status == "failed", Posting.next_retry_at.is_not(None),
-                                              Posting.next_retry_at <= svc.clock.now())
-                        .order_by(Posting.next_retry_at).limit(limit)).all()
-    for posting in due:
-        run(svc, posting)
-    return len(due)
+def _find(erp: Erp, entity_id: str, entry: JournalEntry, reference_key: str) -> PostingReceipt | None:
+    """The ERP's receipt for this posting if it has all of it; None if not, or if it cannot tell."""
+    lookup = getattr(erp, "find_posting", None)  # connectors written before the lookup existed cannot tell
+    if lookup is None:
+        return None
+    try:
+        receipt: PostingReceipt | None = lookup(entity_id, entry, reference_key)
+    except Exception as error:  # unreachable, or refuses to plan the entry: it cannot tell
+        log.warning("posting.lookup_failed", posting=reference_key, error=f"{type(error).__name__}: {error}")
+        return None
+    return receipt
 
 
-def _record(svc: Services, posting_id: str, lines: Sequence[GLLine], *, reference: str | None = None,
-            error: DomainError | None = None, memos: Sequence[str] = ()) -> Posted:
+def _hook_warning(hooks: runner.Hooks, point: str, lines: tuple[GLLine, ...], posting_id: str) -> str | None:
+    try:
+        hooks(point, lines)
+    except DomainError as error:
+        log.warning("posting.hook_failed_after_erp_post", posting=posting_id, point=point, detail=error.detail)
+        return f"{point}: {error.detail}"
+    return None
+
+
+def _record(svc: Services, posting_id: str, lines: Sequence[GLLine] = (), *, reference: str | None = None,
+            error: DomainError | None = None, memos: Sequence[str] = (), warnings: Sequence[str] = ()) -> Posted:
     with svc.transaction() as s:
         posting = s.get(Posting, posting_id, with_for_update=True, populate_existing=True)
         assert posting is not None
@@ -100,15 +192,17 @@ def _record(svc: Services, posting_id: str, lines: Sequence[GLLine], *, referenc
             return Posted(posting, payment)
         now = svc.clock.now()
         posting.attempts += 1
-        for row, line in zip(posting.lines, lines, strict=True):  # what hooks decided is what is on record
-            row.account, row.dimensions = line.account, dict(line.dimensions)
+        posting.lease_until = None
         if error is None:
+            for row, line in zip(posting.lines, lines, strict=True):  # what the ERP got is what is on record
+                row.account, row.dimensions = line.account, dict(line.dimensions)
             posting.status, posting.erp_reference, posting.posted_at = "confirmed", reference, now
             posting.error_code = posting.error = posting.next_retry_at = None
             posting.memo = "; ".join(memos) or None
+            posting.warnings = list(warnings)
             _mark_posted(payment.allocations, posting)
             event = EventType.POSTING_CONFIRMED
-        else:
+        else:  # the lines stay as built: the next attempt starts from the payment, not from this one's hooks
             posting.status, posting.error_code, posting.error = "failed", error.code, error.detail
             retryable = isinstance(error, ErpError) and error.retryable
             backoff = RETRY_BACKOFF_S[posting.attempts - 1] if posting.attempts <= len(RETRY_BACKOFF_S) else None
@@ -118,6 +212,14 @@ def _record(svc: Services, posting_id: str, lines: Sequence[GLLine], *, referenc
             event = EventType.POSTING_FAILED
         repo.add_event(s, posting.entity_id, event, {**posting_view(posting), "payment": payment_view(payment)}, now)
         return Posted(posting, payment)
+
+
+def _add_warning(svc: Services, posting_id: str, warning: str) -> Posted:
+    with svc.transaction() as s:
+        posting = s.get(Posting, posting_id, with_for_update=True, populate_existing=True)
+        assert posting is not None
+        posting.warnings = [*(posting.warnings or []), warning]
+        return Posted(posting, repo.get_payment(s, posting.entity_id, posting.payment_id))
 
 
 def _mark_posted(allocations: list[Allocation], posting: Posting) -> None:

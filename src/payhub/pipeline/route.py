@@ -128,9 +128,10 @@ class AllGatewaysFailed(ProcessingError):
 
 def authorize(candidates: tuple[str, ...], gateways: dict[str, Gateway], health: GatewayHealth,
               request: AuthorizeRequest, now: Any) -> Authorized:
-    """Walk the candidates. Fail over on a retryable failure; stop at a decline. Each gateway gets its own
-    idempotency key derived from the payment's, and an ambiguous timeout is first replayed on the same
-    gateway with the same key, so the answer to the first call is learnt instead of charging twice."""
+    """Walk the candidates. Fail over on a retryable failure that left no charge; stop at a decline. Each
+    gateway gets its own idempotency key derived from the payment's. An ambiguous timeout is replayed once on
+    the same gateway with the same key, so the answer to the first call is learnt instead of charging twice;
+    if it stays unanswered the timeout is raised (never failed over: the first gateway may have charged)."""
     attempts: list[Attempt] = []
     last: GatewayError | None = None
     for name in candidates:
@@ -145,11 +146,13 @@ def authorize(candidates: tuple[str, ...], gateways: dict[str, Gateway], health:
                 result = gateways[name].authorize(keyed)
             except GatewayTimeout as error:
                 attempts.append(_failed(name, started, error))
-                last = error
                 if not replay:
                     continue  # ask again with the same key: the gateway dedupes
                 health.record(name, "failed", now())
-                break
+                # Still no answer: this gateway may have charged. Failing over could charge twice, so the
+                # outcome stays unknown until a retry with the same key or the recovery worker learns it.
+                error.extra["attempts"] = [a.as_dict() for a in attempts]
+                raise
             except Declined as error:
                 attempts.append(Attempt(name, "declined", _ms(started), type(error).__name__, error.code))
                 health.record(name, "declined", now())

@@ -37,6 +37,8 @@ class Services:
     idempotency_ttl: timedelta = timedelta(hours=24)
     webhook_allowed_networks: tuple[Network, ...] = ()
     hook_timeout_s: float = 5.0  # an extension hook slower than this fails the posting
+    # a posting attempt's lease; a pending posting older than this was abandoned and the recovery job posts it
+    posting_deadline: timedelta = timedelta(seconds=60)
     health: GatewayHealth = field(default_factory=GatewayHealth)
     entity_erps: EntityErps | None = None  # entities with an ERP of their own
     limiter: RateLimiter = field(default_factory=MemoryRateLimiter)

@@ -1,7 +1,13 @@
-"""Settlement sync: ask each captured payment's gateway whether its batch has settled."""
+"""Settlement sync: ask each captured payment's gateway whether its batch has settled.
+
+Settlement is the gateway's fact (the money reached the bank) and is recorded whatever the ERP knows: it
+does not wait for the posting. It never hides one either: the payment keeps showing `posting_status`
+(failed / pending / confirmed), its `payment.settled` event carries it, an unposted settled payment is logged,
+and the recovery job keeps retrying the posting (pending ones abandoned by a crash included)."""
 
 from __future__ import annotations
 
+import structlog
 from sqlalchemy import select
 
 from payhub.domain import payments as machine
@@ -9,7 +15,9 @@ from payhub.domain.events import EventType
 from payhub.pipeline.services import Services
 from payhub.store import repo
 from payhub.store.models import Payment
-from payhub.store.views import payment_view
+from payhub.store.views import payment_view, posting_status
+
+log = structlog.get_logger(__name__)
 
 
 def sync_settlements(svc: Services, entity_id: str | None = None, limit: int = 500) -> list[str]:
@@ -37,5 +45,7 @@ def sync_settlements(svc: Services, entity_id: str | None = None, limit: int = 5
             repo.apply_state(row, machine.settle(repo.state_of(row)), now)
             row.settled_at = answer.settled_at or now
             repo.add_event(s, entity, EventType.PAYMENT_SETTLED, payment_view(row), now)
+            if (ledger := posting_status(row.postings)) != "confirmed":
+                log.warning("payment.settled_unposted", payment=payment_id, posting_status=ledger)
         settled.append(payment_id)
     return settled

@@ -23,6 +23,9 @@ class Entity(Base):
     portal: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # customer portal settings
     # this entity's ERP connector, when not the server's default: {"type": "tryton", …}; secrets sealed
     erp: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # how a partial capture splits between fees and invoices: proportional | fees_first
+    capture_fee_allocation: Mapped[str] = mapped_column(String(20), default="proportional",
+                                                        server_default="proportional")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -182,11 +185,15 @@ class Posting(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
     memo: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # hook failures after the ERP took the entry: the posting stands, these say what went wrong
+    warnings: Mapped[list[str]] = mapped_column(JSON, default=list)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)  # one poster at a time
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     lines: Mapped[list[GLLineRow]] = relationship(order_by="GLLineRow.line_no", lazy="selectin",
                                                   cascade="all, delete-orphan")
+    __table_args__ = (Index("ix_postings_status_created_at", "status", "created_at"),)
 
 
 class GLLineRow(Base):

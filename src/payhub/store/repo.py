@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, case, func, select, text, update
+from sqlalchemy import Select, and_, case, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from payhub.domain.errors import PaymentNotFound, RefundNotFound
@@ -24,13 +24,14 @@ from payhub.store.models import (
     GLLineRow,
     OutboxEvent,
     Payment,
+    PaymentOperation,
     Posting,
     Refund,
     RoutingRuleSet,
 )
 
 T = TypeVar("T")
-AUTH_HOLDING = (PaymentStatus.PROCESSING.value, PaymentStatus.REQUIRES_CAPTURE.value)
+AUTH_HOLDING = (PaymentStatus.PROCESSING.value, PaymentStatus.UNKNOWN.value, PaymentStatus.REQUIRES_CAPTURE.value)
 
 
 # --- entities and keys ---
@@ -120,16 +121,26 @@ def lock_invoices(s: Session, invoice_ids: Iterable[str]) -> None:
         s.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"), {"k": invoice_id})
 
 
-def held_amounts(s: Session, invoice_ids: Sequence[str]) -> dict[str, int]:
+def held_amounts(s: Session, invoice_ids: Sequence[str], erp_has: Collection[str] = ()) -> dict[str, int]:
     """What PayHub holds against each invoice that the ERP's balance does not show yet:
-    open authorizations plus captured-and-not-refunded money whose posting is not confirmed."""
+    open authorizations plus captured-and-not-refunded money whose posting is not confirmed.
+    `erp_has`: unconfirmed postings the ERP is known to have booked (an attempt whose answer was lost);
+    their amounts are in the ERP's balance already, so they are not held again.
+    The ERP-aware entry point is pipeline.posting.held_amounts."""
     if not invoice_ids:
         return {}
     held = case((Payment.status.in_(AUTH_HOLDING), Allocation.amount - Allocation.amount_captured), else_=0) + (
         Allocation.amount_captured - Allocation.amount_refunded - Allocation.amount_posted)
     rows = s.execute(select(Allocation.invoice_id, func.sum(held)).join(Payment)
                      .where(Allocation.invoice_id.in_(invoice_ids)).group_by(Allocation.invoice_id))
-    return {inv: max(0, int(total or 0)) for inv, total in rows}
+    totals = {inv: int(total or 0) for inv, total in rows}
+    if erp_has:  # as if confirmed: the same net amounts the confirmation adds to amount_posted
+        booked = s.execute(select(GLLineRow.invoice_id, func.sum(GLLineRow.credit - GLLineRow.debit))
+                           .where(GLLineRow.posting_id.in_(list(erp_has)), GLLineRow.invoice_id.in_(invoice_ids))
+                           .group_by(GLLineRow.invoice_id))
+        for inv, net in booked:
+            totals[inv] = totals.get(inv, 0) - int(net or 0)
+    return {inv: max(0, total) for inv, total in totals.items()}
 
 
 def claim_payment(s: Session, entity_id: str, payment_id: str, now: datetime, until: datetime) -> bool:
@@ -139,6 +150,12 @@ def claim_payment(s: Session, entity_id: str, payment_id: str, now: datetime, un
         (Payment.locked_until.is_(None)) | (Payment.locked_until < now),
     ).values(locked_until=until).execution_options(synchronize_session=False))
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def pending_operations(s: Session, payment_id: str) -> Sequence[PaymentOperation]:
+    return s.scalars(select(PaymentOperation).where(PaymentOperation.payment_id == payment_id,
+                                                    PaymentOperation.status == "pending")
+                     .order_by(PaymentOperation.created_at, PaymentOperation.id)).all()
 
 
 def release_payment(s: Session, payment_id: str) -> None:
@@ -179,6 +196,40 @@ def add_posting(s: Session, payment: Payment, entry: JournalEntry, erp: str, now
     s.add(posting)
     payment.postings.append(posting)
     return posting
+
+
+def lease_posting(s: Session, posting_id: str, now: datetime, until: datetime) -> bool:
+    """Take the posting's lease if it is not confirmed and nobody holds it. True when taken."""
+    result = s.execute(update(Posting).where(
+        Posting.id == posting_id, Posting.status != "confirmed", _lease_free(now),
+    ).values(lease_until=until).execution_options(synchronize_session=False))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _lease_free(now: datetime) -> Any:
+    return or_(Posting.lease_until.is_(None), Posting.lease_until < now)
+
+
+def next_due_posting(s: Session, now: datetime, pending_before: datetime) -> Posting | None:
+    """The oldest posting the recovery job should post now, row-locked (PostgreSQL skips rows another worker
+    holds): a failed one whose retry is due, or a pending one created before `pending_before` (abandoned).
+    Either only while no attempt holds its lease. The caller takes the lease in the same transaction."""
+    due = or_(and_(Posting.status == "failed", Posting.next_retry_at <= now),
+              and_(Posting.status == "pending", Posting.created_at <= pending_before))
+    return s.scalar(select(Posting).where(due, _lease_free(now)).order_by(Posting.created_at, Posting.id)
+                    .limit(1).with_for_update(skip_locked=True))
+
+
+def uncertain_postings(s: Session, entity_id: str, invoice_ids: Sequence[str]) -> Sequence[Posting]:
+    """Unconfirmed postings on these invoices that an attempt may have brought to the ERP (attempted before,
+    or under way now): only the ERP can say whether it has them."""
+    if not invoice_ids:
+        return []
+    on_invoices = select(GLLineRow.posting_id).where(GLLineRow.invoice_id.in_(invoice_ids))
+    return s.scalars(select(Posting).where(
+        Posting.entity_id == entity_id, Posting.status != "confirmed",
+        or_(Posting.attempts > 0, Posting.lease_until.is_not(None)), Posting.id.in_(on_invoices),
+    ).order_by(Posting.id)).all()
 
 
 def entry_of(posting: Posting) -> JournalEntry:

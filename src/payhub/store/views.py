@@ -30,6 +30,7 @@ def posting_view(p: Posting) -> dict[str, Any]:
         "erp_reference": p.erp_reference, "refund": p.refund_id,
         "error": {"code": p.error_code, "message": p.error} if p.error_code else None,
         "attempts": p.attempts, "next_retry_at": ts(p.next_retry_at), "memo": p.memo,
+        "warnings": list(p.warnings or []),
         "created_at": ts(p.created_at), "posted_at": ts(p.posted_at),
         "entries": [{"account": l.account, "debit": l.debit, "credit": l.credit, "currency": l.currency,
                      "invoice": l.invoice_id, "customer": l.customer_id, "dimensions": l.dimensions or {}}
@@ -43,6 +44,13 @@ def refund_view(r: Refund, posting: Posting | None) -> dict[str, Any]:
         "amount": money(r.amount, r.currency), "reason": r.reason, "gateway_reference": r.gateway_reference,
         "created_at": ts(r.created_at), "posting": posting_view(posting) if posting else None,
     }
+
+
+def posting_status(postings: list[Posting]) -> str:
+    """The payment's standing in the ledger, worst first: failed, pending, confirmed (or none). It stays
+    visible after settlement: a settled payment whose posting is not confirmed is not in the ERP yet."""
+    statuses = {x.status for x in postings}
+    return next((s for s in ("failed", "pending", "confirmed") if s in statuses), "none")
 
 
 def payment_view(p: Payment, posting: Posting | None = None) -> dict[str, Any]:
@@ -78,7 +86,9 @@ def payment_view(p: Payment, posting: Posting | None = None) -> dict[str, Any]:
         "refunds": [{"id": r.id, "amount": money(r.amount, r.currency), "status": r.status,
                      "created_at": ts(r.created_at)} for r in p.refunds],
         "posting": posting_view(postings.get(posting.id, posting)) if posting else None,
-        "postings": [{"id": x.id, "kind": x.kind, "status": x.status, "erp_reference": x.erp_reference}
+        "posting_status": posting_status(p.postings),
+        "postings": [{"id": x.id, "kind": x.kind, "status": x.status, "erp_reference": x.erp_reference,
+                      "error_code": x.error_code, "next_retry_at": ts(x.next_retry_at)}
                      for x in p.postings],
         "description": p.description, "metadata": p.metadata_,
         "created_at": ts(p.created_at), "updated_at": ts(p.updated_at),
@@ -143,6 +153,8 @@ class PostingPublic(BaseModel):
     attempts: int
     next_retry_at: str | None = Field(description="When the worker retries a posting the ERP could not take")
     memo: str | None
+    warnings: list[str] = Field(description="Extension hooks that failed after the ERP had the entry: the posting "
+                                            "stands, and these say what went wrong")
     created_at: str
     posted_at: str | None
     entries: list[GLEntryPublic]
@@ -179,6 +191,9 @@ class PaymentPublic(BaseModel):
     failure: dict[str, Any] | None
     refunds: list[dict[str, Any]]
     posting: PostingPublic | None = Field(description="The GL posting this response's operation produced")
+    posting_status: Literal["none", "pending", "failed", "confirmed"] = Field(
+        description="Whether the ERP has every posting of this payment (worst of its postings); shown whatever "
+                    "the settlement status: a settled payment may still wait for its posting")
     postings: list[dict[str, Any]]
     description: str
     metadata: dict[str, Any]

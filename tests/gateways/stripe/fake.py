@@ -184,6 +184,16 @@ class FakeStripe:
                                     "supports these currencies: usd, eur, …", param="currency")
 
     def _get(self, path: str, query: list[tuple[str, str]]) -> dict[str, Any]:
+        if path == "/v1/payment_intents/search":  # only the metadata equality query PayHub's recovery sends
+            q = dict(query).get("query", "")
+            wanted = re.fullmatch(r"metadata\['([a-z_]+)'\]:'((?:[^'\\]|\\.)*)'", q)
+            if not wanted:
+                raise StripeFailure(400, "invalid_request_error", f"Invalid search query: {q}", param="query")
+            value = re.sub(r"\\(.)", r"\1", wanted[2])
+            expand = [v.removeprefix("data.") for k, v in query if k == "expand[]"]
+            hits = [self._render(i, expand) for i in self.intents.values()
+                    if i.get("metadata", {}).get(wanted[1]) == value]
+            return {"object": "search_result", "data": hits, "has_more": False, "url": path}
         match = re.fullmatch(r"/v1/payment_intents/([^/]+)", path)
         if not match:
             raise StripeFailure(404, "invalid_request_error", f"Unrecognized request URL (GET: {path})")

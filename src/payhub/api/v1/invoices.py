@@ -4,7 +4,7 @@ from fastapi import APIRouter
 
 from payhub.api.deps import ReaderOrCustomer, ServicesDep, envelope
 from payhub.domain.errors import CustomerNotFound, InvoiceNotFound
-from payhub.store import repo
+from payhub.pipeline import posting
 from payhub.store.views import InvoiceList, InvoicePublic, invoice_view
 
 router = APIRouter(tags=["invoices"])
@@ -17,7 +17,7 @@ def get_invoice(invoice_id: str, key: ReaderOrCustomer, svc: ServicesDep) -> dic
     if not key.sees_invoice(invoice.customer_id, invoice.id):  # a customer token sees its own invoices only
         raise InvoiceNotFound(f"No invoice {invoice_id}")
     with svc.read() as s:
-        held = repo.held_amounts(s, [invoice.id])
+        held = posting.held_amounts(svc, s, key.entity_id, [invoice.id])
     return invoice_view(invoice, held.get(invoice.id, 0))
 
 
@@ -32,5 +32,5 @@ def list_customer_invoices(customer_id: str, key: ReaderOrCustomer,
     invoices = [inv for inv in svc.erp_for(key.entity_id).list_open_invoices(key.entity_id, customer_id)
                 if key.sees_invoice(inv.customer_id, inv.id)]
     with svc.read() as s:
-        held = repo.held_amounts(s, [inv.id for inv in invoices])
+        held = posting.held_amounts(svc, s, key.entity_id, [inv.id for inv in invoices])
     return envelope([invoice_view(inv, held.get(inv.id, 0)) for inv in invoices])

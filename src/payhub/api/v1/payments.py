@@ -1,19 +1,20 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
+from pydantic import AwareDatetime
 
 from payhub.api import idempotency
-from payhub.api.deps import PageDep, PayerOrCustomer, PaymentsKey, ReaderOrCustomer, ReadKey, ServicesDep, envelope
+from payhub.api.deps import PayerOrCustomer, PaymentPage, PaymentsKey, ReaderOrCustomer, ReadKey, ServicesDep, envelope
 from payhub.api.schemas import CaptureCreate, PaymentCreate
 from payhub.api.versions import CURRENT, payment_for
 from payhub.domain.errors import PaymentNotFound
 from payhub.domain.payments import PaymentStatus
 from payhub.pipeline import pay, posting
+from payhub.pipeline.idempotency import Claim
 from payhub.store import repo
 from payhub.store.views import PaymentList, PaymentPublic, payment_view, quote_view
 
@@ -25,11 +26,11 @@ def create_payment(body: PaymentCreate, request: Request, key: PayerOrCustomer, 
     """Pay one or several invoices and/or an unapplied amount. With `capture_method: automatic` the
     response's `posting` shows the GL entries posted to the ERP. A customer token (widgets, pay links) can
     pay only its customer's invoices, or only the ones it names, up to its maximum amount."""
-    def action() -> dict:  # type: ignore[type-arg]
+    def action(claim: Claim | None) -> dict:  # type: ignore[type-arg]
         req = body.to_request(key.entity_id, svc.clock.now().date(), channel="widget" if key.limit else "api")
-        return pay.create_payment(svc, replace(req, limit=key.limit)).payment_view()
+        return pay.create_payment(svc, replace(req, limit=key.limit), claim).payment_view()
 
-    return idempotency.run(svc, key, request, body.model_dump(mode="json"), action, status=201)
+    return idempotency.run(svc, key, request, body.model_dump(mode="json"), action, status=201, resource="pay")
 
 
 @router.post("/quote", operation_id="quote_payment")
@@ -42,11 +43,11 @@ def quote_payment(body: PaymentCreate, key: PaymentsKey, svc: ServicesDep) -> di
 
 @router.get("", response_model=PaymentList, operation_id="list_payments")
 def list_payments(
-    key: ReadKey, svc: ServicesDep, page: PageDep,
+    key: ReadKey, svc: ServicesDep, page: PaymentPage,
     customer: str | None = None,
     status: PaymentStatus | None = None,
-    created_gte: Annotated[datetime | None, Query(description="ISO 8601, inclusive")] = None,
-    created_lt: Annotated[datetime | None, Query(description="ISO 8601, exclusive")] = None,
+    created_gte: Annotated[AwareDatetime | None, Query(description="ISO 8601 with a time zone, inclusive")] = None,
+    created_lt: Annotated[AwareDatetime | None, Query(description="ISO 8601 with a time zone, exclusive")] = None,
 ) -> dict[str, Any]:
     """Transaction history, newest first."""
     with svc.read() as s:
@@ -75,14 +76,16 @@ def capture_payment(payment_id: str, request: Request, key: PaymentsKey, svc: Se
     body = body or CaptureCreate(amount=None)
     amount = body.amount.money() if body.amount else None
     return idempotency.run(svc, key, request, body.model_dump(mode="json"),
-                           lambda: pay.capture_payment(svc, key.entity_id, payment_id, amount).payment_view())
+                           lambda claim: pay.capture_payment(svc, key.entity_id, payment_id, amount,
+                                                             claim).payment_view(), resource="op")
 
 
 @router.post("/{payment_id}/void", response_model=PaymentPublic, operation_id="void_payment")
 def void_payment(payment_id: str, request: Request, key: PaymentsKey, svc: ServicesDep) -> JSONResponse:
     """Release an authorization that was not captured."""
     return idempotency.run(svc, key, request, {},
-                           lambda: pay.void_payment(svc, key.entity_id, payment_id).payment_view())
+                           lambda claim: pay.void_payment(svc, key.entity_id, payment_id, claim).payment_view(),
+                           resource="op")
 
 
 @router.post("/{payment_id}/post", response_model=PaymentPublic, operation_id="retry_payment_posting")

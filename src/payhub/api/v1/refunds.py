@@ -20,7 +20,8 @@ def create_refund(body: RefundCreate, request: Request, key: PaymentsKey, svc: S
     amount = body.amount.money() if body.amount else None
     return idempotency.run(
         svc, key, request, body.model_dump(mode="json"),
-        lambda: pay.refund_payment(svc, key.entity_id, body.payment, amount, body.reason).refund_view(), 201)
+        lambda claim: pay.refund_payment(svc, key.entity_id, body.payment, amount, body.reason,
+                                         claim).refund_view(), 201, resource="op")
 
 
 @router.get("/{refund_id}", response_model=RefundPublic, operation_id="get_refund")

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from payhub.api import idempotency
-from payhub.api.deps import PageDep, PaymentsKey, ReadKey, ServicesDep, envelope
+from payhub.api.deps import PaymentPage, PaymentsKey, ReadKey, ServicesDep, envelope
 from payhub.api.schemas import PaymentCreate
 from payhub.pipeline import pay
 from payhub.store import repo
@@ -37,8 +37,9 @@ def create_payment(body: PaymentCreate, request: Request, key: PaymentsKey, svc:
     """As POST /v1/payments, answering in the v2 shape."""
     return idempotency.run(
         svc, key, request, {"v2": body.model_dump(mode="json")},
-        lambda: v2(pay.create_payment(svc, body.to_request(key.entity_id, svc.clock.now().date())).payment_view()),
-        status=201)
+        lambda claim: v2(pay.create_payment(svc, body.to_request(key.entity_id, svc.clock.now().date()),
+                                            claim).payment_view()),
+        status=201, resource="pay")
 
 
 @router.get("/{payment_id}", operation_id="get_payment_v2")
@@ -49,7 +50,7 @@ def get_payment(payment_id: str, key: ReadKey, svc: ServicesDep) -> dict[str, An
 
 
 @router.get("", operation_id="list_payments_v2")
-def list_payments(key: ReadKey, svc: ServicesDep, page: PageDep) -> dict[str, Any]:
+def list_payments(key: ReadKey, svc: ServicesDep, page: PaymentPage) -> dict[str, Any]:
     with svc.read() as s:
         rows, has_more = repo.list_payments(s, key.entity_id, customer_id=None, status=None, created_gte=None,
                                             created_lt=None, limit=page.limit, starting_after=page.starting_after)

@@ -12,7 +12,7 @@ from urllib.parse import quote
 import httpx
 import structlog
 
-from payhub.domain.errors import GatewayError, GatewayTimeout, ProcessingError
+from payhub.domain.errors import GatewayError, GatewayTimeout, LookupUnsupported, ProcessingError
 from payhub.domain.methods import BankAccount
 from payhub.domain.money import Money
 from payhub.gateways.adyen import transformers as wire
@@ -61,6 +61,11 @@ class AdyenGateway:
         Settlement details report (and a capture's success only by webhook), which this connector does not
         read; a guess from the capture date would mark payments settled whose capture later failed."""
         return Settlement(False)
+
+    def find_charge(self, idempotency_key: str) -> GatewayResult | None:
+        """Adyen's Checkout API has no search by reference; it reports outcomes by webhook. A replay needs the
+        original request (card data PayHub does not keep), so recovery hands such a payment to a person."""
+        raise LookupUnsupported("Adyen cannot be asked what became of a payment; check the Customer Area")
 
     def _modify(self, reference: str, kind: str, idempotency_key: str, amount: Money | None = None) -> GatewayResult:
         if not reference:

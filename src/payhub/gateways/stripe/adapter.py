@@ -80,6 +80,14 @@ class StripeGateway:
                             query=[("expand[]", "latest_charge.balance_transaction")])
         return wire.settlement(intent)
 
+    def find_charge(self, idempotency_key: str) -> GatewayResult | None:
+        """Search intents by the key PayHub stored in their metadata. Stripe's search index lags writes by up
+        to a minute, so recovery asks only once a payment has been stuck longer than that."""
+        key = idempotency_key.replace("\\", "\\\\").replace("'", "\\'")
+        search = self._call("GET", "/v1/payment_intents/search", required=("object",),
+                            query=[("query", f"metadata['payhub_key']:'{key}'"), ("expand[]", "data.latest_charge")])
+        return wire.found(search)
+
     def close(self) -> None:
         self._http.close()
 

@@ -110,6 +110,7 @@ def authorize_form(request: AuthorizeRequest) -> Form:
     ]
     if request.description:
         form.append(("description", request.description))
+    form.append(("metadata[payhub_key]", request.idempotency_key))  # lets recovery find the intent again
     if request.level3 is not None:
         form += level3_form(request.level3, request.amount)
     return form
@@ -170,6 +171,16 @@ def authorized(intent: Json, request: AuthorizeRequest) -> GatewayResult:
         raise GatewayTimeout(f"Stripe is still processing {intent['id']}; the outcome is unknown",
                              gateway_reference=intent["id"])
     raise Declined(f"Stripe left the payment {status}", gateway_code=status, gateway_reference=intent["id"])
+
+
+def found(search: Json) -> GatewayResult | None:
+    """The answer to a search for an intent by its PayHub key: a live authorization, or None if none exists."""
+    for intent in search.get("data") or []:
+        if intent.get("status") in ("succeeded", "requires_capture"):
+            return GatewayResult(intent["id"], card_summary(intent.get("latest_charge")))
+        if intent.get("status") == "processing":
+            raise GatewayTimeout(f"Stripe is still processing {intent['id']}", gateway_reference=intent["id"])
+    return None
 
 
 def card_summary(charge: object, known_bin: str = "") -> CardSummary | None:
