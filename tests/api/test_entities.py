@@ -1,19 +1,38 @@
-"""Entities through HTTP: create (with its first admin key), read, update, isolation, audit."""
+"""Entities through HTTP: create (platform keys only, with its first admin key and a baseline config version),
+read, update, isolation, audit."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from payhub.auth.keys import create_key
+from payhub.pipeline.services import Services
+from payhub.store.models import Entity
+from tests.conftest import now
 
 
-def test_create_an_entity_and_work_in_it(admin: TestClient, app: FastAPI) -> None:
-    created = admin.post("/v1/entities", json={"id": "ent_eu", "name": "Demo Supplies GmbH", "default_currency": "EUR",
-                                               "timezone": "Europe/Berlin", "posting_rules": {"gateway_clearing": "1160"},
-                                               "branding": {"portal_name": "Demo EU"}})
+@pytest.fixture
+def platform(app: FastAPI, services: Services) -> Iterator[TestClient]:
+    """A platform admin key, sending no PayHub-Entity: creating entities needs none."""
+    with services.transaction() as s:
+        _, secret = create_key(s, None, "admin", now(), name="platform")
+    with TestClient(app, headers={"Authorization": f"Bearer {secret}"}) as client:
+        yield client
+
+
+def test_create_an_entity_and_work_in_it(platform: TestClient, admin: TestClient, app: FastAPI) -> None:
+    created = platform.post("/v1/entities", json={
+        "id": "ent_eu", "name": "Demo Supplies GmbH", "default_currency": "EUR", "timezone": "Europe/Berlin",
+        "posting_rules": {"gateway_clearing": "1160"}, "branding": {"portal_name": "Demo EU"}})
     assert created.status_code == 201, created.text
     entity = created.json()
-    assert entity["posting_rules"]["gateway_clearing"] == "1160" and entity["posting_rules"]["accounts_receivable"] == "1200"
+    assert entity["posting_rules"]["gateway_clearing"] == "1160"
+    assert entity["posting_rules"]["accounts_receivable"] == "1200"
     eu_admin = entity["admin_key"]["secret"]
     with TestClient(app, headers={"Authorization": f"Bearer {eu_admin}"}) as eu:
         assert eu.get("/v1/entities/ent_eu").json()["timezone"] == "Europe/Berlin"
@@ -27,6 +46,39 @@ def test_create_an_entity_and_work_in_it(admin: TestClient, app: FastAPI) -> Non
         assert trail == ["entity.updated", "entity.created"]
     assert admin.get("/v1/entities/ent_eu").status_code == 404
     assert [e["id"] for e in admin.get("/v1/entities").json()["data"]] == ["ent_demo"]
+    assert "ent_eu" not in admin.get("/v1/audit_events").text  # no other entity's trail learns of it
+    assert {e["id"] for e in platform.get("/v1/entities").json()["data"]} == {"ent_demo", "ent_eu"}
+
+
+def test_only_platform_keys_create_entities(admin: TestClient, platform: TestClient, services: Services) -> None:
+    """Issue 9 #10: any entity's admin key could create entities, and its 409 told which ids exist."""
+    answers = [admin.post("/v1/entities", json={"id": entity_id, "name": "X", "default_currency": "USD"})
+               for entity_id in ("ent_demo", "ent_fresh")]
+    assert [a.status_code for a in answers] == [403, 403]
+    assert {a.json()["code"] for a in answers} == {"platform_key_required"}
+    assert answers[0].json()["detail"] == answers[1].json()["detail"]  # existing or not: the same answer
+    with services.read() as s:
+        assert s.scalar(select(func.count()).select_from(Entity)) == 1
+    exists = platform.post("/v1/entities", json={"id": "ent_demo", "name": "Again", "default_currency": "USD"})
+    assert exists.status_code == 409 and exists.json()["code"] == "entity_exists"  # a platform key sees them all
+
+
+def test_an_entity_starts_with_a_baseline_config_version(platform: TestClient, app: FastAPI) -> None:
+    """Issue 9 #17: the first config apply could not be rolled back: no version held the state before it."""
+    created = platform.post("/v1/entities", json={"id": "ent_ca", "name": "Demo Canada", "default_currency": "CAD"})
+    assert created.status_code == 201, created.text
+    with TestClient(app, headers={"Authorization": f"Bearer {created.json()['admin_key']['secret']}"}) as ca:
+        versions = ca.get("/v1/config/versions").json()["data"]
+        assert [v["summary"]["baseline"] for v in versions] == [True]
+        baseline = versions[0]["version"]
+        document = "version: 1\nentities:\n  ent_ca:\n    fee_policy:\n      convenience_fees:\n" \
+                   "        - {priority: 1, methods: [card], currency: CAD, percent: \"3\"}\n"
+        applied = ca.post("/v1/config/apply", json={"document": document, "base_version": baseline})
+        assert applied.status_code == 200, applied.text
+        assert ca.get("/v1/fee_policy").json()["policy"]["convenience_fees"]
+        rolled = ca.post("/v1/config/rollback", json={"version": baseline})
+        assert rolled.status_code == 200 and rolled.json()["applied"], rolled.text
+        assert ca.get("/v1/fee_policy").json()["policy"]["convenience_fees"] == []
 
 
 @pytest.mark.parametrize(("body", "status", "code"), [
@@ -36,6 +88,6 @@ def test_create_an_entity_and_work_in_it(admin: TestClient, app: FastAPI) -> Non
     ({"name": "X", "default_currency": "USD", "gateway": "ghost"}, 422, "invalid_request"),
     ({"name": "X", "default_currency": "USD", "posting_rules": {"petty_cash": "1000"}}, 422, "validation_error"),
 ])
-def test_bad_entities_are_refused(admin: TestClient, body: dict, status: int, code: str) -> None:  # type: ignore[type-arg]
-    response = admin.post("/v1/entities", json=body)
+def test_bad_entities_are_refused(platform: TestClient, body: dict, status: int, code: str) -> None:  # type: ignore[type-arg]
+    response = platform.post("/v1/entities", json=body)
     assert response.status_code == status and response.json()["code"] == code

@@ -10,10 +10,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import delete
 
 from payhub.api.v1 import config as config_api
+from payhub.auth.keys import create_key
 from payhub.extensions import registry
 from payhub.extensions.api import Extension
 from payhub.pipeline.services import Services
 from payhub.store.db import Base
+from tests.conftest import now
 
 EXTENSION = "cfg_test_ext"
 
@@ -84,3 +86,19 @@ def wipe(svc: Services) -> None:
     with svc.transaction() as s:
         for table in reversed(Base.metadata.sorted_tables):
             s.execute(delete(table))
+
+
+@pytest.fixture
+def platform(app: FastAPI, services: Services) -> Iterator[TestClient]:
+    """A platform admin key's client, without PayHub-Entity: it configures every entity."""
+    with services.transaction() as s:
+        _, secret = create_key(s, None, "admin", now(), name="platform")
+    with TestClient(mount(app), headers={"Authorization": f"Bearer {secret}"}) as client:
+        yield client
+
+
+def entity_admin(app: FastAPI, services: Services, entity_id: str) -> TestClient:
+    """A client with a new admin key of `entity_id` (use it as a context manager)."""
+    with services.transaction() as s:
+        _, secret = create_key(s, entity_id, "admin", now())
+    return TestClient(mount(app), headers={"Authorization": f"Bearer {secret}"})

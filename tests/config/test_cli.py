@@ -61,3 +61,25 @@ def test_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
     schema = runner.invoke(cli, ["config", "schema"])
     assert schema.exit_code == 0 and '"title": "PayHub configuration"' in schema.output
+
+
+def test_cli_refuses_a_password_in_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 9 #6: the CLI path too; nothing is recorded, the error names the field and line."""
+    from sqlalchemy import create_engine, text
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    upgrade(url)
+    monkeypatch.setenv("PAYHUB_DATABASE_URL", url)
+    doc = tmp_path / "payhub.yaml"
+    doc.write_text("version: 1\nentities:\n  ent_x:\n    name: X\n    default_currency: USD\n    erp:\n"
+                   "      type: tryton\n      url: https://erp.example.com\n      database: payhub\n"
+                   "      password: hunter2-secret\n      mapping: {entities: {ent_x: {company: 1}}}\n")
+    for command in ("plan", "apply"):
+        refused = CliRunner().invoke(cli, ["config", command, str(doc)])
+        assert refused.exit_code == 1, refused.output
+        assert "secret_in_document" in refused.output and "line 10" in refused.output
+        assert "entities.ent_x.erp.password" in refused.output and "hunter2" not in refused.output
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM config_versions")).scalar() == 0
+    engine.dispose()

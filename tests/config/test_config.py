@@ -39,7 +39,7 @@ def errors_of(svc: Services, text: str) -> list[dict[str, Any]]:
 
 def test_plan_shows_creates_then_nothing(services: Services) -> None:
     plan = config.plan(services, DOC)
-    assert plan.base_version == 0
+    assert plan.base_version == 1  # the demo entity's baseline
     got = {(c.entity, c.kind, c.target, c.action) for c in plan.changes}
     assert got == {
         ("ent_demo", "fee_policy", "fee_policy", "create"),
@@ -53,10 +53,10 @@ def test_plan_shows_creates_then_nothing(services: Services) -> None:
     }
     text = plan.render()
     assert "+ create entity ent_acme" in text and 'posting_rules.gateway_clearing: "1160"' in text
-    assert count(services, ConfigVersion) == 0  # a plan writes nothing
+    assert count(services, ConfigVersion) == 1  # a plan writes nothing
 
-    result = config.apply(services, DOC, 0, None)
-    assert result["applied"] and result["version"] == 1
+    result = config.apply(services, DOC, 1, None)
+    assert result["applied"] and result["version"] == 2
     secrets = {(s["entity"], s["name"]): s["secret"] for s in result["webhook_secrets"]}
     assert set(secrets) == {("ent_demo", "erp"), ("ent_acme", "erp"), ("ent_acme", "ops")}
     assert all(s.startswith("whsec_") for s in secrets.values())
@@ -71,13 +71,13 @@ def test_plan_shows_creates_then_nothing(services: Services) -> None:
         assert not any(secret in stored for secret in secrets.values())  # sealed at rest
 
     again = config.plan(services, DOC)
-    assert again.base_version == 1 and again.empty
-    noop = config.apply(services, DOC, 1, None)
-    assert not noop["applied"] and noop["version"] == 1 and count(services, ConfigVersion) == 1
+    assert again.base_version == 2 and again.empty
+    noop = config.apply(services, DOC, 2, None)
+    assert not noop["applied"] and noop["version"] == 2 and count(services, ConfigVersion) == 2
 
 
 def test_plan_shows_changes_and_deletes(services: Services) -> None:
-    config.apply(services, DOC, 0, None)
+    config.apply(services, DOC, 1, None)
     edited = (DOC.replace('percent: "2.5"', 'percent: "2.95"')
               .replace("      ops:\n        url: https://ops.acme.example/hooks\n        description: Ops alerts\n"
                        "        event_types: [\"*\"]\n", "      erp: null  # not this one from defaults\n")
@@ -97,7 +97,7 @@ def test_plan_shows_changes_and_deletes(services: Services) -> None:
     assert 'pinned_version: "1.0.0" → "1.1.0"' in text
 
     result = config.apply(services, edited, plan.base_version, "key_test")
-    assert result["version"] == 2
+    assert result["version"] == 3
     with services.read() as s:
         assert s.scalar(select(func.max(FeePolicyVersion.version)).where(FeePolicyVersion.entity_id == "ent_acme")) == 2
         assert s.scalar(select(func.count()).select_from(RoutingRuleSet)) == 1  # unchanged: no new version
@@ -107,7 +107,7 @@ def test_plan_shows_changes_and_deletes(services: Services) -> None:
 
 
 def test_export_apply_to_empty_install_export_is_identical(services: Services) -> None:
-    config.apply(services, DOC, 0, None)
+    config.apply(services, DOC, 1, None)
     exported = config.export(services)
     assert yaml.safe_load(exported)["entities"]["ent_acme"]["webhook_endpoints"]["ops"]["description"] == "Ops alerts"
     assert "whsec_" not in exported
@@ -166,19 +166,19 @@ def test_apply_is_atomic(services: Services) -> None:
     audits = count(services, AuditEvent)
     broken = DOC.replace("    routing:\n      default: [simulator]", "    routing:\n      default: [nowhere]")
     with pytest.raises(config.ConfigInvalid):
-        config.apply(services, broken, 0, None)
+        config.apply(services, broken, 1, None)
     assert config.export(services) == before  # nothing written, for ent_demo either
-    assert count(services, AuditEvent) == audits and count(services, ConfigVersion) == 0
+    assert count(services, AuditEvent) == audits and count(services, ConfigVersion) == 1
     with services.read() as s:
         assert s.get(Entity, "ent_acme") is None
 
 
 def test_conflict_on_a_stale_base_version(services: Services) -> None:
-    config.apply(services, DOC, 0, None)
+    config.apply(services, DOC, 1, None)
     with pytest.raises(config.ConfigConflict) as caught:
-        config.apply(services, DOC.replace('"2.5"', '"2.6"'), 0, None)
+        config.apply(services, DOC.replace('"2.5"', '"2.6"'), 1, None)
     assert caught.value.code == "config_version_conflict"
-    assert caught.value.extra["current_version"] == 1
+    assert caught.value.extra["current_version"] == 2
 
 
 def test_concurrent_claims_of_one_version_conflict(services: Services) -> None:
@@ -186,34 +186,86 @@ def test_concurrent_claims_of_one_version_conflict(services: Services) -> None:
     conflict (on PostgreSQL it waits for the first to commit, then hits the primary key)."""
     from sqlalchemy.exc import IntegrityError
 
-    config.apply(services, DOC, 0, None)
+    config.apply(services, DOC, 1, None)
     with pytest.raises(IntegrityError), services.transaction() as s:
-        s.add(ConfigVersion(version=1, document="", summary={}, created_at=services.clock.now()))
+        s.add(ConfigVersion(version=2, document="", summary={}, created_at=services.clock.now()))
         s.flush()
 
 
 def test_rollback(services: Services) -> None:
-    config.apply(services, DOC, 0, None)
+    config.apply(services, DOC, 1, None)
     first = config.export(services)
-    config.apply(services, DOC.replace('"2.5"', '"2.75"').replace("Acme Builders", "Acme Builders Inc."), 1, None)
+    config.apply(services, DOC.replace('"2.5"', '"2.75"').replace("Acme Builders", "Acme Builders Inc."), 2, None)
     assert "Acme Builders Inc." in config.export(services)
-    result = config.rollback(services, 1, "key_x")
-    assert result["version"] == 3 and result["rolled_back_to"] == 1 and result["applied"]
+    result = config.rollback(services, 2, "key_x")
+    assert result["version"] == 4 and result["rolled_back_to"] == 2 and result["applied"]
     assert {(c["kind"], c["action"]) for c in result["changes"]} == {("entity", "update"), ("fee_policy", "update")}
     assert config.export(services) == first
     with pytest.raises(config.ConfigVersionNotFound):
         config.rollback(services, 99, None)
-    assert [v["version"] for v in config.versions(services)] == [3, 2, 1]
+    assert [v["version"] for v in config.versions(services)] == [4, 3, 2, 1]
 
 
-def test_scope_limits_existing_entities(services: Services) -> None:
-    config.apply(services, DOC, 0, None)  # ent_acme exists now
-    with pytest.raises(config.ConfigInvalid) as caught:
-        config.plan(services, DOC, scope="ent_demo")
-    assert [(e["field"], e["code"]) for e in caught.value.extra["errors"]] == [  # type: ignore[attr-defined]
-        ("entities.ent_acme", "entity_not_permitted")]
+def test_scope_is_the_keys_own_entity_only(services: Services) -> None:
+    """An entity key's file configures that entity; naming another, existing or not, is refused the same way
+    (creating entities is a platform operation, and the refusal must not tell which ids exist)."""
     new = "version: 1\nentities:\n  ent_new:\n    name: New\n    default_currency: EUR\n"
-    assert config.plan(services, new, scope="ent_demo").changes[0].action == "create"
+    refusals = []
+    for text in (DOC, new):
+        if text == new:
+            config.apply(services, DOC, 1, None)  # ent_acme exists now; ent_new does not
+        with pytest.raises(config.ConfigInvalid) as caught:
+            config.plan(services, text, scope="ent_demo")
+        refusals.append([(e["code"], e["message"]) for e in caught.value.extra["errors"]])  # type: ignore[attr-defined]
+    assert refusals[0] == refusals[1] == [("entity_not_permitted", "this API key acts for ent_demo; it may configure "
+                                           "only that entity (creating entities needs a platform key)")]
+    assert config.plan(services, new).changes[0].action == "create"  # the CLI / a platform key may
+
+
+def test_rollback_with_a_scope_applies_that_entitys_part(services: Services) -> None:
+    config.apply(services, DOC, 1, None)
+    config.apply(services, DOC.replace('"2.5"', '"2.75"'), 2, None)
+    result = config.rollback(services, 2, "key_demo", scope="ent_demo")
+    assert {(c["entity"], c["kind"]) for c in result["changes"]} == {("ent_demo", "fee_policy")}
+    with services.read() as s:
+        stored = s.get(ConfigVersion, result["version"])
+        assert stored is not None and "ent_acme" not in stored.document
+        assert stored.summary["entities"] == ["ent_demo"]
+    with pytest.raises(config.ConfigVersionNotFound):
+        config.rollback(services, 1, None, scope="ent_acme")  # ent_demo's baseline: not ent_acme's
+
+
+def test_an_entity_sees_the_versions_that_configured_it(services: Services) -> None:
+    config.apply(services, DOC, 1, "key_platform")
+    config.apply(services, DOC.split("  ent_acme:\n")[0], 2, None)
+    assert [v["version"] for v in config.versions(services, entity_id="ent_acme")] == [2]
+    assert [v["version"] for v in config.versions(services, entity_id="ent_demo")] == [3, 2, 1]
+    assert [v["version"] for v in config.versions(services, 2, entity_id="ent_demo")] == [3, 2]
+    shown = config.versions(services, entity_id="ent_acme")[0]
+    assert shown["key"] is None and shown["summary"]["entities"] == ["ent_acme"]
+    assert {c["entity"] for c in shown["summary"]["changes"]} == {"ent_acme"}
+    assert config.versions(services)[1]["key"] == "key_platform"
+    with pytest.raises(config.ConfigVersionNotFound):
+        config.version(services, 3, entity_id="ent_acme")
+    part = config.version(services, 2, entity_id="ent_acme")["document"]
+    assert "ent_demo" not in part and "cfg_test_ext" not in part
+    assert config.plan(services, part, scope="ent_acme").empty  # the part is a valid file of its own
+
+
+def test_an_entitys_creation_records_a_baseline_version(services: Services) -> None:
+    from tests.conftest import now
+
+    with services.transaction() as s:
+        s.add(Entity(id="ent_second", name="Second Co.", default_currency="EUR", gateway="simulator",
+                     posting_rules={}, created_at=now()))
+        s.flush()
+        config.record_baseline(s, "ent_second", None, now())
+    baseline = config.versions(services, entity_id="ent_second")
+    assert [(v["version"], v["summary"]["baseline"]) for v in baseline] == [(2, True)]
+    document = yaml.safe_load(config.version(services, 2)["document"])["entities"]["ent_second"]
+    assert document["fee_policy"]["convenience_fees"] == [] and document["routing"]["default"] == ["simulator"]
+    assert document["webhook_endpoints"] == {} and document["extensions"] == {}
+    assert config.plan(services, config.version(services, 2)["document"]).empty  # as it is now
 
 
 def test_published_schema_is_current() -> None:
@@ -258,7 +310,7 @@ def test_racing_applies_past_the_version_check(services: Services, db_url: str,
 
     def run(percent: str) -> None:
         try:
-            config.apply(services, DOC.replace('"2.5"', f'"{percent}"'), 0, None)
+            config.apply(services, DOC.replace('"2.5"', f'"{percent}"'), 1, None)
             outcomes.append("applied")
         except config.ConfigConflict:
             outcomes.append("conflict")
@@ -269,7 +321,7 @@ def test_racing_applies_past_the_version_check(services: Services, db_url: str,
     for t in threads:
         t.join(30)
     assert sorted(outcomes) == ["applied", "conflict"]
-    assert count(services, ConfigVersion) == 1 and count(services, Entity) == 2
+    assert count(services, ConfigVersion) == 2 and count(services, Entity) == 2
 
 
 ERP_DOC = """version: 1
@@ -295,7 +347,7 @@ def test_an_entitys_erp_is_configuration_without_its_secret(services: Services,
     assert [(e["field"], e["line"]) for e in missing] == [("entities.ent_demo.erp.password_env", 9)]
 
     monkeypatch.setenv("PAYHUB_TEST_TRYTON_PASSWORD", "s3cret")
-    assert config.apply(services, ERP_DOC, 0, None)["applied"]
+    assert config.apply(services, ERP_DOC, 1, None)["applied"]
     with services.read() as s:
         stored = s.get(Entity, "ent_demo")
         assert stored is not None and unseal(services.secret_key, stored.erp["password"]) == "s3cret"

@@ -27,7 +27,7 @@ ServicesDep = Annotated[Services, Depends(get_services)]
 @dataclass(frozen=True)
 class Principal:
     key_id: str
-    entity_id: str
+    entity_id: str  # "" only for a platform key on an `any_entity` route without a PayHub-Entity header
     scope: str  # read | payments | admin | customer (a customer-context token)
     limit: PayerLimit | None = None  # what a customer token may see and pay
     platform: bool = False  # a platform key, acting for the entity its request names
@@ -41,9 +41,10 @@ class Principal:
             self.limit.invoice_ids is None or invoice_id in self.limit.invoice_ids))
 
 
-def require(scope: str, customers: bool = False) -> Callable[..., Principal]:
+def require(scope: str, customers: bool = False, any_entity: bool = False) -> Callable[..., Principal]:
     """Authenticate the bearer (an API key, or with `customers` a customer-context token) and check it grants
-    `scope`; then apply the caller's rate limit."""
+    `scope`; then apply the caller's rate limit. With `any_entity` (operations across entities: creating
+    entities, configuration as code) a platform key may leave out the PayHub-Entity header."""
 
     def dependency(request: Request, svc: ServicesDep) -> Principal:
         header = request.headers.get("authorization", "")
@@ -61,7 +62,8 @@ def require(scope: str, customers: bool = False) -> Callable[..., Principal]:
             if key is None:
                 raise ApiError(401, "invalid_api_key", "Invalid API key",
                                "The API key is unknown, revoked or expired")
-            principal = Principal(key.id, _entity_for(request, svc, key.entity_id), key.scope,
+            across = any_entity and key.entity_id is None and not request.headers.get("payhub-entity", "").strip()
+            principal = Principal(key.id, "" if across else _entity_for(request, svc, key.entity_id), key.scope,
                                   platform=key.entity_id is None)
             rate = key.rate_limit_per_s or svc.rate_limit_per_s
         request.state.key_id = principal.key_id
@@ -140,5 +142,6 @@ ReaderOrCustomer = Annotated[Principal, Depends(require("read", customers=True))
 PayerOrCustomer = Annotated[Principal, Depends(require("payments", customers=True))]
 PaymentsKey = Annotated[Principal, Depends(require("payments"))]
 AdminKey = Annotated[Principal, Depends(require("admin"))]
+AdminAnyEntity = Annotated[Principal, Depends(require("admin", any_entity=True))]  # platform: header optional
 
 

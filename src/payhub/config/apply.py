@@ -11,8 +11,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from payhub.auth.sealing import seal
-from payhub.config.document import load
+from payhub.config.document import deep_merge, load
+from payhub.config.export import document, dump
 from payhub.config.plan import Change, build, current_version
+from payhub.config.schema import FORMAT_VERSION
 from payhub.domain.errors import Conflict, NotFound
 from payhub.erp.embedded import EmbeddedErp, ErpCompany, create_company
 from payhub.erp.settings import ErpSettings, stored_erp
@@ -20,6 +22,7 @@ from payhub.ids import new_id
 from payhub.pipeline.services import Services
 from payhub.store import audit
 from payhub.store.models import (
+    ApiKey,
     ConfigVersion,
     Entity,
     EntityExtension,
@@ -153,7 +156,7 @@ def apply(svc: Services, text: str, base_version: int, key_id: str | None, *, sc
             raise _conflict(base_version, current)
         plan, _ = build(s, svc, source, scope)
         latest = s.get(ConfigVersion, current) if current else None
-        if plan.empty and latest is not None and latest.document == text:
+        if plan.empty and latest is not None and text in (latest.document, _part(latest, scope)):
             return {"object": "config_apply_result", "version": current, "base_version": base_version,
                     "applied": False, "changes": [], "webhook_secrets": []}
         now = svc.clock.now()
@@ -173,21 +176,110 @@ def apply(svc: Services, text: str, base_version: int, key_id: str | None, *, sc
                 "applied": True, "changes": [c.as_dict() for c in plan.changes], "webhook_secrets": writer.secrets}
 
 
+def _touches(row: ConfigVersion, entity_id: str) -> bool:
+    return entity_id in ((row.summary or {}).get("entities") or [])
+
+
+def _part(row: ConfigVersion, entity_id: str | None) -> str | None:
+    """The version's file as one entity may see it: that entity alone, `defaults` merged in (None: the
+    version did not configure it). entity_id None: the whole file."""
+    if entity_id is None:
+        return row.document
+    if not _touches(row, entity_id):
+        return None
+    data = load(row.document).data
+    raw = (data.get("entities") or {}).get(entity_id)
+    merged = deep_merge(data.get("defaults") or {}, raw or {})
+    return PART_HEADER.format(version=row.version, entity=entity_id) + dump(
+        {"version": data.get("version", FORMAT_VERSION), "entities": {entity_id: merged}})
+
+
+PART_HEADER = "# Config version {version}, the part that configures {entity} (defaults merged in)\n"
+
+
+def _visible(row: ConfigVersion, entity_id: str | None) -> ConfigVersion | None:
+    return row if entity_id is None or _touches(row, entity_id) else None
+
+
 def rollback(svc: Services, version: int, key_id: str | None, *, base_version: int | None = None,
              scope: str | None = None, request_id: str | None = None) -> dict[str, Any]:
-    """Apply the document stored with `version` again, as a new version."""
+    """Apply the document stored with `version` again, as a new version. With `scope` (an entity key) only
+    that entity's part of it; a version that did not configure the entity does not exist for it."""
     with svc.read() as s:
         row = s.get(ConfigVersion, version)
         current = current_version(s)
-    if row is None:
+        text = _part(row, scope) if row is not None else None
+    if text is None:
         raise ConfigVersionNotFound(f"No config version {version}")
-    result = apply(svc, row.document, current if base_version is None else base_version, key_id, scope=scope,
+    result = apply(svc, text, current if base_version is None else base_version, key_id, scope=scope,
                    request_id=request_id)
     return {**result, "rolled_back_to": version}
 
 
-def versions(svc: Services, limit: int = 20) -> list[dict[str, Any]]:
+def _summary(row: ConfigVersion, entity_id: str | None) -> dict[str, Any]:
+    summary = dict(row.summary or {})
+    if entity_id is None:
+        return summary
+    changes = [c for c in summary.get("changes") or [] if c.get("entity") == entity_id]
+    counts = {a: sum(1 for c in changes if c.get("action") == a) for a in ("create", "update", "delete")}
+    return {**summary, "entities": [entity_id], "counts": counts, "changes": changes}
+
+
+def _view(row: ConfigVersion, entity_id: str | None, own_keys: set[str]) -> dict[str, Any]:
+    # An entity sees its own keys' ids; a platform key's id is the operator's business.
+    key = row.key_id if entity_id is None or row.key_id in own_keys else None
+    return {"version": row.version, "created_at": row.created_at.isoformat(), "key": key,
+            "summary": _summary(row, entity_id)}
+
+
+def _own_keys(s: Session, entity_id: str | None) -> set[str]:
+    if entity_id is None:
+        return set()
+    return set(s.scalars(select(ApiKey.id).where(ApiKey.entity_id == entity_id)))
+
+
+def versions(svc: Services, limit: int = 20, entity_id: str | None = None) -> list[dict[str, Any]]:
+    """Config versions, newest first: all of them, or (entity_id) those that configured that entity, each
+    cut down to that entity's part."""
     with svc.read() as s:
-        rows = s.scalars(select(ConfigVersion).order_by(ConfigVersion.version.desc()).limit(limit))
-        return [{"version": r.version, "created_at": r.created_at.isoformat(), "key": r.key_id,
-                 "summary": r.summary} for r in rows]
+        own = _own_keys(s, entity_id)
+        out: list[dict[str, Any]] = []
+        for row in s.scalars(select(ConfigVersion).order_by(ConfigVersion.version.desc())
+                             .execution_options(yield_per=100)):
+            if _visible(row, entity_id) is not None:
+                out.append(_view(row, entity_id, own))
+                if len(out) == limit:
+                    break
+        return out
+
+
+def version(svc: Services, number: int, entity_id: str | None = None) -> dict[str, Any]:
+    """One config version with its file (for an entity: its part of it)."""
+    with svc.read() as s:
+        row = s.get(ConfigVersion, number)
+        text = _part(row, entity_id) if row is not None else None
+        if row is None or text is None:
+            raise ConfigVersionNotFound(f"No config version {number}")
+        return {**_view(row, entity_id, _own_keys(s, entity_id)), "document": text}
+
+
+def record_baseline(s: Session, entity_id: str, key_id: str | None, now: datetime) -> ConfigVersion:
+    """A config version holding a new entity's whole configuration as created (no fees, no routing rules,
+    no endpoints, no extensions stated explicitly), so the first apply after it can be rolled back."""
+    row = s.get(Entity, entity_id)
+    assert row is not None
+    text = document(s, [row], complete=True,
+                    header=f"# Baseline: {entity_id} as created (payhub records it when an entity is created)\n")
+    changes = [{"entity": entity_id, "kind": "entity", "target": entity_id, "action": "create"}]
+    summary = {"entities": [entity_id], "counts": {"create": 1, "update": 0, "delete": 0}, "changes": changes,
+               "baseline": True}
+    for _ in range(20):  # a concurrent apply or baseline may claim the same number: take the next one
+        record = ConfigVersion(version=current_version(s) + 1, document=text, key_id=key_id, summary=summary,
+                               created_at=now)
+        try:
+            with s.begin_nested():
+                s.add(record)
+        except IntegrityError:
+            continue
+        return record
+    raise ConfigConflict("Could not record the entity's baseline config version: too many concurrent applies")

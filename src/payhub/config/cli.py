@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from payhub.config.document import ConfigInvalid
 from payhub.domain.errors import DomainError
 
 config_app = typer.Typer(help="Configuration as code: export, plan, apply, rollback.", no_args_is_help=True)
@@ -33,7 +34,7 @@ def _fail(error: DomainError) -> typer.Exit:
         if isinstance(item, dict):
             where = f"line {item.get('line')}: " if item.get("line") else ""
             errors.print(f"  {where}[bold]{escape(str(item.get('field')))}[/bold]: {escape(str(item.get('message')))}")
-    return typer.Exit(1 if error.code == "config_invalid" else 2)
+    return typer.Exit(1 if isinstance(error, ConfigInvalid) else 2)
 
 
 def _secrets(result: dict[str, Any]) -> None:

@@ -20,6 +20,13 @@ class ConfigInvalid(InvalidRequest):
     title = "Configuration is invalid"
 
 
+class SecretInDocument(ConfigInvalid):
+    """A secret (an ERP password) in the file: refused, since applied files are kept verbatim."""
+
+    code = "secret_in_document"
+    title = "Configuration files never hold secrets"
+
+
 @dataclass(frozen=True)
 class Problem:
     field: str
@@ -31,10 +38,10 @@ class Problem:
         return {"field": self.field, "line": self.line, "code": self.code, "message": self.message}
 
 
-def invalid(problems: Sequence[Problem]) -> ConfigInvalid:
+def invalid(problems: Sequence[Problem], cls: type[ConfigInvalid] = ConfigInvalid) -> ConfigInvalid:
     shown = [f"line {p.line}: {p.field}: {p.message}" if p.line else f"{p.field}: {p.message}" for p in problems]
     more = f" (and {len(shown) - 5} more)" if len(shown) > 5 else ""
-    return ConfigInvalid("; ".join(shown[:5]) + more, errors=[p.as_dict() for p in problems])
+    return cls("; ".join(shown[:5]) + more, errors=[p.as_dict() for p in problems])
 
 
 def path_str(path: Sequence[str | int]) -> str:

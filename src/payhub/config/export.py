@@ -14,11 +14,13 @@ from sqlalchemy.orm import Session
 
 from payhub.config.document import ConfigInvalid, deep_merge, load
 from payhub.config.plan import (
+    NO_FEES,
     endpoint_settings,
     endpoints,
     entity_settings,
     extension_rows,
     extension_settings,
+    implicit_routing,
     latest_fee_policy,
     latest_routing,
     routing_settings,
@@ -50,22 +52,30 @@ class EntityNotFound(NotFound):
     title = "Entity not found"
 
 
-def _endpoint_names(s: Session) -> dict[tuple[str, str], str]:
-    """(entity, url) → the endpoint's name in the most recently applied file, so names survive a round trip."""
-    row = s.scalar(select(ConfigVersion).order_by(ConfigVersion.version.desc()).limit(1))
-    if row is None:
-        return {}
-    try:
-        data = load(row.document).data
-    except ConfigInvalid:
-        return {}
-    defaults = data.get("defaults") or {}
+def _endpoint_names(s: Session, entity_ids: Sequence[str]) -> dict[tuple[str, str], str]:
+    """(entity, url) → the endpoint's name in the newest applied file that configured the entity, so names
+    survive a round trip."""
     names: dict[tuple[str, str], str] = {}
-    for entity_id, raw in (data.get("entities") or {}).items():
-        merged = deep_merge(defaults, raw or {})
-        for name, endpoint in ((merged or {}).get("webhook_endpoints") or {}).items():
-            if isinstance(endpoint, dict) and isinstance(endpoint.get("url"), str):
-                names[(str(entity_id), endpoint["url"])] = str(name)
+    wanted = set(entity_ids)
+    for row in s.scalars(select(ConfigVersion).order_by(ConfigVersion.version.desc())):
+        if not wanted:
+            break
+        found = wanted & set((row.summary or {}).get("entities") or [])
+        if not found:
+            continue
+        wanted -= found
+        try:
+            data = load(row.document).data
+        except ConfigInvalid:
+            continue
+        defaults = data.get("defaults") or {}
+        for entity_id, raw in (data.get("entities") or {}).items():
+            if str(entity_id) not in found:
+                continue
+            merged = deep_merge(defaults, raw or {})
+            for name, endpoint in ((merged or {}).get("webhook_endpoints") or {}).items():
+                if isinstance(endpoint, dict) and isinstance(endpoint.get("url"), str):
+                    names[(str(entity_id), endpoint["url"])] = str(name)
     return names
 
 
@@ -74,14 +84,14 @@ def _slug(url: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", f"{parts.hostname or ''}{parts.path}".lower()).strip("-")[:60] or "endpoint"
 
 
-def _entity(s: Session, row: Entity, names: dict[tuple[str, str], str]) -> dict[str, Any]:
+def _entity(s: Session, row: Entity, names: dict[tuple[str, str], str], complete: bool) -> dict[str, Any]:
     out = entity_settings(row)
     fee = latest_fee_policy(s, row.id)
-    if fee is not None:
-        out["fee_policy"] = parse_policy(fee.policy).to_dict()
+    if fee is not None or complete:
+        out["fee_policy"] = parse_policy(fee.policy).to_dict() if fee else NO_FEES
     routing = latest_routing(s, row.id)
-    if routing is not None:
-        out["routing"] = routing_settings(routing)
+    if routing is not None or complete:
+        out["routing"] = routing_settings(routing) if routing else implicit_routing(row.gateway)
     hooks: dict[str, dict[str, Any]] = {}
     for e in endpoints(s, row.id):
         name = names.get((row.id, e.url)) or _slug(e.url)
@@ -92,6 +102,18 @@ def _entity(s: Session, row: Entity, names: dict[tuple[str, str], str]) -> dict[
     out["webhook_endpoints"] = dict(sorted(hooks.items()))
     out["extensions"] = {r.name: extension_settings(r) for r in extension_rows(s, row.id)}
     return out
+
+
+def document(s: Session, rows: Sequence[Entity], *, complete: bool = False, header: str = HEADER) -> str:
+    """The file for these entities. `complete`: also state "no fees" and "no routing rules" where there are
+    none (a baseline: re-applying it later undoes fee policies and routing rules added since)."""
+    names = _endpoint_names(s, [row.id for row in rows])
+    data = {"version": FORMAT_VERSION, "entities": {row.id: _entity(s, row, names, complete) for row in rows}}
+    return header + dump(data)
+
+
+def dump(data: dict[str, Any]) -> str:
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
 
 
 def export(svc: Services, entity_ids: Sequence[str] | None = None) -> str:
@@ -106,7 +128,4 @@ def export(svc: Services, entity_ids: Sequence[str] | None = None) -> str:
                 rows.append(row)
         else:
             rows = list(s.scalars(select(Entity).order_by(Entity.id)))
-        names = _endpoint_names(s)
-        document = {"version": FORMAT_VERSION, "entities": {row.id: _entity(s, row, names) for row in rows}}
-    return HEADER + yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False,
-                                   width=100)
+        return document(s, rows)

@@ -13,7 +13,16 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from payhub.config.document import Problem, Source, deep_merge, invalid, join, load, path_str
+from payhub.config.document import (
+    Problem,
+    SecretInDocument,
+    Source,
+    deep_merge,
+    invalid,
+    join,
+    load,
+    path_str,
+)
 from payhub.config.schema import ConfigDocument, EntityConfig, PortalSettings, WebhookEndpointConfig
 from payhub.domain.errors import InvalidRequest
 from payhub.domain.fees import parse_policy
@@ -187,9 +196,9 @@ def _validate_entity(s: Session, svc: Services, source: Source, problems: list[P
     exists = s.get(Entity, entity_id) is not None
     if not ENTITY_ID.fullmatch(entity_id):
         problems.append(source.problem(at, "entity ids are 1-40 letters, digits, _ or -", "entity_id_invalid"))
-    if scope is not None and exists and entity_id != scope:
-        problems.append(source.problem(at, f"this API key acts for {scope}; it may configure only that entity and "
-                                           "create new ones", "entity_not_permitted"))
+    if scope is not None and entity_id != scope:  # whether it exists or not: the answer must not tell
+        problems.append(source.problem(at, f"this API key acts for {scope}; it may configure only that entity "
+                                           "(creating entities needs a platform key)", "entity_not_permitted"))
     if not exists:
         for required in ("name", "default_currency"):
             if getattr(config, required) is None:
@@ -211,7 +220,7 @@ def _validate_entity(s: Session, svc: Services, source: Source, problems: list[P
         fields["portal"] = config.portal.model_dump()
     if config.erp is not None:
         try:  # validated now (mapping, password variable set); sealed when applied
-            fields["erp"] = public_erp(stored_erp(svc.secret_key, entity_id, config.erp))
+            fields["erp"] = public_erp(stored_erp(svc.secret_key, entity_id, config.erp.settings()))
         except InvalidRequest as error:
             problems.append(source.problem(f"{at}.{error.extra.get('field', 'erp')}", error.detail, error.code))
     if config.posting_rules is not None:
@@ -266,8 +275,29 @@ def _validate_entity(s: Session, svc: Services, source: Source, problems: list[P
     return Desired(entity_id, fields, fee_policy, routing, webhooks, extensions)
 
 
+SECRET_MESSAGE = ("an ERP password is never part of a configuration file (applied files are kept as config "
+                  "versions): name the environment variable that holds it with password_env")
+
+
+def secret_problems(source: Source) -> list[Problem]:
+    """Every `erp.password` in the file, in `defaults` or an entity, whatever its value."""
+    sections: list[tuple[str, Any]] = [("defaults", source.data.get("defaults"))]
+    entities = source.data.get("entities")
+    if isinstance(entities, dict):
+        sections += [(f"entities.{entity_id}", raw) for entity_id, raw in entities.items()]
+    found = []
+    for at, raw in sections:
+        erp = raw.get("erp") if isinstance(raw, dict) else None
+        if isinstance(erp, dict) and "password" in erp:
+            found.append(source.problem(f"{at}.erp.password", SECRET_MESSAGE, "secret_in_document"))
+    return found
+
+
 def validate(s: Session, svc: Services, source: Source, scope: str | None = None) -> list[Desired]:
-    """Every entity's target state, or ConfigInvalid listing every problem with its field path and line."""
+    """Every entity's target state, or ConfigInvalid listing every problem with its field path and line
+    (SecretInDocument first, alone, if the file holds a password: nothing else is worth reporting then)."""
+    if secrets := secret_problems(source):
+        raise invalid(secrets, SecretInDocument)
     problems: list[Problem] = []
     try:
         ConfigDocument.model_validate(source.data)
@@ -310,6 +340,14 @@ def entity_settings(row: Entity) -> dict[str, Any]:
             "portal": PortalSettings.model_validate(row.portal or {}).model_dump(),
             **({"erp": public_erp(row.erp)} if row.erp else {}),
             "posting_rules": PostingRules.from_dict(row.posting_rules).as_dict()}
+
+
+NO_FEES = parse_policy({}).to_dict()
+
+
+def implicit_routing(gateway: str) -> dict[str, Any]:
+    """What an entity without routing rules does: everything to its default gateway."""
+    return {"default": [gateway], "rules": [], "success_rate_routing": False, "exploration_percent": 5}
 
 
 def latest_fee_policy(s: Session, entity_id: str) -> FeePolicyVersion | None:
@@ -355,16 +393,19 @@ def _entity_changes(s: Session, want: Desired) -> list[Change]:
         if after != before:
             out.append(Change(eid, "entity", eid, "update", before, after))
 
+    # An entity without a fee policy or routing rules behaves as "no fees" and "all to its gateway": a file
+    # saying exactly that (a baseline version) changes nothing there.
     if want.fee_policy is not None:
         fee_row = latest_fee_policy(s, eid) if row else None
         current = parse_policy(fee_row.policy).to_dict() if fee_row else None
-        if current != want.fee_policy:
+        if current != want.fee_policy and not (current is None and want.fee_policy == NO_FEES):
             out.append(Change(eid, "fee_policy", "fee_policy", "update" if current else "create", current,
                               want.fee_policy))
     if want.routing is not None:
         routing_row = latest_routing(s, eid) if row else None
         routes = routing_settings(routing_row) if routing_row else None
-        if routes != want.routing:
+        gateway = want.fields.get("gateway") or (row.gateway if row else "simulator")
+        if routes != want.routing and not (routes is None and want.routing == implicit_routing(gateway)):
             out.append(Change(eid, "routing", "routing", "update" if routes else "create", routes, want.routing))
 
     if want.webhooks is not None:

@@ -64,6 +64,25 @@ class ExtensionConfig(_Strict):
     pinned_version: str | None = Field(None, description="Run exactly this installed version; null: the newest")
 
 
+class ErpConfig(BaseModel):
+    """The entity's own ERP connector (the fields of the entities API's `erp`, but never a password: the file
+    is kept verbatim as a config version, so `password_env` names the environment variable that holds it when
+    the file is applied, and a `password` is refused with secret_in_document)."""
+
+    model_config = ConfigDict(extra="forbid")
+    type: Literal["default", "tryton"]
+    url: str | None = None
+    database: str | None = None
+    user: str = "admin"
+    password_env: str | None = Field(None, description="The environment variable that holds the password")
+    mapping: dict[str, Any] | None = Field(None, description="This entity's company, accounts and payment method "
+                                                             "in the ERP")
+    timeout_s: float = Field(10.0, gt=0, le=120)
+
+    def settings(self) -> ErpSettings:
+        return ErpSettings.model_validate(self.model_dump())
+
+
 Method = Literal["card", "ach"]
 
 
@@ -94,7 +113,7 @@ class EntityConfig(_Strict):
     timezone: str | None = Field(None, description="IANA time zone, e.g. America/New_York")
     branding: dict[str, str] | None = Field(None, description="Portal name, colours, logo URL")
     portal: PortalSettings | None = None
-    erp: ErpSettings | None = Field(None, description="The entity's own ERP (give the password as password_env)")
+    erp: ErpConfig | None = Field(None, description="The entity's own ERP (the password by password_env only)")
     posting_rules: PostingRulesConfig | None = None
     fee_policy: dict[str, Any] | None = Field(None, description="Same shape as PUT /v1/fee_policy")
     routing: RoutingConfig | None = None

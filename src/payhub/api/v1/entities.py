@@ -1,5 +1,6 @@
-"""Legal entities (admin): settings, posting account map and portal branding. A key acts for one entity;
-creating an entity answers with the first admin key for it (its secret shown once)."""
+"""Legal entities (admin): settings, posting account map and portal branding. An entity key acts for its
+entity; creating entities is a platform operation (a platform key, PayHub-Entity not needed), answered with
+the new entity's first admin key (its secret shown once)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import select
 
-from payhub.api.deps import AdminKey, ServicesDep, envelope
+from payhub.api.deps import AdminAnyEntity, ServicesDep, envelope
 from payhub.auth.keys import create_key
-from payhub.domain.errors import Conflict, InvalidRequest, NotFound
+from payhub.config import record_baseline
+from payhub.domain.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from payhub.domain.ledger import PostingRules
 from payhub.domain.money import exponent
 from payhub.erp.embedded import ErpCompany, create_company
@@ -31,6 +33,11 @@ class EntityNotFound(NotFound):
     title = "Entity not found"
 
 
+class PlatformKeyRequired(Forbidden):
+    code = "platform_key_required"
+    title = "A platform key is required"
+
+
 class EntityExists(Conflict):
     code = "entity_exists"
     title = "An entity with this id exists"
@@ -44,6 +51,13 @@ class EntityFields(BaseModel):
     posting_rules: dict[str, str] | None = Field(None, description="PayHub GL roles → the ERP's account codes")
     branding: dict[str, str] | None = Field(None, description="Portal name, colours, logo URL")
     erp: ErpSettings | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _one_line(cls, value: str | None) -> str | None:
+        if value is not None and re.search(r"[\x00-\x1f\x7f]", value):  # as on create, so on update
+            raise ValueError("name has control characters")
+        return value
 
     @field_validator("timezone")
     @classmethod
@@ -82,8 +96,11 @@ def _check_gateway(svc: Any, gateway: str | None) -> None:
 
 
 @router.post("", status_code=201, operation_id="create_entity")
-def create_entity(body: EntityCreate, request: Request, key: AdminKey, svc: ServicesDep) -> dict[str, Any]:
-    """A new legal entity, with its company in the embedded ERP; the answer holds its first admin key."""
+def create_entity(body: EntityCreate, request: Request, key: AdminAnyEntity, svc: ServicesDep) -> dict[str, Any]:
+    """A new legal entity, with its company in the embedded ERP and a baseline config version; the answer
+    holds its first admin key. Platform keys only (403 `platform_key_required`)."""
+    if not key.platform:  # refused before anything is looked up: the answer says nothing about other ids
+        raise PlatformKeyRequired("Creating entities needs a platform key (payhub keys create --platform)")
     exponent(body.default_currency)  # refuses currencies PayHub cannot represent
     _check_gateway(svc, body.gateway)
     entity_id = body.id or new_id("ent")
@@ -101,15 +118,16 @@ def create_entity(body: EntityCreate, request: Request, key: AdminKey, svc: Serv
         if svc.erp.name == "embedded" and s.get(ErpCompany, entity_id) is None:
             create_company(s, entity_id, body.name, body.default_currency)
         admin, secret = create_key(s, entity_id, "admin", now, name="bootstrap")
-        for target in {key.entity_id, entity_id}:  # both entities' trails show it
-            audit.record(s, entity_id=target, key_id=key.key_id, action="entity.created", target=f"entity:{entity_id}",
-                         before=None, after=entity_view(entity),
-                         request_id=getattr(request.state, "request_id", None), now=now)
+        # The new entity's trail only: the entity a platform key named in PayHub-Entity must not learn of it.
+        audit.record(s, entity_id=entity_id, key_id=key.key_id, action="entity.created", target=f"entity:{entity_id}",
+                     before=None, after=entity_view(entity), request_id=getattr(request.state, "request_id", None),
+                     now=now)
+        record_baseline(s, entity_id, key.key_id, now)
         return {**entity_view(entity), "admin_key": {"id": admin.id, "secret": secret}}
 
 
 @router.get("", operation_id="list_entities")
-def list_entities(key: AdminKey, svc: ServicesDep) -> dict[str, Any]:
+def list_entities(key: AdminAnyEntity, svc: ServicesDep) -> dict[str, Any]:
     """The entities this key may act for: its own, or all of them for a platform key."""
     with svc.read() as s:
         if key.platform:
@@ -119,7 +137,7 @@ def list_entities(key: AdminKey, svc: ServicesDep) -> dict[str, Any]:
 
 
 @router.get("/{entity_id}", operation_id="get_entity")
-def get_entity(entity_id: str, key: AdminKey, svc: ServicesDep) -> dict[str, Any]:
+def get_entity(entity_id: str, key: AdminAnyEntity, svc: ServicesDep) -> dict[str, Any]:
     with svc.read() as s:
         entity = s.get(Entity, entity_id)
         if entity is None or not (key.platform or entity_id == key.entity_id):  # others do not exist for it
@@ -128,7 +146,7 @@ def get_entity(entity_id: str, key: AdminKey, svc: ServicesDep) -> dict[str, Any
 
 
 @router.patch("/{entity_id}", operation_id="update_entity")
-def update_entity(entity_id: str, body: EntityFields, request: Request, key: AdminKey,
+def update_entity(entity_id: str, body: EntityFields, request: Request, key: AdminAnyEntity,
                   svc: ServicesDep) -> dict[str, Any]:
     changes = body.model_dump(exclude_unset=True, exclude_none=True)
     _check_gateway(svc, changes.get("gateway"))
