@@ -42,6 +42,7 @@ def build_services(settings: Settings | None = None, clock: Clock | None = None)
         secret_key=settings.secret_key,
         payment_lock=timedelta(seconds=settings.payment_lock_s),
         lock_wait_s=settings.lock_wait_s,
+        recovery_after=timedelta(seconds=settings.recovery_after_s),
         idempotency_ttl=timedelta(hours=settings.idempotency_ttl_h),
         webhook_allowed_networks=parse_networks(settings.webhook_allowed_networks),
         hook_timeout_s=settings.hook_timeout_s,

@@ -75,16 +75,18 @@ def settle() -> None:
 
 @app.command()
 def worker(metrics_port: int = typer.Option(0, help="Expose Prometheus metrics on 127.0.0.1:PORT"),
-           housekeeping_s: float = typer.Option(15.0, help="How often to retry due postings, sync settlements "
-                                                           "and purge old idempotency keys")) -> None:
-    """Deliver webhooks from the outbox; retry failed postings with backoff; sync settlements."""
+           housekeeping_s: float = typer.Option(15.0, help="How often to recover unfinished payments, operations "
+                                                           "and postings, sync settlements and purge old "
+                                                           "idempotency keys")) -> None:
+    """Deliver webhooks from the outbox; recover what a crash or a lost gateway answer left unfinished
+    (payments, captures, voids, refunds, postings); sync settlements."""
     import asyncio
     import signal
 
     from payhub.bootstrap import build_services, build_worker
     from payhub.logs import configure
     from payhub.pipeline.idempotency import purge_expired
-    from payhub.pipeline.posting import retry_due
+    from payhub.pipeline.recovery import run_once as recover
     from payhub.pipeline.settle import sync_settlements
 
     settings = Settings()
@@ -98,7 +100,7 @@ def worker(metrics_port: int = typer.Option(0, help="Expose Prometheus metrics o
 
     async def housekeeping(stop: asyncio.Event) -> None:
         while not stop.is_set():
-            await asyncio.to_thread(retry_due, svc)
+            await asyncio.to_thread(recover, svc)
             await asyncio.to_thread(sync_settlements, svc)
             await asyncio.to_thread(purge_expired, svc)
             try:

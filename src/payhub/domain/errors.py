@@ -159,12 +159,17 @@ class GatewayTimeout(GatewayError):
     retryable = True
 
 
-# --- ERP outcomes ---
 class LookupUnsupported(GatewayError):
     code = "lookup_unsupported"
     title = "This gateway cannot say what became of a payment"
 
 
+class NotCharged(ProcessingError):
+    code = "payment_not_charged"
+    title = "The gateway never charged this payment"  # found by recovery: safe to pay again with a new key
+
+
+# --- ERP outcomes ---
 class ErpError(DomainError):
     code = "erp_error"
     title = "ERP error"

@@ -57,13 +57,14 @@ class SimulatorGateway:
     """Implements ports.Gateway. Captures settle `settlement_delay` after they are made.
 
     `outage` makes this whole instance misbehave ("timeout", "processing_error"), to exercise failover.
-    Authorizations are remembered by idempotency key, as real gateways do: a replay returns the first
-    answer, and `charges` counts what was really authorized."""
+    Authorizations, captures, voids and refunds are remembered by idempotency key, as real gateways do: a
+    replay returns the first answer, and `charges` and `operations` count what really happened."""
 
     def __init__(self, timeout_s: float = 15.0, settlement_delay: timedelta = timedelta(0),
                  name: str = "simulator", outage: str | None = None) -> None:
         self.name, self.timeout_s, self.settlement_delay, self.outage = name, timeout_s, settlement_delay, outage
         self.charges: dict[str, GatewayResult] = {}
+        self.operations: dict[str, GatewayResult] = {}  # captures, voids and refunds by idempotency key
         self._lock = threading.Lock()
 
     def authorize(self, request: AuthorizeRequest) -> GatewayResult:
@@ -97,13 +98,20 @@ class SimulatorGateway:
         return GatewayResult(self._reference("ch"), card)
 
     def capture(self, reference: str, amount: Money, idempotency_key: str) -> GatewayResult:
-        return GatewayResult(self._reference("cap"))
+        return self._once(idempotency_key, "cap")
 
     def void(self, reference: str, idempotency_key: str) -> GatewayResult:
-        return GatewayResult(self._reference("void"))
+        return self._once(idempotency_key, "void")
 
     def refund(self, reference: str, amount: Money, idempotency_key: str) -> GatewayResult:
-        return GatewayResult(self._reference("re"))
+        return self._once(idempotency_key, "re")
+
+    def _once(self, idempotency_key: str, kind: str) -> GatewayResult:
+        """A capture, void or refund happens once per key; a replay answers with the first result."""
+        with self._lock:
+            if len(self.operations) >= MAX_REMEMBERED:
+                del self.operations[next(iter(self.operations))]
+            return self.operations.setdefault(idempotency_key, GatewayResult(self._reference(kind)))
 
     def find_charge(self, idempotency_key: str) -> GatewayResult | None:
         with self._lock:

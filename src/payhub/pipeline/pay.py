@@ -29,6 +29,8 @@ from payhub.domain.errors import (
     InvalidAmount,
     InvalidRequest,
     InvoiceNotOpen,
+    LookupUnsupported,
+    NotCharged,
     OutsideTokenScope,
     PaymentLocked,
     PaymentNotFound,
@@ -407,6 +409,45 @@ def _record_unknown(svc: Services, entity_id: str, payment_id: str, error: Gatew
     error.extra["payment_status"] = PaymentStatus.UNKNOWN.value
 
 
+def recover_payment(svc: Services, entity_id: str, payment_id: str) -> str:
+    """The recovery worker's way in for a payment left `processing` or `unknown`: ask each gateway routing
+    chose what became of the payment's key there. A charge found is recorded as if the first call had
+    answered; none anywhere fails the payment (nothing was charged, the hold is released); a gateway that
+    cannot tell leaves it `unknown` for a person. Returns the outcome. Raises PaymentLocked when busy."""
+    _claim(svc, entity_id, payment_id, wait=False)
+    try:
+        with svc.read() as s:
+            row = repo.get_payment(s, entity_id, payment_id)
+            status, candidates = row.status, tuple(row.gateway_candidates) or (row.gateway,)
+        if status not in IN_FLIGHT_VALUES:
+            return "already_final"
+        undecided: list[str] = []
+        for name in candidates:
+            gateway = svc.gateways.get(name)
+            try:
+                if gateway is None:
+                    raise LookupUnsupported(f"Gateway {name!r} is no longer configured")
+                result = gateway.find_charge(f"{payment_id}:{name}")
+            except GatewayError as error:  # cannot tell (unsupported, unreachable, still processing)
+                undecided.append(f"{name}: {error.code}")
+                continue
+            if result is not None:
+                found = route.Authorized(name, result, [route.Attempt(name, "approved", 0, "Recovered", "recovered")])
+                posting = _record_authorized(svc, entity_id, payment_id, found, None)
+                _finish(svc, entity_id, payment_id, posting)
+                return "completed"
+        if undecided:
+            still = GatewayTimeout("Outcome still unknown: " + "; ".join(undecided))
+            _record_unknown(svc, entity_id, payment_id, still)
+            return "unresolved"
+        _record_failure(svc, payment_id, entity_id, NotCharged(
+            "The payment's gateway call never completed and no gateway holds a charge for it"))
+        return "failed"
+    finally:
+        with svc.transaction() as s:
+            repo.release_payment(s, payment_id)
+
+
 # --- capture / void / refund ---
 # Each is an operation: its intent (a payment_operations row, whose id is the gateway's idempotency key) is
 # written before the gateway call, under the payment's lock. The outcome, the GL lines and the event are then
@@ -463,8 +504,9 @@ def _operate(svc: Services, entity_id: str, payment_id: str, kind: str, plan: Pl
 
 
 def recover_operation(svc: Services, op: PaymentOperation) -> Outcome | None:
-    """The recovery worker's way in: replay a pending operation under the payment's lock (None: done already)."""
-    with _locked(svc, op.entity_id, op.payment_id):
+    """The recovery worker's way in: replay a pending operation under the payment's lock (None: done already).
+    Raises PaymentLocked when a live request holds the payment."""
+    with _locked(svc, op.entity_id, op.payment_id, wait=False):
         current = _find_operation(svc, op.id)
         if current is None or current.status != "pending":
             return None
@@ -591,9 +633,9 @@ def _pending_operations(svc: Services, payment_id: str) -> list[PaymentOperation
         return list(repo.pending_operations(s, payment_id))
 
 
-def _claim(svc: Services, entity_id: str, payment_id: str) -> None:
-    """Take the payment's lock, waiting a little for a concurrent operation to finish."""
-    deadline = time.monotonic() + svc.lock_wait_s
+def _claim(svc: Services, entity_id: str, payment_id: str, wait: bool = True) -> None:
+    """Take the payment's lock, waiting a little (if `wait`) for a concurrent operation to finish."""
+    deadline = time.monotonic() + (svc.lock_wait_s if wait else 0)
     pause = 0.005
     while True:
         with svc.transaction() as s:
@@ -609,10 +651,10 @@ def _claim(svc: Services, entity_id: str, payment_id: str) -> None:
 
 
 @contextmanager
-def _locked(svc: Services, entity_id: str, payment_id: str) -> Iterator[None]:
+def _locked(svc: Services, entity_id: str, payment_id: str, wait: bool = True) -> Iterator[None]:
     """Hold the payment's lock for one operation, gateway call included, without holding a database
     transaction open across the network call. A crash leaves the lock to expire."""
-    _claim(svc, entity_id, payment_id)
+    _claim(svc, entity_id, payment_id, wait)
     try:
         yield
     finally:

@@ -34,6 +34,8 @@ class Services:
     secret_key: str
     payment_lock: timedelta = timedelta(seconds=60)
     lock_wait_s: float = 10.0
+    # how long a payment or operation may sit unfinished before the recovery worker asks the gateway about it
+    recovery_after: timedelta = timedelta(seconds=90)
     idempotency_ttl: timedelta = timedelta(hours=24)
     webhook_allowed_networks: tuple[Network, ...] = ()
     hook_timeout_s: float = 5.0  # an extension hook slower than this fails the posting
