@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     settlement_delay_s: int = 0
     payment_lock_s: int = 60  # how long one operation may hold a payment
     lock_wait_s: float = 10.0  # how long a concurrent operation waits for that lock
+    recovery_after_s: int = 90  # unfinished payments and operations older than this are recovered by the worker
     idempotency_ttl_h: int = 24
     log_level: str = "INFO"
     # Rate limits per API key (token bucket). With a Redis URL, API replicas share the limits.

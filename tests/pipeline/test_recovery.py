@@ -122,8 +122,8 @@ def test_no_second_refund_after_a_lost_refund_write(admin: TestClient, lenient: 
     assert balanced(services)
 
 
-@pytest.mark.parametrize("point, outcome", [("payment.after_gateway", "captured"), ("payment.before_commit", "captured"),
-                                           ("payment.after_intent", "failed")])
+@pytest.mark.parametrize("point, outcome", [
+    ("payment.after_gateway", "captured"), ("payment.before_commit", "captured"), ("payment.after_intent", "failed")])
 def test_a_payment_stuck_in_processing_is_completed_or_failed(
         point: str, outcome: str, admin: TestClient, lenient: TestClient, services: Services, clock: FakeClock,
         gateway: SimulatorGateway, monkeypatch: pytest.MonkeyPatch) -> None:
