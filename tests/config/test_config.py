@@ -220,6 +220,14 @@ def test_scope_is_the_keys_own_entity_only(services: Services) -> None:
     assert refusals[0] == refusals[1] == [("entity_not_permitted", "this API key acts for ent_demo; it may configure "
                                            "only that entity (creating entities needs a platform key)")]
     assert config.plan(services, new).changes[0].action == "create"  # the CLI / a platform key may
+    # nor do the other checks, which depend on whether the entity exists (`name` is required to create it)
+    bare = [f"version: 1\nentities:\n  {entity}:\n    gateway: simulator\n" for entity in ("ent_acme", "ent_nope")]
+    answers = []
+    for text in bare:
+        with pytest.raises(config.ConfigInvalid) as caught:
+            config.plan(services, text, scope="ent_demo")
+        answers.append([(e["code"], e["message"]) for e in caught.value.extra["errors"]])  # type: ignore[attr-defined]
+    assert answers[0] == answers[1] == refusals[0]
 
 
 def test_rollback_with_a_scope_applies_that_entitys_part(services: Services) -> None:

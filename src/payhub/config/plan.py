@@ -193,12 +193,14 @@ def _validate_endpoint(source: Source, svc: Services, problems: list[Problem], a
 def _validate_entity(s: Session, svc: Services, source: Source, problems: list[Problem], entity_id: str,
                      config: EntityConfig, scope: str | None) -> Desired:
     at = f"entities.{entity_id}"
+    if scope is not None and entity_id != scope:
+        # Refused alone, before anything that depends on whether it exists: the answer must not tell.
+        problems.append(source.problem(at, f"this API key acts for {scope}; it may configure only that entity "
+                                           "(creating entities needs a platform key)", "entity_not_permitted"))
+        return Desired(entity_id, {}, None, None, None, None)
     exists = s.get(Entity, entity_id) is not None
     if not ENTITY_ID.fullmatch(entity_id):
         problems.append(source.problem(at, "entity ids are 1-40 letters, digits, _ or -", "entity_id_invalid"))
-    if scope is not None and entity_id != scope:  # whether it exists or not: the answer must not tell
-        problems.append(source.problem(at, f"this API key acts for {scope}; it may configure only that entity "
-                                           "(creating entities needs a platform key)", "entity_not_permitted"))
     if not exists:
         for required in ("name", "default_currency"):
             if getattr(config, required) is None:
