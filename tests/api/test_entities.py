@@ -3,13 +3,16 @@ read, update, isolation, audit."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from payhub import config
 from payhub.auth.keys import create_key
 from payhub.pipeline.services import Services
 from payhub.store.models import Entity
@@ -91,3 +94,31 @@ def test_an_entity_starts_with_a_baseline_config_version(platform: TestClient, a
 def test_bad_entities_are_refused(platform: TestClient, body: dict, status: int, code: str) -> None:  # type: ignore[type-arg]
     response = platform.post("/v1/entities", json=body)
     assert response.status_code == status and response.json()["code"] == code
+
+
+def test_concurrent_creations_each_get_a_baseline(request: pytest.FixtureRequest, app: FastAPI,
+                                                  services: Services) -> None:
+    """Two entities created at once both claim the next config version for their baseline: the one that
+    loses the race takes the following number instead of failing."""
+    url = request.getfixturevalue("live_url")
+    with services.transaction() as s:
+        _, secret = create_key(s, None, "admin", now(), name="platform")
+    barrier = threading.Barrier(4)
+    statuses: list[int] = []
+
+    def create(entity_id: str) -> None:
+        barrier.wait()
+        response = httpx.post(f"{url}/v1/entities", headers={"Authorization": f"Bearer {secret}"}, timeout=60,
+                              json={"id": entity_id, "name": entity_id, "default_currency": "USD"})
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=create, args=(f"ent_race_{i}",)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert statuses == [201] * 4
+    baselines = [v for v in config.versions(services, 100) if v["summary"].get("baseline")]
+    assert sorted(e for v in baselines for e in v["summary"]["entities"]) == [
+        "ent_demo", "ent_race_0", "ent_race_1", "ent_race_2", "ent_race_3"]
+    assert len({v["version"] for v in baselines}) == 5
