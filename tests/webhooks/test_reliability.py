@@ -88,7 +88,8 @@ def test_concurrency_cap_per_endpoint(app: FastAPI, keys: dict[str, str], receiv
 
 def _start_worker(db_url: str) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PAYHUB_DATABASE_URL": db_url, "PAYHUB_WEBHOOK_ALLOWED_NETWORKS": '["127.0.0.0/8"]',
-           "PAYHUB_WEBHOOK_LEASE_S": "2", "PAYHUB_LOG_LEVEL": "WARNING", "PAYHUB_SECRET_KEY": "test-secret"}
+           "PAYHUB_WEBHOOK_LEASE_S": "2", "PAYHUB_WEBHOOK_TIMEOUT_S": "3",  # an in-flight lease is ≥ timeout + 5 s
+           "PAYHUB_LOG_LEVEL": "WARNING", "PAYHUB_SECRET_KEY": "test-secret"}
     payhub = Path(sys.executable).with_name("payhub")
     return subprocess.Popen([str(payhub), "worker", "--housekeeping-s", "3600"], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

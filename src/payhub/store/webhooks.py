@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from payhub.domain.errors import NotFound
 from payhub.ids import new_id
@@ -67,9 +68,11 @@ def fan_out(s: Session, now: datetime, batch: int) -> int:
     return len(events)
 
 
-def claim_due(s: Session, now: datetime, lease: timedelta, batch: int) -> Sequence[WebhookDelivery]:
-    """Lease due deliveries of enabled endpoints. On PostgreSQL, SKIP LOCKED lets any number of workers
-    share the queue; a crashed worker's leases expire and the rows become due again."""
+def claim_due(s: Session, now: datetime, lease: timedelta, batch: int) -> tuple[str, Sequence[WebhookDelivery]]:
+    """Lease due deliveries of enabled endpoints under a new lease token, returned with the rows. On
+    PostgreSQL, SKIP LOCKED lets any number of workers share the queue; on SQLite the writer's BEGIN
+    IMMEDIATE makes the claim atomic. A crashed worker's leases expire and the rows become due again."""
+    token = new_id("lse")
     rows = s.scalars(
         select(WebhookDelivery).join(WebhookEndpoint, WebhookEndpoint.id == WebhookDelivery.endpoint_id)
         .where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at <= now,
@@ -79,5 +82,45 @@ def claim_due(s: Session, now: datetime, lease: timedelta, batch: int) -> Sequen
         .with_for_update(skip_locked=True, of=WebhookDelivery)).all()
     if rows:
         s.execute(update(WebhookDelivery).where(WebhookDelivery.id.in_([r.id for r in rows]))
-                  .values(lease_until=now + lease).execution_options(synchronize_session=False))
-    return rows
+                  .values(lease_until=now + lease, lease_token=token).execution_options(synchronize_session=False))
+    return token, rows
+
+
+def start_attempt(s: Session, delivery_id: str, token: str, now: datetime, lease: timedelta) -> bool:
+    """The fence right before a send: true, with the lease renewed to cover this attempt, only if this
+    claim still holds the delivery (no other worker re-claimed it after our lease ran out), it is still
+    pending and its endpoint is still enabled. Otherwise the caller must not send; a delivery of a
+    disabled endpoint is released, still pending, for when the endpoint is enabled again."""
+    endpoint_enabled = select(WebhookEndpoint.id).where(WebhookEndpoint.id == WebhookDelivery.endpoint_id,
+                                                        WebhookEndpoint.enabled.is_(True)).exists()
+    ours = (WebhookDelivery.id == delivery_id, WebhookDelivery.lease_token == token,
+            WebhookDelivery.status == "pending")
+    started = s.execute(update(WebhookDelivery).where(*ours, endpoint_enabled).values(lease_until=now + lease)
+                        .execution_options(synchronize_session=False))
+    if started.rowcount == 1:  # type: ignore[attr-defined]
+        return True
+    release(s, delivery_id, token)
+    return False
+
+
+def release(s: Session, delivery_id: str, token: str, due: datetime | None = None) -> None:
+    """Give up this claim's lease (if it still holds it), optionally moving the next attempt."""
+    values: dict[str, object] = {"lease_until": None, "lease_token": None}
+    if due is not None:
+        values["next_attempt_at"] = due
+    s.execute(update(WebhookDelivery).where(WebhookDelivery.id == delivery_id, WebhookDelivery.lease_token == token,
+                                            WebhookDelivery.status == "pending")
+              .values(**values).execution_options(synchronize_session=False))
+
+
+def disable_endpoint(s: Session, endpoint: WebhookEndpoint, reason: str, now: datetime) -> bool:
+    """Disable an enabled endpoint. Conditional (… WHERE enabled), so however many workers see its 410s
+    at once, exactly one call disables it and returns true: one `endpoint.disabled` per disabling."""
+    done = s.execute(update(WebhookEndpoint).where(WebhookEndpoint.id == endpoint.id, WebhookEndpoint.enabled.is_(True))
+                     .values(enabled=False, disabled_reason=reason, updated_at=now)
+                     .execution_options(synchronize_session=False))
+    if done.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    for name, value in (("enabled", False), ("disabled_reason", reason), ("updated_at", now)):
+        set_committed_value(endpoint, name, value)  # the row already says so; nothing left to flush
+    return True

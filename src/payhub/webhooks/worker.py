@@ -2,7 +2,14 @@
 fan out (outbox → deliveries) → claim (lease, SKIP LOCKED) → sign → send → record → reschedule.
 
 At-least-once: a delivery is done only after a 2xx; a crashed worker's leases expire and its claimed
-rows are due again. Retry state lives in the database, so restarts lose nothing."""
+rows are due again. Retry state lives in the database, so restarts lose nothing.
+
+Fencing: a claim leases a whole batch under one token, but a delivery may wait behind its endpoint's
+concurrency gate or a slow database for longer than the lease. So right before each send the worker
+re-checks, in one conditional UPDATE, that its token still holds the delivery and that the endpoint is
+still enabled, and renews the lease to cover the attempt. A delivery another worker re-claimed meanwhile,
+or whose endpoint was disabled (a 410, an exhausted schedule, an admin), is not sent; a disabled
+endpoint's deliveries stay pending, unattempted, and go out if it is enabled again."""
 
 from __future__ import annotations
 
@@ -29,6 +36,7 @@ from payhub.webhooks import signing, transport
 from payhub.webhooks.retry import Verdict, next_try, verdict
 
 log = structlog.get_logger(__name__)
+RECORD_MARGIN_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -39,12 +47,19 @@ class WorkerSettings:
     allowed_networks: tuple[Network, ...] = ()
     poll_interval_s: float = 0.5
 
+    @property
+    def attempt_lease(self) -> timedelta:
+        """The lease renewed at each send: never shorter than one attempt (the timeout) plus time to
+        record it, or a slow receiver's delivery would be re-claimed and sent twice."""
+        return max(self.lease, timedelta(seconds=self.timeout_s + RECORD_MARGIN_S))
+
 
 @dataclass(frozen=True)
 class Job:
     """Everything needed to send one delivery, read in the claim transaction."""
 
     delivery_id: str
+    lease_token: str
     endpoint_id: str
     event_id: str
     url: str
@@ -109,21 +124,28 @@ class WebhookWorker:
 
     async def run_once(self) -> int:
         """One tick: fan out new events, then send one batch of due deliveries. Returns deliveries tried."""
+        jobs = self.claim()
+        await self.send(jobs)
+        return len(jobs)
+
+    def claim(self) -> list[Job]:
+        """Fan out new events, then lease one batch of due deliveries."""
         now = self.svc.clock.now()
         with self.svc.transaction() as s:
             queue.fan_out(s, now, self.settings.batch_size)
         with self.svc.transaction() as s:
-            jobs = [self._job(s, row, now) for row in
-                    queue.claim_due(s, now, self.settings.lease, self.settings.batch_size)]
-        await asyncio.gather(*(self._deliver(job) for job in jobs))
-        return len(jobs)
+            token, rows = queue.claim_due(s, now, self.settings.lease, self.settings.batch_size)
+            return [self._job(s, token, row, now) for row in rows]
 
-    def _job(self, s: Session, delivery: WebhookDelivery, now: datetime) -> Job:
+    async def send(self, jobs: list[Job]) -> None:
+        await asyncio.gather(*(self._deliver(job) for job in jobs))
+
+    def _job(self, s: Session, token: str, delivery: WebhookDelivery, now: datetime) -> Job:
         endpoint = s.get(WebhookEndpoint, delivery.endpoint_id)
         event = s.get(OutboxEvent, delivery.event_id)
         assert endpoint is not None and event is not None
         schedule = endpoint.retry_schedules.get(event.type) or endpoint.retry_schedule
-        return Job(delivery.id, endpoint.id, event.id, endpoint.url, signing_secrets(self.svc, endpoint, now),
+        return Job(delivery.id, token, endpoint.id, event.id, endpoint.url, signing_secrets(self.svc, endpoint, now),
                    event_body(event), tuple(schedule), endpoint.max_concurrency, endpoint.rate_limit_per_s)
 
     async def _deliver(self, job: Job) -> None:
@@ -134,19 +156,28 @@ class WebhookWorker:
                 return
         gate = self._gates.setdefault(job.endpoint_id, asyncio.Semaphore(max(1, job.max_concurrency)))
         async with gate:
+            if not self._start(job):
+                return
             # The signature timestamp is wall-clock time: receivers compare it with theirs.
             headers = signing.headers(list(job.secrets), job.event_id, int(time.time()), job.body)
             answer = await transport.post(self.client, job.url, headers, job.body,
                                           self.settings.allowed_networks, self.settings.timeout_s)
         self._record(job, answer)
 
+    def _start(self, job: Job) -> bool:
+        """The fence before a send (see the module doc)."""
+        with self.svc.transaction() as s:
+            started = queue.start_attempt(s, job.delivery_id, job.lease_token, self.svc.clock.now(),
+                                          self.settings.attempt_lease)
+        if not started:
+            log.info("webhook.delivery_skipped", delivery=job.delivery_id, endpoint=job.endpoint_id,
+                     reason="endpoint disabled or lease taken over")
+        return started
+
     def _postpone(self, job: Job, delay: timedelta) -> None:
         """Over the endpoint's rate limit: try later, without counting an attempt."""
         with self.svc.transaction() as s:
-            delivery = s.get(WebhookDelivery, job.delivery_id)
-            if delivery is not None and delivery.status == "pending":
-                delivery.next_attempt_at = self.svc.clock.now() + delay
-                delivery.lease_until = None
+            queue.release(s, job.delivery_id, job.lease_token, due=self.svc.clock.now() + delay)
 
     def _record(self, job: Job, answer: transport.Answer) -> None:
         with self.svc.transaction() as s:
@@ -158,7 +189,7 @@ class WebhookWorker:
             outcome = verdict(answer.status)
             delivery.attempts += 1
             delivery.last_status_code = answer.status
-            delivery.lease_until = None
+            delivery.lease_until = delivery.lease_token = None
             attempt = WebhookAttempt(delivery_id=delivery.id, endpoint_id=endpoint.id, attempted_at=now,
                                      status_code=answer.status, latency_ms=answer.latency_ms,
                                      response_excerpt=answer.excerpt, error=answer.error)
@@ -200,7 +231,10 @@ def alert(s: Session, endpoint: WebhookEndpoint, type_: EventType, now: datetime
 
 
 def disable(s: Session, endpoint: WebhookEndpoint, reason: str, now: datetime) -> None:
-    endpoint.enabled, endpoint.disabled_reason, endpoint.updated_at = False, reason, now
+    """Disable the endpoint and alert, once: a no-op if it is already disabled (by another 410 of the
+    same batch, another worker or an admin)."""
+    if not queue.disable_endpoint(s, endpoint, reason, now):
+        return
     metrics.WEBHOOK_ENDPOINT_DISABLED.inc()
     log.warning("webhook.endpoint_disabled", endpoint=endpoint.id, url=endpoint.url, reason=reason)
     alert(s, endpoint, EventType.ENDPOINT_DISABLED, now)
