@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from payhub import __version__, metrics
-from payhub.api import errors
+from payhub.api import errors, openapi
 from payhub.api.v1 import (
     config,
     customer_tokens,
@@ -84,6 +84,7 @@ def create_app(services: Services) -> FastAPI:
     app.include_router(payments_v2.router, prefix="/v2")
     app.include_router(health.router)
     errors.install(app)
+    openapi.install(app)  # the spec documents auth, every error status and links
     app.add_middleware(VersionHeaders)
     app.add_middleware(RequestContext)
     return app

@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    StrictInt,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails
 
 from payhub.domain.methods import BankAccount, Card, CardToken, PaymentMethod
 from payhub.domain.money import Money
@@ -39,28 +51,70 @@ class AchIn(Strict):
     account_type: Literal["checking", "savings"] = "checking"
 
 
-class PaymentMethodIn(Strict):
-    type: Literal["card", "ach"]
-    token: str | None = Field(None, description="A vaulted card token (simulator: tok_visa, …)")
-    card: CardIn | None = None
-    ach: AchIn | None = None
+def _not_null(schema: dict[str, Any]) -> None:
+    """Document an optional field without `null`: the schema's oneOf says which one must be given."""
+    options = [x for x in schema.pop("anyOf", []) if x != {"type": "null"}]
+    if len(options) == 1:
+        schema.update(options[0])
+    schema.pop("default", None)
+
+
+class _MethodIn(Strict):
+    @model_serializer(mode="wrap")
+    def _all_sources(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Every source key, as before the union: idempotency fingerprints of earlier requests still match.
+        return {"token": None, "card": None, "ach": None, **handler(self)}
+
+
+class CardMethodIn(_MethodIn):
+    """A card: a vaulted token, or card details (test cards only; vaulted at once, never stored)."""
+
+    model_config = ConfigDict(json_schema_extra={"oneOf": [{"required": ["token"]}, {"required": ["card"]}]})
+
+    type: Literal["card"]
+    token: str | None = Field(None, description="A vaulted card token (simulator: tok_visa, …)",
+                              json_schema_extra=_not_null)
+    card: CardIn | None = Field(None, json_schema_extra=_not_null)
 
     @model_validator(mode="after")
-    def _one_source(self) -> PaymentMethodIn:
-        given = [x for x in (self.token, self.card, self.ach) if x is not None]
-        if len(given) != 1:
-            raise ValueError("give exactly one of token, card or ach")
-        if (self.type == "ach") != (self.ach is not None):
-            raise ValueError("type 'ach' goes with 'ach' details; 'card' with 'card' or 'token'")
+    def _one_source(self) -> CardMethodIn:
+        if (self.token is None) == (self.card is None):
+            raise ValueError("give exactly one of token or card")
         return self
 
     def to_domain(self, today: date) -> PaymentMethod:
         if self.card is not None:
             return Card.parse(self.card.number, self.card.exp_month, self.card.exp_year, self.card.cvc, today)
-        if self.ach is not None:
-            return BankAccount.parse(self.ach.routing_number, self.ach.account_number, self.ach.account_type)
         assert self.token is not None
         return CardToken(self.token)
+
+
+class AchMethodIn(_MethodIn):
+    """A US bank account (ACH debit)."""
+
+    type: Literal["ach"]
+    ach: AchIn
+
+    def to_domain(self, today: date) -> PaymentMethod:
+        return BankAccount.parse(self.ach.routing_number, self.ach.account_number, self.ach.account_type)
+
+
+# A union on `type` (OpenAPI: oneOf + discriminator), so clients and fuzzers build only valid methods.
+PaymentMethodIn = Annotated[CardMethodIn | AchMethodIn, Field(discriminator="type")]
+METHOD_TAGS = ("card", "ach")
+
+
+def _untagged(error: ValidationError) -> ValidationError:
+    """The union's errors without the tag pydantic puts in their location: fields keep the names they have
+    everywhere else (`payment_method.card.number`, as the domain's errors name them)."""
+    details: list[InitErrorDetails] = []
+    for err in error.errors():
+        loc = err["loc"][1:] if err["loc"][:1] in [(t,) for t in METHOD_TAGS] else err["loc"]
+        detail = InitErrorDetails(type=err["type"], loc=loc, input=err["input"])
+        if "ctx" in err:
+            detail["ctx"] = err["ctx"]
+        details.append(detail)
+    return ValidationError.from_exception_data(error.title, details)
 
 
 class AllocationIn(Strict):
@@ -82,6 +136,14 @@ class PaymentCreate(Strict):
     payer_jurisdiction: str | None = Field(None, pattern=r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$", examples=["US-CA"],
                                            description="Where the payer is: surcharge caps depend on it")
     customer_po: str | None = Field(None, max_length=25, description="Customer PO number (Level 2 data)")
+
+    @field_validator("payment_method", mode="wrap")
+    @classmethod
+    def _method(cls, value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        try:
+            return handler(value)
+        except ValidationError as error:
+            raise _untagged(error) from None
 
     def to_request(self, entity_id: str, today: date, channel: str = "api") -> PaymentRequest:
         return PaymentRequest(
