@@ -63,17 +63,36 @@ def test_surcharged_payment_posts_fee_revenue_and_pays_only_the_invoice(admin: T
     assert [(e["account"], e["debit"], e["credit"]) for e in body["posting"]["entries"]] == [
         ("1150", 10_300, 0), ("4110", 0, 300), ("1200", 0, 10_000)]
     assert admin.get("/v1/invoices/inv_acme_1001").json()["balance"] == usd(132_500 - 10_000)
+    # a partial refund returns the surcharge pro rata, as the capture took it: 10000 × 300/10300 = 291.26 → 291
     refund = admin.post("/v1/refunds", json={"payment": body["id"], "amount": usd(10_000)}).json()
-    assert [(e["account"], e["debit"]) for e in refund["posting"]["entries"] if e["debit"]] == [("1200", 10_000)]
+    assert [(e["account"], e["debit"]) for e in refund["posting"]["entries"] if e["debit"]] == [
+        ("4110", 291), ("1200", 9_709)]
 
 
-def test_partial_capture_collects_the_fee_first(admin: TestClient) -> None:
+@pytest.mark.parametrize(("rule", "fee", "invoice"), [
+    (None, 122, 4_878),  # the default, proportional: 5000 × 250 / 10250 = 121.95 → 122 to the fee
+    ("proportional", 122, 4_878),
+    ("fees_first", 250, 4_750),
+])
+def test_partial_capture_splits_fee_and_invoice_as_the_entity_says(
+        admin: TestClient, rule: str | None, fee: int, invoice: int) -> None:
+    if rule is not None:
+        changed = admin.patch("/v1/entities/ent_demo", json={"capture_fee_allocation": rule})
+        assert changed.status_code == 200 and changed.json()["capture_fee_allocation"] == rule
+    assert admin.get("/v1/entities/ent_demo").json()["capture_fee_allocation"] == (rule or "proportional")
     auth = admin.post("/v1/payments", json={**pay_body("inv_acme_1002", 10_000, method=card(DEBIT)),
                                             "capture_method": "manual"}).json()
     assert auth["amount"] == usd(10_250) and auth["fees"]["convenience_fee"] == usd(250)
     captured = admin.post(f"/v1/payments/{auth['id']}/capture", json={"amount": usd(5_000)}).json()
     assert [(e["account"], e["credit"]) for e in captured["posting"]["entries"] if e["credit"]] == [
-        ("4100", 250), ("1200", 4_750)]
+        ("4100", fee), ("1200", invoice)]
+    assert captured["allocations"][0]["amount_captured"] == usd(invoice)
+    assert admin.get("/v1/invoices/inv_acme_1002").json()["balance"] == usd(128_000 - invoice)
+
+
+def test_capture_fee_allocation_is_validated(admin: TestClient) -> None:
+    refused = admin.patch("/v1/entities/ent_demo", json={"capture_fee_allocation": "fees_last"})
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"].endswith("capture_fee_allocation")
 
 
 def test_waiver_by_customer_segment_from_the_erp(admin: TestClient, services: Services) -> None:

@@ -140,6 +140,8 @@ def _state_in(status: S) -> PaymentState:
     base = new(("inv_1", 1000), (None, 200))
     if status is S.PROCESSING:
         return base
+    if status is S.UNKNOWN:
+        return machine.unknown(base)
     auth = machine.authorized(base)
     return {
         S.REQUIRES_CAPTURE: lambda: auth,
@@ -151,8 +153,9 @@ def _state_in(status: S) -> PaymentState:
 
 
 OPERATIONS: dict[str, tuple[Callable[[PaymentState], object], set[S]]] = {
-    "authorize": (machine.authorized, {S.PROCESSING}),
-    "fail": (machine.fail, {S.PROCESSING, S.REQUIRES_CAPTURE}),
+    "authorize": (machine.authorized, {S.PROCESSING, S.UNKNOWN}),
+    "mark_unknown": (machine.unknown, {S.PROCESSING, S.UNKNOWN}),  # a timeout, maybe again on a retry
+    "fail": (machine.fail, {S.PROCESSING, S.UNKNOWN, S.REQUIRES_CAPTURE}),
     "capture": (lambda s: machine.capture(s, usd(100)), {S.REQUIRES_CAPTURE}),
     "capture_all": (machine.capture, {S.REQUIRES_CAPTURE}),
     "void": (machine.void, {S.REQUIRES_CAPTURE}),
@@ -195,7 +198,8 @@ def test_terminal_states_stay_terminal() -> None:
 
 
 def test_status_values_are_the_api_strings() -> None:
-    assert [s.value for s in S] == ["processing", "requires_capture", "captured", "settled", "voided", "failed"]
+    assert [s.value for s in S] == ["processing", "requires_capture", "captured", "settled", "voided", "failed",
+                                    "unknown"]
     assert S("requires_capture") is S.REQUIRES_CAPTURE
     assert machine.REFUNDABLE == {S.CAPTURED, S.SETTLED}
 

@@ -49,7 +49,8 @@ ENTITY_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}")
 ENDPOINT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
 ENDPOINT_FIELDS = ("url", "description", "event_types", "retry_schedule", "retry_schedules", "rate_limit_per_s",
                    "max_concurrency", "failure_alert_threshold", "enabled")
-ENTITY_FIELDS = ("name", "default_currency", "gateway", "timezone", "branding", "portal", "posting_rules")
+ENTITY_FIELDS = ("name", "default_currency", "gateway", "timezone", "capture_fee_allocation", "branding", "portal",
+                 "posting_rules")
 
 
 @dataclass
@@ -217,7 +218,8 @@ def _validate_entity(s: Session, svc: Services, source: Source, problems: list[P
         problems.append(source.problem(f"{at}.timezone", f"{config.timezone!r} is not an IANA time zone",
                                        "timezone_unknown"))
     fields: dict[str, Any] = {k: getattr(config, k) for k in ("name", "default_currency", "gateway", "timezone",
-                                                             "branding") if getattr(config, k) is not None}
+                                                             "capture_fee_allocation", "branding")
+                              if getattr(config, k) is not None}
     if config.portal is not None:
         fields["portal"] = config.portal.model_dump()
     if config.erp is not None:
@@ -338,7 +340,8 @@ def extension_settings(row: EntityExtension) -> dict[str, Any]:
 
 def entity_settings(row: Entity) -> dict[str, Any]:
     return {"name": row.name, "default_currency": row.default_currency, "gateway": row.gateway,
-            "timezone": row.timezone, "branding": dict(sorted((row.branding or {}).items())),
+            "timezone": row.timezone, "capture_fee_allocation": row.capture_fee_allocation,
+            "branding": dict(sorted((row.branding or {}).items())),
             "portal": PortalSettings.model_validate(row.portal or {}).model_dump(),
             **({"erp": public_erp(row.erp)} if row.erp else {}),
             "posting_rules": PostingRules.from_dict(row.posting_rules).as_dict()}
@@ -384,6 +387,7 @@ def _entity_changes(s: Session, want: Desired) -> list[Change]:
     if row is None:
         after = {"name": want.fields["name"], "default_currency": want.fields["default_currency"],
                  "gateway": want.fields.get("gateway", "simulator"), "timezone": want.fields.get("timezone", "UTC"),
+                 "capture_fee_allocation": want.fields.get("capture_fee_allocation", "proportional"),
                  "branding": want.fields.get("branding", {}),
                  "portal": want.fields.get("portal", PortalSettings.model_validate({}).model_dump()),
                  **({"erp": want.fields["erp"]} if want.fields.get("erp") else {}),

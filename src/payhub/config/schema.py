@@ -111,6 +111,9 @@ class EntityConfig(_Strict):
     default_currency: str | None = Field(None, pattern=r"^[A-Z]{3}$", description="ISO 4217; required to create")
     gateway: str | None = Field(None, description="The default gateway (used when there are no routing rules)")
     timezone: str | None = Field(None, description="IANA time zone, e.g. America/New_York")
+    capture_fee_allocation: Literal["proportional", "fees_first"] | None = Field(
+        None, description="How a partial capture splits between fees and invoices (refunds mirror it): "
+                          "proportional (the default) or fees_first")
     branding: dict[str, str] | None = Field(None, description="Portal name, colours, logo URL")
     portal: PortalSettings | None = None
     erp: ErpConfig | None = Field(None, description="The entity's own ERP (the password by password_env only)")

@@ -7,6 +7,15 @@
         └─▶ unknown ─▶ requires_capture | captured | failed
             (the gateway did not answer: the outcome is learnt by asking again with the same key)
 Refunds (partial, several) are allowed from captured or settled and never exceed what was captured.
+
+How a partial capture splits between a payment's buckets (invoices, fees, unapplied cash) is the entity's
+`capture_fee_allocation`:
+- proportional (default): the fees get their share of the captured amount (fee room / total room, rounded
+  half to even) and the invoices and unapplied cash exactly the rest, in order; so the split sums exactly
+  and no bucket gets more than its room. Capturing 100 of 280 + a 15 fee pays the invoice 95, the fee 5.
+- fees_first: the fees are collected first, then the invoices in order, then unapplied cash.
+Refunds mirror it: unapplied cash is returned first, then invoices last-paid first, with the fees taking
+their proportional share of that rest, or (fees_first) coming back after every invoice.
 """
 
 from __future__ import annotations
@@ -14,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from fractions import Fraction
 
 from payhub.domain.errors import (
     AmountExceedsCapturable,
@@ -23,6 +33,7 @@ from payhub.domain.errors import (
     InvalidRequest,
     RefundExceedsCaptured,
 )
+from payhub.domain.ledger import FEE_BUCKETS
 from payhub.domain.money import Money
 
 
@@ -37,6 +48,13 @@ class PaymentStatus(StrEnum):
 
 
 REFUNDABLE = {PaymentStatus.CAPTURED, PaymentStatus.SETTLED}
+
+
+class FeeAllocation(StrEnum):
+    """How a partial capture (and a partial refund) splits between fees and invoices."""
+
+    PROPORTIONAL = "proportional"
+    FEES_FIRST = "fees_first"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +75,7 @@ class PaymentState:
     status: PaymentStatus
     currency: str
     buckets: tuple[Bucket, ...]
+    fee_allocation: FeeAllocation = FeeAllocation.PROPORTIONAL  # the entity's rule for partial amounts
 
     @property
     def amount(self) -> Money:
@@ -121,6 +140,25 @@ def fill(room: Sequence[tuple[str | None, int]], amount: Money) -> Split:
     return split
 
 
+def _split_fees(room: Sequence[tuple[str | None, int]], amount: Money, rule: FeeAllocation,
+                fees_last: bool = False) -> tuple[Split, Split]:
+    """Share `amount` between the fee buckets and the others: in proportion to their room, the fees' share
+    rounded half to even and the others getting exactly the rest (so the parts sum to `amount` and neither
+    exceeds its room); or, fees_first, the fees before the others (after them with `fees_last`, as refunds
+    mirror it). Within each group the buckets fill in the given order. Returns (fees, others)."""
+    fees = [r for r in room if r[0] in FEE_BUCKETS]
+    others = [r for r in room if r[0] not in FEE_BUCKETS]
+    fee_room, total = sum(space for _, space in fees), sum(space for _, space in room)
+    if amount.amount > total:
+        raise InvalidAmount("Amount does not fit the payment's buckets")
+    if rule is FeeAllocation.FEES_FIRST:
+        to_fees = max(0, amount.amount - (total - fee_room)) if fees_last else min(fee_room, amount.amount)
+    else:
+        to_fees = amount.times(Fraction(fee_room, total)).amount if total else 0
+    return (fill(fees, Money(to_fees, amount.currency)) if to_fees else [],
+            fill(others, Money(amount.amount - to_fees, amount.currency)) if amount.amount > to_fees else [])
+
+
 IN_FLIGHT = (PaymentStatus.PROCESSING, PaymentStatus.UNKNOWN)  # the gateway call may have happened
 
 
@@ -146,7 +184,9 @@ def capture(state: PaymentState, amount: Money | None = None) -> tuple[PaymentSt
     _positive(amount, state.currency)
     if amount > state.capturable:
         raise AmountExceedsCapturable(f"Can capture at most {state.capturable}, asked {amount}")
-    split = fill([(b.invoice_id, b.amount - b.captured) for b in state.buckets], amount)
+    fees, others = _split_fees([(b.invoice_id, b.amount - b.captured) for b in state.buckets], amount,
+                               state.fee_allocation)
+    split = fees + others
     return _apply(state, split, "captured", PaymentStatus.CAPTURED), split
 
 
@@ -161,14 +201,21 @@ def settle(state: PaymentState) -> PaymentState:
 
 
 def refund(state: PaymentState, amount: Money) -> tuple[PaymentState, Split]:
-    """Refund part of what was captured: unapplied cash first, then invoices last-paid first."""
+    """Refund part of what was captured: unapplied cash first, then invoices last-paid first, and the fees
+    as the capture took them: proportional, a share of the rest; fees_first, after every invoice."""
     _require(state, "refund", *REFUNDABLE)
     _positive(amount, state.currency)
     if amount > state.refundable:
         raise RefundExceedsCaptured(f"Can refund at most {state.refundable}, asked {amount}")
-    order = sorted(range(len(state.buckets)), key=lambda i: (state.buckets[i].invoice_id is not None, -i))
-    room = [(state.buckets[i].invoice_id, state.buckets[i].captured - state.buckets[i].refunded) for i in order]
-    split = fill(room, amount)
+    left = [(b.invoice_id, b.captured - b.refunded) for b in state.buckets]
+    unapplied = [r for r in left if r[0] is None]
+    first = min(amount.amount, sum(space for _, space in unapplied))
+    split = fill(unapplied, Money(first, amount.currency)) if first else []
+    if first < amount.amount:  # then invoices last-paid first, with the fees as the entity's rule says
+        applied = [r for r in reversed(left) if r[0] is not None]
+        fees, invoices = _split_fees(applied, Money(amount.amount - first, amount.currency), state.fee_allocation,
+                                     fees_last=True)
+        split += invoices + fees if state.fee_allocation is FeeAllocation.FEES_FIRST else fees + invoices
     return _apply(state, split, "refunded", state.status), split
 
 

@@ -8,12 +8,12 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, and_, case, func, or_, select, text, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from payhub.domain.errors import PaymentNotFound, RefundNotFound
 from payhub.domain.fees import EMPTY_POLICY, FeePolicy, parse_policy
-from payhub.domain.ledger import GLLine, JournalEntry
-from payhub.domain.payments import Bucket, PaymentState, PaymentStatus
+from payhub.domain.ledger import FEE_BUCKETS, GLLine, JournalEntry
+from payhub.domain.payments import Bucket, FeeAllocation, PaymentState, PaymentStatus
 from payhub.ids import new_id
 from payhub.store.models import (
     Allocation,
@@ -99,8 +99,19 @@ def list_payments(s: Session, entity_id: str, *, customer_id: str | None, status
 
 
 def state_of(p: Payment) -> PaymentState:
+    """The payment as the state machine sees it, with its entity's rule for splitting partial amounts
+    between fees and invoices (read in the payment's session, and only when the payment carries fees)."""
     return PaymentState(PaymentStatus(p.status), p.currency, tuple(
-        Bucket(a.invoice_id, a.amount, a.amount_captured, a.amount_refunded) for a in p.allocations))
+        Bucket(a.invoice_id, a.amount, a.amount_captured, a.amount_refunded) for a in p.allocations),
+        _fee_allocation(p))
+
+
+def _fee_allocation(p: Payment) -> FeeAllocation:
+    s = object_session(p)
+    if s is None or not any(a.invoice_id in FEE_BUCKETS for a in p.allocations):
+        return FeeAllocation.PROPORTIONAL  # without fees the rule changes nothing
+    rule = s.scalar(select(Entity.capture_fee_allocation).where(Entity.id == p.entity_id))
+    return FeeAllocation(rule or FeeAllocation.PROPORTIONAL)
 
 
 def apply_state(p: Payment, state: PaymentState, now: datetime) -> None:

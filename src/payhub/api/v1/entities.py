@@ -18,6 +18,7 @@ from payhub.config import record_baseline
 from payhub.domain.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from payhub.domain.ledger import PostingRules
 from payhub.domain.money import exponent
+from payhub.domain.payments import FeeAllocation
 from payhub.erp.embedded import ErpCompany, create_company
 from payhub.erp.settings import ErpSettings, public_erp, stored_erp
 from payhub.ids import new_id
@@ -47,6 +48,10 @@ class EntityFields(BaseModel):
     model_config = {"extra": "forbid"}
     name: str | None = Field(None, min_length=1, max_length=200)
     timezone: str | None = Field(None, examples=["America/New_York"])
+    capture_fee_allocation: FeeAllocation | None = Field(
+        None, description="How a partial capture splits between fees and invoices (refunds mirror it): "
+                          "proportional (the default: the fees get their share, rounded half to even) or "
+                          "fees_first")
     gateway: str | None = Field(None, description="The default gateway (routing rules may override it)")
     posting_rules: dict[str, str] | None = Field(None, description="PayHub GL roles → the ERP's account codes")
     branding: dict[str, str] | None = Field(None, description="Portal name, colours, logo URL")
@@ -85,7 +90,8 @@ def entity_view(e: Entity) -> dict[str, Any]:
     if (e.erp or {}).get("password"):
         erp["password_set"] = True
     return {"id": e.id, "object": "entity", "name": e.name, "default_currency": e.default_currency,
-            "timezone": e.timezone, "gateway": e.gateway, "posting_rules": PostingRules.from_dict(e.posting_rules)
+            "timezone": e.timezone, "capture_fee_allocation": e.capture_fee_allocation,
+            "gateway": e.gateway, "posting_rules": PostingRules.from_dict(e.posting_rules)
             .as_dict(), "branding": e.branding or {}, "erp": erp, "created_at": ts(e.created_at)}
 
 
@@ -110,6 +116,7 @@ def create_entity(body: EntityCreate, request: Request, key: AdminAnyEntity, svc
             raise EntityExists(f"Entity {entity_id} exists")
         entity = Entity(id=entity_id, name=body.name, default_currency=body.default_currency,
                         gateway=body.gateway or "simulator", timezone=body.timezone or "UTC",
+                        capture_fee_allocation=body.capture_fee_allocation or FeeAllocation.PROPORTIONAL.value,
                         posting_rules=PostingRules.from_dict(body.posting_rules).as_dict(),
                         branding=body.branding or {}, erp=stored_erp(svc.secret_key, entity_id, body.erp),
                         created_at=now)
