@@ -166,3 +166,29 @@ def test_endpoint_crud_and_validation(admin: TestClient, app: FastAPI, keys: dic
     assert admin.get(f"/v1/webhook_endpoints/{endpoint['id']}").status_code == 404
     trail = [a["action"] for a in admin.get("/v1/audit_events").json()["data"]]
     assert trail == ["webhook_endpoint.deleted", "webhook_endpoint.updated", "webhook_endpoint.created"]
+
+
+def test_an_endpoint_pinned_to_a_version_gets_events_in_that_shape(admin: TestClient, receiver: Receiver,
+                                                                   worker: WebhookWorker) -> None:
+    pinned = create_endpoint(admin, receiver.url + "/pinned", api_version="2026-06-01",
+                             event_types=["payment.completed"])
+    current = create_endpoint(admin, receiver.url + "/current", event_types=["payment.completed"])
+    assert pinned["api_version"] == "2026-06-01" and current["api_version"] is None  # null: always current
+    by_header = admin.post("/v1/webhook_endpoints", json={"url": receiver.url + "/x", "enabled": False},
+                           headers={"PayHub-Version": "2026-06-01"}).json()
+    assert by_header["api_version"] == "2026-06-01"          # a pinned integration gets pinned events
+    bad = admin.post("/v1/webhook_endpoints", json={"url": receiver.url, "api_version": "2020-01-01"})
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"].endswith("api_version")
+
+    payment = admin.post("/v1/payments", json=pay_body("inv_acme_1001", 2_500)).json()
+    assert drain(worker) == 2
+    bodies = {r.path.rsplit("/", 1)[1]: r for r in receiver.requests}
+    old = Webhook(pinned["secret"]).verify(bodies["pinned"].body, bodies["pinned"].headers)  # signed as sent
+    new = Webhook(current["secret"]).verify(bodies["current"].body, bodies["current"].headers)
+    assert old["id"] == new["id"] and old["data"]["id"] == new["data"]["id"] == payment["id"]
+    assert old["api_version"] == "2026-06-01" and new["api_version"] == "2026-11-24"
+    assert "customer_details" not in old["data"] and "routing" not in old["data"]
+    assert new["data"]["customer_details"]["name"] == "Acme Builders LLC"
+
+    unpinned = admin.patch(f"/v1/webhook_endpoints/{pinned['id']}", json={"api_version": None}).json()
+    assert unpinned["api_version"] is None

@@ -25,8 +25,9 @@ import structlog
 from sqlalchemy.orm import Session
 
 from payhub import metrics
+from payhub.api.versions import CURRENT, shape
 from payhub.auth.sealing import unseal
-from payhub.domain.events import API_VERSION, EventType
+from payhub.domain.events import EventType
 from payhub.pipeline.services import Network, Services
 from payhub.store import webhooks as queue
 from payhub.store.models import OutboxEvent, WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -70,10 +71,12 @@ class Job:
     rate_limit_per_s: int | None
 
 
-def event_body(event: OutboxEvent) -> bytes:
-    """The exact bytes that are signed and sent."""
+def event_body(event: OutboxEvent, api_version: str | None = None) -> bytes:
+    """The exact bytes that are signed and sent: `data` shaped for `api_version` (the endpoint's pin;
+    None: the current version, the shape events are stored in)."""
+    version = api_version or CURRENT
     envelope = {"id": event.id, "type": event.type, "created_at": ts(event.created_at),
-                "api_version": API_VERSION, "data": event.payload.get("data", {})}
+                "api_version": version, "data": shape(version, event.payload.get("data", {}))}
     return json.dumps(envelope, separators=(",", ":"), ensure_ascii=False).encode()
 
 
@@ -146,7 +149,8 @@ class WebhookWorker:
         assert endpoint is not None and event is not None
         schedule = endpoint.retry_schedules.get(event.type) or endpoint.retry_schedule
         return Job(delivery.id, token, endpoint.id, event.id, endpoint.url, signing_secrets(self.svc, endpoint, now),
-                   event_body(event), tuple(schedule), endpoint.max_concurrency, endpoint.rate_limit_per_s)
+                   event_body(event, endpoint.api_version), tuple(schedule), endpoint.max_concurrency,
+                   endpoint.rate_limit_per_s)
 
     async def _deliver(self, job: Job) -> None:
         if job.rate_limit_per_s:

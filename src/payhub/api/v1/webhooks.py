@@ -12,6 +12,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from payhub.api.deps import AdminKey, PageDep, Principal, ReadKey, ServicesDep, envelope
+from payhub.api.versions import VERSIONS
 from payhub.auth.sealing import seal
 from payhub.domain.errors import InvalidRequest
 from payhub.domain.events import EventType
@@ -44,6 +45,12 @@ def _event_types(value: list[str] | None) -> list[str] | None:
     return value
 
 
+def _api_version(value: str | None) -> str | None:
+    if value is not None and value not in VERSIONS:
+        raise ValueError(f"not one of {', '.join(VERSIONS)}")
+    return value
+
+
 class EndpointFields(BaseModel):
     model_config = {"extra": "forbid"}
     description: str | None = Field(None, max_length=500)
@@ -54,9 +61,13 @@ class EndpointFields(BaseModel):
     rate_limit_per_s: int | None = Field(None, ge=1, le=10_000)
     max_concurrency: int | None = Field(None, ge=1, le=100)
     failure_alert_threshold: int | None = Field(None, ge=1, le=1000)
+    api_version: str | None = Field(None, description="The dated version (PayHub-Version) events' `data` is "
+                                    "shaped for. Default: the creating request's PayHub-Version if it sent one, "
+                                    "else null: always the current version")
 
     _check_schedule = field_validator("retry_schedule")(_schedule)
     _check_types = field_validator("event_types")(_event_types)
+    _check_version = field_validator("api_version")(_api_version)
 
     @field_validator("retry_schedules")
     @classmethod
@@ -93,7 +104,7 @@ def endpoint_view(e: WebhookEndpoint) -> dict[str, Any]:
         "id": e.id, "object": "webhook_endpoint", "url": e.url, "description": e.description,
         "event_types": e.event_types, "retry_schedule": e.retry_schedule, "retry_schedules": e.retry_schedules,
         "rate_limit_per_s": e.rate_limit_per_s, "max_concurrency": e.max_concurrency,
-        "failure_alert_threshold": e.failure_alert_threshold, "enabled": e.enabled,
+        "failure_alert_threshold": e.failure_alert_threshold, "api_version": e.api_version, "enabled": e.enabled,
         "disabled_reason": e.disabled_reason, "consecutive_failures": e.consecutive_failures,
         "failing_since": ts(e.failing_since), "previous_secret_expires_at": ts(e.previous_secret_expires_at),
         "created_at": ts(e.created_at), "updated_at": ts(e.updated_at),
@@ -115,7 +126,7 @@ def _apply(svc: Services, endpoint: WebhookEndpoint, fields: EndpointFields, now
     if data.get("url") is not None:
         check_literal(data["url"], svc.webhook_allowed_networks)
     for name, value in data.items():
-        if value is not None or name == "rate_limit_per_s":
+        if value is not None or name in ("rate_limit_per_s", "api_version"):
             setattr(endpoint, name, value)
     if data.get("enabled") is True:  # re-enabled by an admin: failures start afresh
         endpoint.disabled_reason, endpoint.consecutive_failures, endpoint.failing_since = None, 0, None
@@ -140,6 +151,8 @@ def create_endpoint(body: EndpointCreate, request: Request, key: AdminKey, svc: 
         secret=seal(svc.secret_key, secret), retry_schedule=list(DEFAULT_SCHEDULE), retry_schedules={},
         max_concurrency=10, failure_alert_threshold=5, consecutive_failures=0, enabled=True, created_at=now)
     _apply(svc, endpoint, body, now)
+    if "api_version" not in body.model_fields_set and request.headers.get("payhub-version"):
+        endpoint.api_version = request.state.api_version  # a pinned integration gets pinned events
     with svc.transaction() as s:
         s.add(endpoint)
         _audit(s, request, key, "webhook_endpoint.created", endpoint.id, now, None, endpoint_view(endpoint))
