@@ -16,6 +16,7 @@ from payhub.api.versions import ADDED_IN_CURRENT, CURRENT, VERSIONS
 
 SECURITY_SCHEME = "bearerAuth"
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+IDEMPOTENCY_KEY = r"^[!-~]([ -~]{0,253}[!-~])?$"  # printable ASCII; a header's outer spaces are not part of it
 
 # Operations that call a payment gateway: a decline (402), a gateway failure (502) or timeout (504).
 GATEWAY_OPERATIONS = {"create_payment", "create_payment_v2", "capture_payment", "void_payment", "create_refund"}
@@ -165,8 +166,8 @@ def _complete_operation(operation: dict[str, Any], dependant: Any, method: str) 
                                   {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"}))
     if method == "POST" and authenticated:
         parameters.append(_header("Idempotency-Key", "Retrying with the same key and body replays the stored "
-                                  "response instead of acting twice", {"type": "string", "minLength": 1,
-                                                                       "maxLength": 255}))
+                                  "response instead of acting twice: up to 255 printable characters",
+                                  {"type": "string", "pattern": IDEMPOTENCY_KEY}))
 
 
 def _pinned_fields_optional(schemas: dict[str, Any]) -> None:
