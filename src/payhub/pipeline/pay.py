@@ -197,7 +197,9 @@ def _concluded(svc: Services, entity_id: str, payment_id: str) -> Outcome:
         raise error
     for posting in unposted:
         posting_pipeline.run(svc, posting)
-    return _finish(svc, entity_id, payment_id, None)
+    with svc.read() as s:
+        row = repo.get_payment(s, entity_id, payment_id)
+        return Outcome(row, row.postings[-1] if row.postings else None)
 
 
 def _find_payment(svc: Services, entity_id: str, payment_id: str) -> Payment | None:
@@ -620,7 +622,12 @@ def _operation_outcome(svc: Services, op: PaymentOperation) -> Outcome:
         refund = next((r for r in row.refunds if r.id == op.refund_id), None) if op.refund_id else None
         posting = next((p for p in row.postings if (p.refund_id == op.refund_id if refund else p.kind == "capture")),
                        None) if op.kind != "void" else None
-        return Outcome(row, posting, refund)
+    if posting is not None and posting.status != "confirmed":  # the crash came before the ERP call
+        outcome = _finish(svc, op.entity_id, op.payment_id, posting)
+        row = outcome.payment
+        refund = next((r for r in row.refunds if r.id == op.refund_id), None) if op.refund_id else None
+        return Outcome(row, outcome.posting, refund)
+    return Outcome(row, posting, refund)
 
 
 def _find_operation(svc: Services, op_id: str) -> PaymentOperation | None:

@@ -1,0 +1,247 @@
+"""SIGKILL at every step of the payment, capture and refund pipelines, then a restart and a retry.
+
+The API runs as a real uvicorn process that kills itself (PAYHUB_CRASH_AT) right after the intent is recorded,
+after the gateway answered, inside the final transaction before it commits, or after the commit but before
+posting. The gateway is the fake Stripe API, an HTTP server in this test process, so it counts charges and
+refunds outside the killed process. After a restart, the client's retry with the same Idempotency-Key must
+leave exactly one charge (and one refund) at the gateway, the payment complete with its posting confirmed,
+and the ledger balanced. Without a retry, the recovery worker finishes the same work."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import func, select, update
+
+from payhub.demo import DEMO_ENTITY
+from payhub.gateways.stripe.adapter import StripeGateway
+from payhub.pipeline import recovery
+from payhub.pipeline.services import Services
+from payhub.store.models import Entity, GLLineRow, Posting
+from tests.gateways.stripe.fake import API_KEY, FakeStripe
+from tests.helpers import pay_body
+
+POINTS = ("after_intent", "after_gateway", "before_commit", "after_commit")
+AMOUNT = 12_345
+LOCK_S = 2  # the payment lock a killed request leaves behind expires this fast here
+
+
+@pytest.fixture
+def stripe() -> Iterator[tuple[FakeStripe, str]]:
+    fake = FakeStripe()
+    with fake.serve() as url:
+        yield fake, url
+
+
+@dataclass
+class Api:
+    """Starts and restarts the API as a real process on one port."""
+
+    env: dict[str, str]
+    port: int
+    log: Path
+    proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, crash_at: str | None = None) -> None:
+        env = {**self.env, **({"PAYHUB_CRASH_AT": crash_at} if crash_at else {})}
+        with self.log.open("ab") as out:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "uvicorn", "payhub.asgi:app", "--host", "127.0.0.1", "--port", str(self.port),
+                 "--log-level", "warning", "--no-access-log"], env=env, stdout=out, stderr=out)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=2).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"API did not start: {self.log.read_text()[-2000:]}")
+            time.sleep(0.05)
+
+    def killed(self) -> bool:
+        assert self.proc is not None
+        return self.proc.wait(30) == -signal.SIGKILL
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(30)
+
+
+@pytest.fixture
+def api(db_url: str, services: Services, keys: dict[str, str], stripe: tuple[FakeStripe, str],
+        tmp_path: Path) -> Iterator[Api]:
+    with services.transaction() as s:  # the demo entity pays through Stripe
+        s.execute(update(Entity).where(Entity.id == DEMO_ENTITY).values(gateway="stripe"))
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAYHUB_")}
+    env.update(PAYHUB_DATABASE_URL=db_url, PAYHUB_SECRET_KEY="test-secret", PAYHUB_LOG_LEVEL="WARNING",
+               PAYHUB_PAYMENT_LOCK_S=str(LOCK_S), PAYHUB_GATEWAY_TIMEOUT_S="10",
+               PAYHUB_GATEWAYS=json.dumps({"stripe": {"type": "stripe", "api_key": API_KEY, "base_url": stripe[1]}}))
+    server = Api(env, port, tmp_path / "api.log")
+    yield server
+    server.stop()
+
+
+def send(api: Api, key: str, method: str, path: str, body: dict[str, Any] | None, idem: str) -> httpx.Response:
+    return httpx.request(method, f"{api.url}{path}", json=body, timeout=30,
+                         headers={"Authorization": f"Bearer {key}", "Idempotency-Key": idem})
+
+
+def retry(api: Api, key: str, method: str, path: str, body: dict[str, Any] | None, idem: str) -> httpx.Response:
+    """The client's retry: the same request and key, again while the dead request's lock has not expired."""
+    deadline = time.monotonic() + 60
+    while True:
+        response = send(api, key, method, path, body, idem)
+        if response.json().get("code") not in ("idempotency_key_in_use", "payment_locked"):
+            return response
+        assert time.monotonic() < deadline, response.text
+        time.sleep(0.2)
+
+
+def intents(fake: FakeStripe) -> list[dict[str, Any]]:
+    return list(fake.intents.values())
+
+
+def ledger(services: Services) -> tuple[int, int, list[str]]:
+    with services.read() as s:
+        debit, credit = s.execute(select(func.coalesce(func.sum(GLLineRow.debit), 0),
+                                         func.coalesce(func.sum(GLLineRow.credit), 0))).one()
+        statuses = list(s.scalars(select(Posting.status).order_by(Posting.id)))
+    return int(debit), int(credit), statuses
+
+
+def crash(api: Api, point: str, key: str, method: str, path: str, body: dict[str, Any] | None, idem: str) -> None:
+    api.stop()
+    api.start(crash_at=point)
+    with pytest.raises(httpx.TransportError):
+        send(api, key, method, path, body, idem)
+    assert api.killed()
+    api.start()
+
+
+@pytest.mark.parametrize("point", POINTS)
+def test_payment_killed_then_retried_charges_once(point: str, api: Api, keys: dict[str, str],
+                                                  stripe: tuple[FakeStripe, str], services: Services) -> None:
+    fake, _ = stripe
+    body = pay_body("inv_acme_1001", AMOUNT)
+    api.start()
+    crash(api, f"payment.{point}", keys["payments"], "POST", "/v1/payments", body, "pay-1")
+    charged_before_retry = len(intents(fake))
+    assert charged_before_retry == (0 if point == "after_intent" else 1)
+
+    paid = retry(api, keys["payments"], "POST", "/v1/payments", body, "pay-1")
+    assert paid.status_code == 201, paid.text
+    payment = paid.json()
+    assert payment["status"] == "captured" and payment["posting"]["status"] == "confirmed"
+    assert len(intents(fake)) == 1 and intents(fake)[0]["metadata"]["payhub_key"] == f"{payment['id']}:stripe"
+    assert len(httpx.get(f"{api.url}/v1/payments", headers={"Authorization": f"Bearer {keys['read']}"}
+                         ).json()["data"]) == 1
+    replay = send(api, keys["payments"], "POST", "/v1/payments", body, "pay-1")
+    assert replay.headers.get("idempotent-replayed") == "true" and replay.json()["id"] == payment["id"]
+    debit, credit, postings = ledger(services)
+    assert debit == credit == AMOUNT and postings == ["confirmed"]
+
+
+@pytest.mark.parametrize("point", POINTS)
+def test_capture_killed_then_retried_captures_once(point: str, api: Api, keys: dict[str, str],
+                                                   stripe: tuple[FakeStripe, str], services: Services) -> None:
+    fake, _ = stripe
+    api.start()
+    authorized = send(api, keys["payments"], "POST", "/v1/payments",
+                      pay_body("inv_acme_1001", AMOUNT, capture_method="manual"), "auth-1").json()
+    assert authorized["status"] == "requires_capture"
+    path = f"/v1/payments/{authorized['id']}/capture"
+    crash(api, f"capture.{point}", keys["payments"], "POST", path, {}, "cap-1")
+
+    captured = retry(api, keys["payments"], "POST", path, {}, "cap-1")
+    assert captured.status_code == 200, captured.text
+    assert captured.json()["status"] == "captured" and captured.json()["posting"]["status"] == "confirmed"
+    captures = [r for r in fake.posts() if r.path.endswith("/capture")]
+    assert len({r.headers["idempotency-key"] for r in captures}) == 1  # one capture key, however many replays
+    (intent,) = intents(fake)
+    assert intent["status"] == "succeeded" and intent["amount_received"] == AMOUNT
+    debit, credit, postings = ledger(services)
+    assert debit == credit == AMOUNT and postings == ["confirmed"]
+
+
+@pytest.mark.parametrize("point", POINTS)
+def test_refund_killed_then_retried_refunds_once(point: str, api: Api, keys: dict[str, str],
+                                                 stripe: tuple[FakeStripe, str], services: Services) -> None:
+    fake, _ = stripe
+    api.start()
+    paid = send(api, keys["payments"], "POST", "/v1/payments", pay_body("inv_acme_1001", AMOUNT), "pay-1").json()
+    body = {"payment": paid["id"], "amount": {"amount": 2_000, "currency": "USD"}, "reason": "damaged"}
+    crash(api, f"refund.{point}", keys["payments"], "POST", "/v1/refunds", body, "rfd-1")
+    assert len(fake.refunds) == (0 if point == "after_intent" else 1)
+
+    refunded = retry(api, keys["payments"], "POST", "/v1/refunds", body, "rfd-1")
+    assert refunded.status_code == 201, refunded.text
+    assert refunded.json()["posting"]["status"] == "confirmed"
+    assert len(fake.refunds) == 1
+    # a second, different refund is judged against what is really left
+    rest = {"payment": paid["id"], "amount": {"amount": AMOUNT, "currency": "USD"}}
+    assert send(api, keys["payments"], "POST", "/v1/refunds", rest, "rfd-2").json()["code"] == "refund_exceeds_captured"
+    payment = httpx.get(f"{api.url}/v1/payments/{paid['id']}", headers={"Authorization": f"Bearer {keys['read']}"}
+                        ).json()
+    assert payment["amount_refunded"]["amount"] == 2_000 and len(fake.refunds) == 1
+    debit, credit, postings = ledger(services)
+    assert debit == credit == AMOUNT + 2_000 and postings == ["confirmed", "confirmed"]
+
+
+@pytest.mark.parametrize("point", ["payment.after_gateway", "refund.after_gateway", "capture.before_commit"])
+def test_without_a_retry_the_recovery_worker_finishes_the_work(point: str, api: Api, keys: dict[str, str],
+                                                               stripe: tuple[FakeStripe, str],
+                                                               services: Services) -> None:
+    fake, url = stripe
+    api.start()
+    pipeline = point.split(".")[0]
+    if pipeline == "payment":
+        crash(api, point, keys["payments"], "POST", "/v1/payments", pay_body("inv_acme_1001", AMOUNT), "p")
+    else:
+        capture = "manual" if pipeline == "capture" else "automatic"
+        paid = send(api, keys["payments"], "POST", "/v1/payments",
+                    pay_body("inv_acme_1001", AMOUNT, capture_method=capture), "p").json()
+        if pipeline == "capture":
+            crash(api, point, keys["payments"], "POST", f"/v1/payments/{paid['id']}/capture", {}, "c")
+        else:
+            crash(api, point, keys["payments"], "POST", "/v1/refunds", {"payment": paid["id"]}, "r")
+
+    # the worker, as `payhub worker` runs it, against the same database and gateway
+    stripe_gw = StripeGateway(API_KEY, base_url=url, timeout_s=10)
+    services.gateways = {"stripe": stripe_gw}
+    services.recovery_after = services.recovery_after * 0
+    try:
+        deadline = time.monotonic() + 60
+        while not recovery.run_once(services):  # nothing until the dead request's lock expires
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+    finally:
+        stripe_gw.close()
+    (payment,) = httpx.get(f"{api.url}/v1/payments", headers={"Authorization": f"Bearer {keys['read']}"}
+                           ).json()["data"]
+    assert payment["status"] == "captured" and len(intents(fake)) == 1
+    assert payment["amount_refunded"]["amount"] == (AMOUNT if pipeline == "refund" else 0)
+    assert len(fake.refunds) == (1 if pipeline == "refund" else 0)
+    debit, credit, postings = ledger(services)
+    assert debit == credit and set(postings) == {"confirmed"}
