@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from payhub.auth.sealing import seal
 from payhub.config.document import deep_merge, load
@@ -244,7 +244,8 @@ def versions(svc: Services, limit: int = 20, entity_id: str | None = None) -> li
     with svc.read() as s:
         own = _own_keys(s, entity_id)
         out: list[dict[str, Any]] = []
-        for row in s.scalars(select(ConfigVersion).order_by(ConfigVersion.version.desc())
+        for row in s.scalars(select(ConfigVersion).options(defer(ConfigVersion.document))  # summaries suffice
+                             .order_by(ConfigVersion.version.desc())
                              .execution_options(yield_per=100)):
             if _visible(row, entity_id) is not None:
                 out.append(_view(row, entity_id, own))

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import yaml
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from payhub.config.document import ConfigInvalid, deep_merge, load
 from payhub.config.plan import (
@@ -57,7 +57,8 @@ def _endpoint_names(s: Session, entity_ids: Sequence[str]) -> dict[tuple[str, st
     survive a round trip."""
     names: dict[tuple[str, str], str] = {}
     wanted = set(entity_ids)
-    for row in s.scalars(select(ConfigVersion).order_by(ConfigVersion.version.desc())):
+    for row in s.scalars(select(ConfigVersion).options(defer(ConfigVersion.document))  # loaded when it matches
+                         .order_by(ConfigVersion.version.desc())):
         if not wanted:
             break
         found = wanted & set((row.summary or {}).get("entities") or [])
