@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -26,18 +27,37 @@ from payhub.pipeline.services import Services
 from payhub.settings import Settings
 from payhub.store.db import Base, normalize_url
 from payhub.store.migrate import upgrade
+from tests import leak_scan
 
 CI = os.environ.get("CI", "").lower() == "true"
 PG_URL = os.environ.get("PAYHUB_TEST_POSTGRES_URL") or ("postgresql://postgres@127.0.0.1:5432/test" if CI else "")
 
 
+SUITE_LOG = Path(tempfile.mkdtemp(prefix="payhub-test-logs-")) / "suite.log"
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    leak_scan.capture_logs(SUITE_LOG)
     if CI and PG_URL:
         try:
             with create_engine(normalize_url(PG_URL)).connect() as conn:
                 conn.execute(text("SELECT 1"))
         except Exception as error:  # CI must not silently skip the PostgreSQL suite
             raise pytest.UsageError(f"CI=true but PostgreSQL is unreachable at {PG_URL}: {error}") from error
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """The leak scan: no test secret in the suite's logs or in the databases it left; a finding fails the run."""
+    factory = getattr(session.config, "_tmp_path_factory", None)
+    findings = leak_scan.scan(SUITE_LOG, factory.getbasetemp() if factory else None, PG_URL or None)
+    if findings:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        text = leak_scan.report(findings)
+        if reporter is not None:
+            reporter.write_line(text, red=True)
+        else:
+            print(text)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(scope="session")

@@ -5,5 +5,6 @@ from payhub.bootstrap import build_services
 from payhub.logs import configure
 from payhub.settings import Settings
 
-configure(Settings().log_level)
-app = create_app(build_services())
+settings = Settings()
+configure(settings.log_level)
+app = create_app(build_services(settings), settings)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET_KEY = "change-me-in-production"
 
 
 class Settings(BaseSettings):
@@ -20,7 +23,13 @@ class Settings(BaseSettings):
     tryton_mapping: str = ""
     tryton_timeout_s: float = 10.0
     # Keys HMAC-ed request bodies for idempotency so no card data is ever stored recoverably.
-    secret_key: str = "change-me-in-production"
+    secret_key: str = DEFAULT_SECRET_KEY
+    # "production" refuses insecure defaults (the default secret key) at start-up.
+    env: str = "development"
+    # Request bodies above this many bytes get 413, checked while the body streams in (after authentication).
+    max_body_bytes: int = 1024 * 1024
+    # When set, GET /metrics needs "Authorization: Bearer <metrics_token>".
+    metrics_token: str | None = None
     gateway_timeout_s: float = 15.0
     # Gateway instances by name, e.g. {"stripe": {"type": "stripe", "api_key": "sk_…"}, "backup": {"type": "adyen", …}}.
     # The simulator is always available under the name "simulator".
@@ -41,3 +50,13 @@ class Settings(BaseSettings):
     hook_timeout_s: float = 5.0
     # how long one posting attempt may take; a posting still pending after it is posted by the worker
     posting_deadline_s: int = 60
+
+    @model_validator(mode="after")
+    def _no_insecure_defaults(self) -> Settings:
+        if self.env.lower() == "production" and self.secret_key == DEFAULT_SECRET_KEY:
+            raise ValueError("PAYHUB_SECRET_KEY is the built-in default; set a random secret in production")
+        return self
+
+    @property
+    def insecure_secret_key(self) -> bool:
+        return self.secret_key == DEFAULT_SECRET_KEY

@@ -10,12 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from payhub.domain.errors import CurrencyMismatch, InvalidAmount, InvalidRequest, UnsupportedCurrency
-from payhub.domain.money import EXPONENTS, Money, exponent, total
+from payhub.domain.money import EXPONENTS, MAX_AMOUNTS, MAX_SAFE_MINOR_UNITS, Money, exponent, max_amount, total
 
 FAST = settings(max_examples=200, deadline=None)
 
 CURRENCIES = sorted(EXPONENTS)
-amounts = st.integers(min_value=-10**15, max_value=10**15)
+# Small enough that sums of three and products with rates up to 1000 stay within every currency's maximum.
+amounts = st.integers(min_value=-10**8, max_value=10**8)
 currencies = st.sampled_from(CURRENCIES)
 
 
@@ -53,7 +54,29 @@ def test_non_int_amounts_are_refused(amount: object) -> None:
 def test_int_amounts_including_zero_and_negative_are_accepted() -> None:
     assert Money(0, "USD").amount == 0
     assert Money(-5, "USD").amount == -5
-    assert Money(10**20, "JPY").amount == 10**20
+    assert Money(max_amount("JPY"), "JPY").amount == 999_999_999_999
+    assert Money(-max_amount("USD"), "USD").amount == -99_999_999_999_999
+
+
+@pytest.mark.parametrize("currency", CURRENCIES)
+def test_each_currency_has_a_maximum_javascript_can_represent(currency: str) -> None:
+    top = max_amount(currency)
+    assert top == MAX_AMOUNTS[currency] == 10 ** (12 + exponent(currency)) - 1 <= MAX_SAFE_MINOR_UNITS
+    assert Money(top, currency).amount == top and Money(-top, currency).amount == -top
+    for too_big in (top + 1, -(top + 1), 2**53, 2**63, 10**20):
+        with pytest.raises(InvalidAmount) as info:
+            Money(too_big, currency)
+        assert info.value.code == "amount_too_large"
+
+
+def test_arithmetic_past_the_maximum_is_refused() -> None:
+    top = Money(max_amount("USD"), "USD")
+    with pytest.raises(InvalidAmount):
+        top + Money(1, "USD")
+    with pytest.raises(InvalidAmount):
+        top.times(2)
+    with pytest.raises(InvalidAmount):
+        Money.from_decimal("1000000000000.00", "USD")
 
 
 def test_money_is_immutable_value_object() -> None:
@@ -136,7 +159,8 @@ def test_from_decimal_never_silently_rounds_large_values() -> None:
 
 
 def test_to_decimal_is_exact_for_large_amounts() -> None:
-    assert Money(10**30 + 1, "USD").to_decimal() == Decimal(f"{10**30 + 1}E-2")  # exact, no context rounding
+    top = max_amount("KWD")
+    assert Money(top, "KWD").to_decimal() == Decimal(f"{top}E-3")  # exact, no context rounding
 
 
 # --- arithmetic and comparison ------------------------------------------------------------------

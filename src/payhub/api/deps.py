@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
 
-from payhub.api.errors import ApiError
+from payhub.api.errors import NOT_FOUND_DETAIL, ApiError
 from payhub.auth.keys import CUSTOMER_TOKEN_PREFIX, allows
 from payhub.pipeline.pay import PayerLimit
 from payhub.pipeline.services import Services
@@ -47,6 +48,9 @@ def require(scope: str, customers: bool = False, any_entity: bool = False) -> Ca
     entities, configuration as code) a platform key may leave out the PayHub-Entity header."""
 
     def dependency(request: Request, svc: ServicesDep) -> Principal:
+        done = request.scope.get("state", {}).get(_AUTHENTICATED)
+        if done is not None and done[0] is dependency:  # BodyGuard ran it before reading the body
+            return done[1]  # type: ignore[no-any-return]
         header = request.headers.get("authorization", "")
         kind, _, secret = header.partition(" ")
         secret = secret.strip()
@@ -79,10 +83,27 @@ def require(scope: str, customers: bool = False, any_entity: bool = False) -> Ca
             raise ApiError(403, "insufficient_scope", "Insufficient scope",
                            f"This operation needs the '{scope}' scope; the key has '{principal.scope}'",
                            required_scope=scope)
+        request.scope.setdefault("state", {})[_AUTHENTICATED] = (dependency, principal)
         return principal
 
-    dependency.required_scope = scope  # type: ignore[attr-defined]  # read by the scope-matrix test
+    dependency.required_scope = scope  # type: ignore[attr-defined]  # read by the scope-matrix test and BodyGuard
     return dependency
+
+
+_AUTHENTICATED = "payhub_authenticated"  # scope state: (the require() dependency that ran, its Principal)
+
+
+def authenticator(dependant: Any) -> Callable[[Request, Services], Principal] | None:
+    """The route's `require(...)` dependency, found in its dependency tree; None for a public route."""
+    for sub in dependant.dependencies:
+        if getattr(sub.call, "required_scope", None):
+            return sub.call  # type: ignore[no-any-return]
+        if (found := authenticator(sub)) is not None:
+            return found
+    return None
+
+
+ENTITY_HEADER = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def _entity_for(request: Request, svc: Services, own: str | None) -> str:
@@ -91,14 +112,16 @@ def _entity_for(request: Request, svc: Services, own: str | None) -> str:
     named = request.headers.get("payhub-entity", "").strip()
     if own is not None:
         if named and named != own:
-            raise ApiError(404, "entity_not_found", "Entity not found", f"No entity {named}")
+            raise ApiError(404, "entity_not_found", "Entity not found", NOT_FOUND_DETAIL)
         return own
     if not named:
         raise ApiError(400, "entity_required", "Entity required",
                        "A platform key names the entity it acts for in the PayHub-Entity header")
+    if not ENTITY_HEADER.fullmatch(named):
+        raise ApiError(404, "entity_not_found", "Entity not found", NOT_FOUND_DETAIL)
     with svc.read() as s:
         if s.get(Entity, named) is None:
-            raise ApiError(404, "entity_not_found", "Entity not found", f"No entity {named}")
+            raise ApiError(404, "entity_not_found", "Entity not found", NOT_FOUND_DETAIL)
     return named
 
 
@@ -122,13 +145,30 @@ class PageParams:
     starting_after: str | None
 
 
-def _page(limit: Annotated[int, Query(ge=1, le=100)] = 20,
-          starting_after: Annotated[str | None, Query(description="Cursor: the last id of the previous page")] = None,
-          ) -> PageParams:
-    return PageParams(limit, starting_after)
+def paged(prefix: str | None) -> Callable[..., PageParams]:
+    """The page parameters of a list of `prefix_…` ids (None: of integer versions). A cursor that is not such
+    an id gets 400 `invalid_cursor` rather than a silently wrong page."""
+    pattern = re.compile(rf"{prefix}_[0-9a-z]{{1,64}}" if prefix else r"[1-9][0-9]{0,17}")
+
+    def page(limit: Annotated[int, Query(ge=1, le=100)] = 20,
+             starting_after: Annotated[str | None, Query(description="Cursor: the last id of the previous page",
+                                                         max_length=100)] = None) -> PageParams:
+        if starting_after is not None and not pattern.fullmatch(starting_after):
+            raise ApiError(400, "invalid_cursor", "Invalid cursor",
+                           "starting_after must be the id of an item of this list (a previous page's next_cursor)")
+        return PageParams(limit, starting_after)
+
+    page.cursor = prefix  # type: ignore[attr-defined]  # read by the invalid-cursor test over the route table
+    return page
 
 
-PageDep = Annotated[PageParams, Depends(_page)]
+PageDep = Annotated[PageParams, Depends(paged(r"[a-z]{2,5}"))]  # any PayHub id; prefer a typed page below
+PaymentPage = Annotated[PageParams, Depends(paged("pay"))]
+EventPage = Annotated[PageParams, Depends(paged("evt"))]
+DeliveryPage = Annotated[PageParams, Depends(paged("del"))]
+AuditPage = Annotated[PageParams, Depends(paged("aud"))]
+KeyPage = Annotated[PageParams, Depends(paged("key"))]
+VersionPage = Annotated[PageParams, Depends(paged(None))]
 
 
 def envelope(data: list[dict[str, Any]], has_more: bool = False) -> dict[str, Any]:

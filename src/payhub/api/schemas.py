@@ -17,10 +17,10 @@ from pydantic import (
     model_serializer,
     model_validator,
 )
-from pydantic_core import InitErrorDetails
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from payhub.domain.methods import BankAccount, Card, CardToken, PaymentMethod
-from payhub.domain.money import Money
+from payhub.domain.money import MAX_AMOUNTS, MAX_SAFE_MINOR_UNITS, Money
 from payhub.pipeline.pay import PaymentRequest
 
 Currency = Field(pattern=r"^[A-Z]{3}$", examples=["USD"])
@@ -31,8 +31,17 @@ class Strict(BaseModel):
 
 
 class MoneyIn(Strict):
-    amount: StrictInt = Field(description="Integer amount in the currency's minor units", examples=[12500])
+    amount: StrictInt = Field(description="Integer amount in the currency's minor units; at most just under one "
+                              "trillion major units (e.g. 99999999999999 for USD), never above 2^53 - 1",
+                              examples=[12500], json_schema_extra={"maximum": MAX_SAFE_MINOR_UNITS})
     currency: str = Currency
+
+    @model_validator(mode="after")
+    def _within_maximum(self) -> MoneyIn:
+        if self.currency in MAX_AMOUNTS and abs(self.amount) > MAX_AMOUNTS[self.currency]:
+            raise PydanticCustomError("amount_too_large", "Amounts in {currency} are at most {maximum} minor units",
+                                      {"currency": self.currency, "maximum": MAX_AMOUNTS[self.currency]})
+        return self
 
     def money(self) -> Money:
         return Money(self.amount, self.currency)

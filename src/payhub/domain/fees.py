@@ -322,8 +322,8 @@ def evaluate(policy: FeePolicy, ctx: FeeContext) -> FeeQuote:
 
 
 def _round(value: Fraction, currency: str) -> Money:
-    """ROUNDING, by way of Money.times, so fees round exactly as every other rate in PayHub does."""
-    return Money(value.numerator, currency).times(Fraction(1, value.denominator))
+    """ROUNDING, as Money.times rounds, so fees round exactly as every other rate in PayHub does."""
+    return Money.rounded(value, currency)
 
 
 def _pct(percent: Decimal) -> str:

@@ -17,6 +17,24 @@ EXPONENTS: dict[str, int] = {
     "JPY": 0, "KRW": 0, "CLP": 0, "ISK": 0, "VND": 0, "XOF": 0, "XAF": 0, "UGX": 0,
     "KWD": 3, "BHD": 3, "JOD": 3, "OMR": 3, "TND": 3, "LYD": 3, "IQD": 3,
 }
+# JavaScript numbers are exact up to 2^53 - 1: no amount PayHub accepts or returns may be larger.
+MAX_SAFE_MINOR_UNITS = 2**53 - 1
+# The largest amount per currency: just under one trillion major units (999,999,999,999.99 USD,
+# 999,999,999,999 JPY, 999,999,999,999.999 KWD), so always within MAX_SAFE_MINOR_UNITS.
+MAX_AMOUNTS: dict[str, int] = {currency: 10 ** (12 + exp) - 1 for currency, exp in EXPONENTS.items()}
+assert max(MAX_AMOUNTS.values()) <= MAX_SAFE_MINOR_UNITS
+
+
+class AmountTooLarge(InvalidAmount):
+    code = "amount_too_large"
+    title = "Amount is too large"
+
+
+def max_amount(currency: str) -> int:
+    """The largest amount (minor units, either sign) of `currency` PayHub represents."""
+    exponent(currency)
+    return MAX_AMOUNTS[currency]
+
 
 def exponent(currency: str) -> int:
     try:
@@ -33,11 +51,18 @@ class Money:
     def __post_init__(self) -> None:
         if type(self.amount) is not int:
             raise InvalidAmount(f"Money amounts are integers in minor units, got {type(self.amount).__name__}")
-        exponent(self.currency)
+        if abs(self.amount) > max_amount(self.currency):
+            raise AmountTooLarge(f"Amounts in {self.currency} are at most {MAX_AMOUNTS[self.currency]} minor units")
 
     @classmethod
     def zero(cls, currency: str) -> Money:
         return cls(0, currency)
+
+    @classmethod
+    def rounded(cls, value: Fraction, currency: str) -> Money:
+        """An exact amount of minor units rounded half to even (banker's rounding), as `times` rounds: for
+        results computed as fractions, whose numerator alone may exceed the maximum amount."""
+        return cls(_round_half_even(value), currency)
 
     @classmethod
     def from_decimal(cls, value: Decimal | str, currency: str) -> Money:

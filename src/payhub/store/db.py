@@ -59,10 +59,12 @@ def _release(conn: Any) -> None:
 
 def make_engine(url: str, *, read_only: bool = False) -> Engine:
     """On SQLite, writers take the write lock up front (BEGIN IMMEDIATE); a `read_only` engine
-    begins deferred transactions, which in WAL mode never wait for a writer."""
+    begins deferred transactions, which in WAL mode never wait for a writer. Errors never carry the
+    statement's parameters (they may hold emails or names), so logs cannot leak them."""
     url = normalize_url(url)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -99,7 +101,7 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
             _release(conn)
 
         return engine
-    return create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
+    return create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True, hide_parameters=True)
 
 
 def make_sessionmakers(url: str) -> tuple[sessionmaker[Any], sessionmaker[Any]]:

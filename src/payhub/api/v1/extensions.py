@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from payhub.api.deps import AdminKey, PageDep, ServicesDep, envelope
+from payhub.api.deps import AdminKey, AuditPage, ServicesDep, envelope
 from payhub.domain.errors import InvalidRequest, NotFound
 from payhub.extensions import registry
 from payhub.store import audit, repo
@@ -77,7 +77,7 @@ def update_extension(name: str, body: ExtensionUpdate, request: Request, key: Ad
 
 
 @router.get("/audit_events", operation_id="list_audit_events")
-def list_audit_events(key: AdminKey, svc: ServicesDep, page: PageDep) -> dict[str, Any]:
+def list_audit_events(key: AdminKey, svc: ServicesDep, page: AuditPage) -> dict[str, Any]:
     """Every admin change, newest first: who (key id), what, before/after, when, request id."""
     with svc.read() as s:
         rows, has_more = repo.page(s, select(AuditEvent).where(AuditEvent.entity_id == key.entity_id),

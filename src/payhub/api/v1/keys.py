@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from payhub.api.deps import AdminKey, PageDep, ServicesDep, envelope
+from payhub.api.deps import AdminKey, KeyPage, ServicesDep, envelope
 from payhub.auth.keys import create_key
 from payhub.domain.errors import Forbidden, InvalidRequest, NotFound
 from payhub.store import audit, repo
@@ -87,7 +87,7 @@ def create(body: KeyCreate, request: Request, admin: AdminKey, svc: ServicesDep)
 
 
 @router.get("", operation_id="list_api_keys")
-def list_keys(admin: AdminKey, svc: ServicesDep, page: PageDep) -> dict[str, Any]:
+def list_keys(admin: AdminKey, svc: ServicesDep, page: KeyPage) -> dict[str, Any]:
     with svc.read() as s:
         mine = ApiKey.entity_id == admin.entity_id
         rows, has_more = repo.page(s, select(ApiKey).where(mine | ApiKey.entity_id.is_(None) if admin.platform

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 
-from payhub.api.deps import AdminKey, PageDep, ReadKey, ServicesDep, envelope
+from payhub.api.deps import AdminKey, ReadKey, ServicesDep, VersionPage, envelope
 from payhub.api.schemas import MoneyIn
 from payhub.domain.methods import bin_info, card_brand
 from payhub.domain.routing import RoutingInput, parse_ruleset
@@ -86,7 +86,7 @@ def put_rules(body: RuleSetIn, request: Request, key: AdminKey, svc: ServicesDep
 
 
 @router.get("/rules/versions", operation_id="list_routing_rule_versions")
-def list_versions(key: AdminKey, svc: ServicesDep, page: PageDep) -> dict[str, Any]:
+def list_versions(key: AdminKey, svc: ServicesDep, page: VersionPage) -> dict[str, Any]:
     with svc.read() as s:
         q = select(RoutingRuleSet).where(RoutingRuleSet.entity_id == key.entity_id)
         if page.starting_after:

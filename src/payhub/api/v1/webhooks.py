@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel, Field, field_validator
+from pydantic import AwareDatetime, BaseModel, Field, field_validator
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from payhub.api.deps import AdminKey, PageDep, Principal, ReadKey, ServicesDep, envelope
+from payhub.api.deps import AdminKey, DeliveryPage, EventPage, Principal, ReadKey, ServicesDep, envelope
 from payhub.api.versions import VERSIONS
 from payhub.auth.sealing import seal
 from payhub.domain.errors import InvalidRequest
@@ -216,7 +216,7 @@ def rotate_secret(endpoint_id: str, request: Request, key: AdminKey, svc: Servic
 
 
 @router.get("/webhook_endpoints/{endpoint_id}/deliveries", operation_id="list_webhook_deliveries")
-def list_deliveries(endpoint_id: str, key: AdminKey, svc: ServicesDep, page: PageDep) -> dict[str, Any]:
+def list_deliveries(endpoint_id: str, key: AdminKey, svc: ServicesDep, page: DeliveryPage) -> dict[str, Any]:
     """Deliveries to this endpoint, newest first, each with every attempt (time, status code, latency,
     response excerpt, next retry)."""
     with svc.read() as s:
@@ -251,8 +251,8 @@ def send_test(endpoint_id: str, key: AdminKey, svc: ServicesDep) -> dict[str, An
 
 @router.post("/webhook_endpoints/{endpoint_id}/replay", status_code=202, operation_id="replay_webhook_endpoint")
 def replay(endpoint_id: str, key: AdminKey, svc: ServicesDep,
-           since: Annotated[datetime, Query(description="Resend events created at or after this time")],
-           until: Annotated[datetime | None, Query(description="…and before this time")] = None) -> dict[str, Any]:
+           since: Annotated[AwareDatetime, Query(description="Resend events created at or after this time")],
+           until: Annotated[AwareDatetime | None, Query(description="…and before this time")] = None) -> dict[str, Any]:
     """Resend every event in a time range that this endpoint subscribes to (e.g. after an outage)."""
     with svc.transaction() as s:
         endpoint = queue.get_endpoint(s, key.entity_id, endpoint_id)
@@ -277,8 +277,8 @@ def list_event_types(key: ReadKey) -> dict[str, Any]:
 
 
 @router.get("/events", operation_id="list_events")
-def list_events(key: ReadKey, svc: ServicesDep, page: PageDep, type: str | None = None,
-                created_gte: datetime | None = None, created_lt: datetime | None = None) -> dict[str, Any]:
+def list_events(key: ReadKey, svc: ServicesDep, page: EventPage, type: str | None = None,
+                created_gte: AwareDatetime | None = None, created_lt: AwareDatetime | None = None) -> dict[str, Any]:
     with svc.read() as s:
         q = repo.created_between(select(OutboxEvent).where(OutboxEvent.entity_id == key.entity_id),
                                  OutboxEvent.created_at, created_gte, created_lt)
