@@ -174,7 +174,7 @@ class WebhookWorker:
             started = queue.start_attempt(s, job.delivery_id, job.lease_token, self.svc.clock.now(),
                                           self.settings.attempt_lease)
         if not started:
-            log.info("webhook.delivery_skipped", delivery=job.delivery_id, endpoint=job.endpoint_id,
+            log.debug("webhook.delivery_skipped", delivery=job.delivery_id, endpoint=job.endpoint_id,
                      reason="endpoint disabled or lease taken over")
         return started
 
