@@ -5,6 +5,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from payhub.pipeline.services import Services
@@ -83,3 +84,17 @@ def test_fifty_concurrent_requests_with_one_key_create_one_payment(
     assert counts(services)[0] == 1
     replay = httpx.post(f"{live_url}/v1/payments", json=body, headers=headers)
     assert replay.status_code == 201 and replay.json()["id"] in created
+
+
+def test_keys_are_scoped_to_the_caller(client: TestClient, app: FastAPI, services: Services) -> None:
+    """A customer token that sends an admin's key and body never receives the admin's stored response."""
+    body = pay_body("inv_acme_1001", 1_000)
+    first = client.post("/v1/payments", json=body, headers={"Idempotency-Key": "shared"})
+    assert first.status_code == 201
+    token = client.post("/v1/customer_tokens", json={"customer": "cus_acme"}).json()["token"]
+    with TestClient(app) as payer:
+        theirs = payer.post("/v1/payments", json=body,
+                            headers={"Idempotency-Key": "shared", "Authorization": f"Bearer {token}"})
+    assert theirs.status_code == 201 and "Idempotent-Replayed" not in theirs.headers
+    assert theirs.json()["id"] != first.json()["id"]  # its own payment, under its own record
+    assert counts(services)[0] == 2
