@@ -27,6 +27,7 @@ from payhub.store import repo
 from payhub.store.db import make_engine
 from tests.api.test_errors import assert_problem
 from tests.api.test_security import api_routes, required_scope
+from tests.config.conftest import DOC
 from tests.conftest import now
 from tests.helpers import counts, pay_body, usd
 
@@ -153,6 +154,20 @@ def test_entity_create_refuses_control_characters_like_update(app: FastAPI, serv
             assert admin.patch("/v1/entities/ent_demo", json={"name": name}).status_code == 422
         assert platform.get("/v1/entities").json()["data"] and "ent_ctl" not in {
             e["id"] for e in platform.get("/v1/entities").json()["data"]}
+
+
+@pytest.mark.parametrize(("find", "replace"), [
+    ("name: Demo Supplies Co.", 'name: "Demo\\0 Supplies"'),
+    ("url: https://erp.example.com/payhub", 'url: "https://erp.example.com/pay\\x1bhub"'),
+    ("ent_demo:", '"ent_\\0demo":'),
+])
+def test_control_characters_in_configuration_files_are_refused(admin: TestClient, find: str, replace: str) -> None:
+    """YAML escapes ("\\0") decode to control characters the JSON body does not show."""
+    document = DOC.split("  ent_acme:\n")[0].replace(find, replace)
+    for path, body in (("/v1/config/plan", {"document": document}),
+                       ("/v1/config/apply", {"document": document, "base_version": 1})):
+        problem = assert_problem(admin.post(path, json=body), 422, "config_invalid")
+        assert [e["code"] for e in problem["errors"]] == ["control_characters"]
 
 
 # --- request body size and authentication before the body -----------------------------------------

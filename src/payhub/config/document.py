@@ -88,6 +88,10 @@ class Source:
         return Problem(path, message, code, self.line(path))
 
 
+# As the API refuses in request bodies: control characters but tab and line breaks (PostgreSQL refuses NUL).
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def _walk(node: yaml.Node, path: tuple[str | int, ...], lines: dict[str, int], seen: set[int],
           problems: list[Problem]) -> None:
     if id(node) in seen:
@@ -100,6 +104,10 @@ def _walk(node: yaml.Node, path: tuple[str | int, ...], lines: dict[str, int], s
         for key_node, value_node in node.value:
             key = str(key_node.value)
             child = (*path, key)
+            if CONTROL.search(key):
+                problems.append(Problem(path_str(path) or "(root)", "keys must not hold control characters",
+                                        "control_characters", key_node.start_mark.line + 1))
+                continue
             if key in keys:
                 problems.append(Problem(path_str(child), "duplicate key", "duplicate_key",
                                         key_node.start_mark.line + 1))
@@ -110,6 +118,9 @@ def _walk(node: yaml.Node, path: tuple[str | int, ...], lines: dict[str, int], s
         for i, item in enumerate(node.value):
             lines.setdefault(path_str((*path, i)), item.start_mark.line + 1)
             _walk(item, (*path, i), lines, seen, problems)
+    elif isinstance(node, yaml.ScalarNode) and CONTROL.search(str(node.value)):  # e.g. "\0" escapes
+        problems.append(Problem(path_str(path) or "(root)", "text must not hold control characters",
+                                "control_characters", node.start_mark.line + 1))
 
 
 def load(text: str) -> Source:
