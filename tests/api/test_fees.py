@@ -95,6 +95,18 @@ def test_capture_fee_allocation_is_validated(admin: TestClient) -> None:
     assert refused.status_code == 422 and refused.json()["errors"][0]["field"].endswith("capture_fee_allocation")
 
 
+def test_capture_fee_allocation_is_configuration_as_code(admin: TestClient) -> None:
+    document = "version: 1\nentities:\n  ent_demo:\n    capture_fee_allocation: fees_first\n"
+    plan = admin.post("/v1/config/plan", json={"document": document})
+    assert plan.status_code == 200 and plan.json()["counts"]["update"] == 1, plan.text
+    applied = admin.post("/v1/config/apply", json={"document": document, "base_version": plan.json()["base_version"]})
+    assert applied.status_code == 200, applied.text
+    assert admin.get("/v1/entities/ent_demo").json()["capture_fee_allocation"] == "fees_first"
+    assert "capture_fee_allocation: fees_first" in admin.get("/v1/config/export").text
+    bad = admin.post("/v1/config/plan", json={"document": document.replace("fees_first", "invoice_first")})
+    assert bad.status_code == 422 and "capture_fee_allocation" in bad.text
+
+
 def test_waiver_by_customer_segment_from_the_erp(admin: TestClient, services: Services) -> None:
     with services.transaction() as s:
         customer = s.get(ErpCustomer, "cus_initech")
