@@ -15,6 +15,7 @@ from typing import TextIO
 
 import structlog
 
+import payhub.logs
 from payhub.gateways.simulator import CARDS
 
 # Card numbers the tests and the gateway fakes use, in full (the simulator's table and the test cards the
@@ -129,12 +130,11 @@ def capture_logs(path: Path) -> None:
         structlog.configure(
             processors=[structlog.contextvars.merge_contextvars, structlog.processors.add_log_level,
                         structlog.processors.TimeStamper(fmt="iso", utc=True),
-                        structlog.processors.format_exc_info, structlog.processors.JSONRenderer()],
+                        payhub.logs.scrub_database_errors, structlog.processors.format_exc_info,
+                        structlog.processors.JSONRenderer()],
             logger_factory=lambda *args: tee, cache_logger_on_first_use=False)
 
     configure()
-    import payhub.logs
-
     payhub.logs.configure = configure  # `payhub worker` and `serve` reconfigure logging: keep the capture
     handler = logging.FileHandler(path, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))

@@ -21,6 +21,7 @@ from sqlalchemy.exc import DBAPIError
 from payhub.api.app import create_app, operation
 from payhub.auth.keys import create_key
 from payhub.domain.money import MAX_AMOUNTS, MAX_SAFE_MINOR_UNITS
+from payhub.logs import scrub_database_errors
 from payhub.pipeline.services import Services
 from payhub.settings import DEFAULT_SECRET_KEY, Settings
 from payhub.store import repo
@@ -350,6 +351,33 @@ def test_database_errors_never_carry_sql_parameters(db_url: str, client: TestCli
     assert EMAIL not in response.text
     errors = [entry for entry in logs if entry["event"] == "unhandled_error"]
     assert errors and errors[0]["db_error"] and EMAIL not in repr(logs)
+
+
+def test_logged_database_errors_never_quote_row_values(db_url: str) -> None:
+    """A unique violation's message quotes the row on PostgreSQL (DETAIL: Key (email)=(…)); logs keep the class,
+    SQLSTATE and stack only, however the error is logged (log.exception in the pipeline, chained errors)."""
+    engine = make_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("CREATE TABLE leak_probe (email VARCHAR(200) PRIMARY KEY)"))
+        with pytest.raises(DBAPIError) as info, engine.begin() as conn:
+            for _ in range(2):
+                conn.execute(text("INSERT INTO leak_probe (email) VALUES (:email)"), {"email": EMAIL})
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text("DROP TABLE leak_probe"))
+        engine.dispose()
+    try:
+        raise RuntimeError("posting failed") from info.value
+    except RuntimeError as chained:
+        wrapped = chained
+    render = structlog.processors.JSONRenderer()
+    for error in (info.value, wrapped):
+        event = scrub_database_errors(None, "error", {"event": "posting.connector_error", "exc_info": error})
+        line = render(None, "error", structlog.processors.format_exc_info(None, "error", event))
+        assert EMAIL not in str(line) and "SQLSTATE" in str(line) and "test_input_limits.py" in str(line)
+    plain = scrub_database_errors(None, "error", {"event": "x", "exc_info": ValueError("not a database error")})
+    assert isinstance(plain["exc_info"], ValueError)
 
 
 # --- other problems, secret key, metrics ----------------------------------------------------------
