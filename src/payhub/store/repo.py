@@ -236,10 +236,12 @@ def uncertain_postings(s: Session, entity_id: str, invoice_ids: Sequence[str]) -
     or under way now): only the ERP can say whether it has them."""
     if not invoice_ids:
         return []
-    on_invoices = select(GLLineRow.posting_id).where(GLLineRow.invoice_id.in_(invoice_ids))
+    # few postings are unconfirmed: find them by status, then check their lines (indexed by posting)
+    on_invoices = select(GLLineRow.id).where(GLLineRow.posting_id == Posting.id,
+                                             GLLineRow.invoice_id.in_(invoice_ids)).exists()
     return s.scalars(select(Posting).where(
-        Posting.entity_id == entity_id, Posting.status != "confirmed",
-        or_(Posting.attempts > 0, Posting.lease_until.is_not(None)), Posting.id.in_(on_invoices),
+        Posting.status.in_(("pending", "failed")), Posting.entity_id == entity_id,
+        or_(Posting.attempts > 0, Posting.lease_until.is_not(None)), on_invoices,
     ).order_by(Posting.id)).all()
 
 
