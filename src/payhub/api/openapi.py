@@ -5,6 +5,7 @@ void and refunds. Routers stay thin: nothing here is declared per route."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -72,21 +73,20 @@ FIELD_ERROR_SCHEMA: dict[str, Any] = {
 }
 REQUEST_ID_HEADER = {"description": "The request's id (the client's `X-Request-Id` when it is safe to echo)",
                      "schema": {"type": "string"}}
+REPLAYED_HEADER = {"description": "`true` when this is the stored response to an earlier request with the same "
+                                  "`Idempotency-Key`", "schema": {"type": "string", "enum": ["true"]}}
 
-# payment → get / capture / void / retry posting / refund; refund → get.
+# Beyond the links derived from paths (a 201 from POST /x leads to every /x/{id}…, with its `id`): a payment
+# leads to its refunds, a capture to what a payment leads to, a refund to its payment.
 _PAYMENT_ID = "$response.body#/id"
-LINKS: dict[str, dict[str, dict[str, Any]]] = {
-    op: {
+EXTRA_LINKS: dict[str, dict[str, dict[str, Any]]] = {
+    "create_payment": {"RefundPayment": {"operationId": "create_refund", "requestBody": {"payment": _PAYMENT_ID}}},
+    "capture_payment": {
         "GetPayment": {"operationId": "get_payment", "parameters": {"payment_id": _PAYMENT_ID}},
-        "CapturePayment": {"operationId": "capture_payment", "parameters": {"payment_id": _PAYMENT_ID}},
-        "VoidPayment": {"operationId": "void_payment", "parameters": {"payment_id": _PAYMENT_ID}},
-        "RetryPaymentPosting": {"operationId": "retry_payment_posting", "parameters": {"payment_id": _PAYMENT_ID}},
         "RefundPayment": {"operationId": "create_refund", "requestBody": {"payment": _PAYMENT_ID}},
-    }
-    for op in ("create_payment", "capture_payment")
-} | {
+        "RetryPaymentPosting": {"operationId": "retry_payment_posting", "parameters": {"payment_id": _PAYMENT_ID}},
+    },
     "create_refund": {
-        "GetRefund": {"operationId": "get_refund", "parameters": {"refund_id": "$response.body#/id"}},
         "GetRefundedPayment": {"operationId": "get_payment", "parameters": {"payment_id": "$response.body#/payment"}},
     },
 }
@@ -113,13 +113,14 @@ def complete(spec: dict[str, Any], routes: list[Any]) -> dict[str, Any]:
         "description": "An API key (scopes read ⊂ payments ⊂ admin), or a customer-context token where an "
                        "operation says so"}}
     components["responses"] = {str(status): _problem_response(status) for status in ERROR_DESCRIPTIONS}
+    links = _links(spec["paths"])
     for route in routing.iter_route_contexts(routes):  # routes of included routers too
         if not isinstance(route.original_route, APIRoute) or not route.include_in_schema:
             continue
         for method in route.methods or ():
             operation = spec["paths"].get(route.path_format, {}).get(method.lower())
             if operation is not None:
-                _complete_operation(operation, route.dependant, method)
+                _complete_operation(operation, route.dependant, method, links.get(operation["operationId"], {}))
     _pinned_fields_optional(schemas)
     # FastAPI's {detail: [...]} 422 shape is never sent: drop it once nothing refers to it.
     for unused in ("HTTPValidationError", "ValidationError"):
@@ -127,7 +128,27 @@ def complete(spec: dict[str, Any], routes: list[Any]) -> dict[str, Any]:
     return spec
 
 
-def _complete_operation(operation: dict[str, Any], dependant: Any, method: str) -> None:
+def _links(paths: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Per operation id, the links of its success response: what a client can do next with what it got."""
+    links: dict[str, dict[str, Any]] = {}
+    for path, item in paths.items():
+        created = item.get("post", {})
+        if "201" not in created.get("responses", {}):
+            continue
+        below = re.compile(re.escape(path) + r"/\{(\w+)\}(/[^{}]*)?")
+        for target_path, target_item in paths.items():
+            if (match := below.fullmatch(target_path)) is None:
+                continue
+            for target in target_item.values():
+                name = "".join(part.title() for part in target["operationId"].split("_"))
+                links.setdefault(created["operationId"], {})[name] = {
+                    "operationId": target["operationId"], "parameters": {match[1]: "$response.body#/id"}}
+    for op_id, extra in EXTRA_LINKS.items():
+        links[op_id] = {**links.get(op_id, {}), **extra}
+    return links
+
+
+def _complete_operation(operation: dict[str, Any], dependant: Any, method: str, links: dict[str, Any]) -> None:
     authenticated = _required_scope(dependant) is not None
     has_body = "requestBody" in operation
     has_path = any(p.get("in") == "path" for p in operation.get("parameters", []))
@@ -155,8 +176,10 @@ def _complete_operation(operation: dict[str, Any], dependant: Any, method: str) 
     for code, response in responses.items():
         if code.startswith("2"):
             response.setdefault("headers", {})["X-Request-Id"] = REQUEST_ID_HEADER
-            if op_id in LINKS:
-                response["links"] = LINKS[op_id]
+            if method == "POST":
+                response["headers"]["Idempotent-Replayed"] = REPLAYED_HEADER
+            if links:
+                response["links"] = links
 
     parameters = operation.setdefault("parameters", [])
     parameters.append(_header("PayHub-Version", "Pin a dated minor version of the API (default: the current, "
