@@ -6,12 +6,12 @@ void and refunds. Routers stay thin: nothing here is declared per route."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, routing
 from fastapi.routing import APIRoute
 
+from payhub.api.deps import authenticator
 from payhub.api.errors import PROBLEM
 from payhub.api.versions import ADDED_IN_CURRENT, CURRENT, VERSIONS
 
@@ -149,7 +149,7 @@ def _links(paths: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def _complete_operation(operation: dict[str, Any], dependant: Any, method: str, links: dict[str, Any]) -> None:
-    authenticated = _required_scope(dependant) is not None
+    authenticated = authenticator(dependant) is not None
     has_body = "requestBody" in operation
     has_path = any(p.get("in") == "path" for p in operation.get("parameters", []))
     op_id = operation.get("operationId", "")
@@ -222,15 +222,3 @@ def _problem_response(status: int) -> dict[str, Any]:
     if status == 429:
         response["headers"]["Retry-After"] = {"description": "Seconds to wait", "schema": {"type": "integer"}}
     return response
-
-
-def _required_scope(dependant: Any) -> str | None:
-    """The scope of the route's `require(...)` dependency (found in its dependency tree); None if public."""
-    for sub in dependant.dependencies:
-        call: Callable[..., Any] | None = sub.call
-        scope = getattr(call, "required_scope", None)
-        if scope:
-            return str(scope)
-        if (found := _required_scope(sub)) is not None:
-            return found
-    return None
