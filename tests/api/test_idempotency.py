@@ -98,3 +98,21 @@ def test_keys_are_scoped_to_the_caller(client: TestClient, app: FastAPI, service
     assert theirs.status_code == 201 and "Idempotent-Replayed" not in theirs.headers
     assert theirs.json()["id"] != first.json()["id"]  # its own payment, under its own record
     assert counts(services)[0] == 2
+
+
+def test_every_post_honours_the_key(admin: TestClient, services: Services) -> None:
+    """Not only payments: an admin write replays its stored answer and is not done twice."""
+    body = {"url": "https://hooks.example.com/payhub", "event_types": ["payment.completed"]}
+    first = admin.post("/v1/webhook_endpoints", json=body, headers={"Idempotency-Key": "we-1"})
+    again = admin.post("/v1/webhook_endpoints", json=body, headers={"Idempotency-Key": "we-1"})
+    assert first.status_code == again.status_code == 201, first.text
+    assert again.headers["Idempotent-Replayed"] == "true" and again.json()["id"] == first.json()["id"]
+    assert len(admin.get("/v1/webhook_endpoints").json()["data"]) == 1
+    other = admin.post("/v1/webhook_endpoints", json={**body, "event_types": ["payment.failed"]},
+                       headers={"Idempotency-Key": "we-1"})
+    assert other.status_code == 422 and other.json()["code"] == "idempotency_key_reused"
+    refused = admin.post("/v1/webhook_endpoints", json={"url": "not a url"}, headers={"Idempotency-Key": "we-2"})
+    assert refused.status_code == 422
+    fixed = admin.post("/v1/webhook_endpoints", json=body | {"url": "https://hooks.example.com/other"},
+                       headers={"Idempotency-Key": "we-2"})
+    assert fixed.status_code == 201 and "Idempotent-Replayed" not in fixed.headers

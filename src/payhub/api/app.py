@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from payhub import __version__, metrics
-from payhub.api import errors, openapi
+from payhub.api import errors, idempotency, openapi
 from payhub.api.deps import authenticator
 from payhub.api.v1 import (
     config,
@@ -254,7 +254,9 @@ def create_app(services: Services, settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     errors.install(app)
     openapi.install(app)  # the spec documents auth, every error status and links
+    app.add_exception_handler(idempotency.Answered, idempotency.answered)
     app.add_middleware(BodyGuard, max_bytes=settings.max_body_bytes)
+    app.add_middleware(idempotency.StoredResponses)  # every POST takes an Idempotency-Key, once authenticated
     app.add_middleware(VersionHeaders)
     app.add_middleware(RequestContext, metrics_token=settings.metrics_token)  # outermost
     return app

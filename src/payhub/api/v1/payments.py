@@ -22,6 +22,7 @@ router = APIRouter(prefix="/payments", tags=["payments"])
 
 
 @router.post("", status_code=201, response_model=PaymentPublic, operation_id="create_payment")
+@idempotency.resumable
 def create_payment(body: PaymentCreate, request: Request, key: PayerOrCustomer, svc: ServicesDep) -> JSONResponse:
     """Pay one or several invoices and/or an unapplied amount. With `capture_method: automatic` the
     response's `posting` shows the GL entries posted to the ERP. A customer token (widgets, pay links) can
@@ -70,6 +71,7 @@ def get_payment(payment_id: str, request: Request, key: ReaderOrCustomer, svc: S
 
 
 @router.post("/{payment_id}/capture", response_model=PaymentPublic, operation_id="capture_payment")
+@idempotency.resumable
 def capture_payment(payment_id: str, request: Request, key: PaymentsKey, svc: ServicesDep,
                     body: CaptureCreate | None = None) -> JSONResponse:
     """Capture all or part of an authorization; the rest is released."""
@@ -81,6 +83,7 @@ def capture_payment(payment_id: str, request: Request, key: PaymentsKey, svc: Se
 
 
 @router.post("/{payment_id}/void", response_model=PaymentPublic, operation_id="void_payment")
+@idempotency.resumable
 def void_payment(payment_id: str, request: Request, key: PaymentsKey, svc: ServicesDep) -> JSONResponse:
     """Release an authorization that was not captured."""
     return idempotency.run(svc, key, request, {},

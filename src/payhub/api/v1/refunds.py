@@ -14,6 +14,7 @@ router = APIRouter(prefix="/refunds", tags=["refunds"])
 
 
 @router.post("", status_code=201, response_model=RefundPublic, operation_id="create_refund")
+@idempotency.resumable
 def create_refund(body: RefundCreate, request: Request, key: PaymentsKey, svc: ServicesDep) -> JSONResponse:
     """Refund part or all of a captured payment; several partial refunds never exceed what was captured.
     The response's `posting` shows the reversing GL entries."""

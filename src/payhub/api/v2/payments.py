@@ -33,6 +33,7 @@ def v2(view: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.post("", status_code=201, operation_id="create_payment_v2")
+@idempotency.resumable
 def create_payment(body: PaymentCreate, request: Request, key: PaymentsKey, svc: ServicesDep) -> JSONResponse:
     """As POST /v1/payments, answering in the v2 shape."""
     return idempotency.run(
