@@ -5,10 +5,12 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
+from sqlalchemy import select
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from payhub.pipeline.services import Services
+from payhub.store.models import IdempotencyRecord
 from tests.helpers import card, counts, pay_body, usd
 
 
@@ -107,6 +109,10 @@ def test_every_post_honours_the_key(admin: TestClient, services: Services) -> No
     again = admin.post("/v1/webhook_endpoints", json=body, headers={"Idempotency-Key": "we-1"})
     assert first.status_code == again.status_code == 201, first.text
     assert again.headers["Idempotent-Replayed"] == "true" and again.json()["id"] == first.json()["id"]
+    assert again.json()["secret"] == first.json()["secret"]  # shown once, replayed to the same caller
+    with services.read() as s:  # and stored sealed, never in clear
+        stored = " ".join(s.scalars(select(IdempotencyRecord.response_body)).all())
+    assert first.json()["secret"] not in stored and "whsec_" not in stored
     assert len(admin.get("/v1/webhook_endpoints").json()["data"]) == 1
     other = admin.post("/v1/webhook_endpoints", json={**body, "event_types": ["payment.failed"]},
                        headers={"Idempotency-Key": "we-1"})

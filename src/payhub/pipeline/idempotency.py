@@ -23,6 +23,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from payhub.auth.sealing import seal, unseal
 from payhub.domain.errors import Conflict, InvalidRequest
 from payhub.ids import new_id
 from payhub.pipeline.services import Services
@@ -104,7 +105,8 @@ def begin(svc: Services, entity_id: str, principal: str, key: str, digest: str,
         if rec.request_hash != digest:
             raise IdempotencyKeyReused("This Idempotency-Key was used with a different request body")
         if rec.status == "done":
-            return Replay(rec.response_status or 200, json.loads(rec.response_body or "{}"))
+            body = unseal(svc.secret_key, rec.response_body) if rec.response_body else "{}"
+            return Replay(rec.response_status or 200, json.loads(body))
         if rec.locked_until >= now:
             raise IdempotencyKeyInUse("Retry after the first request with this key has finished")
         # The first attempt died mid-flight (or stopped at an unknown outcome): resume it with the same ids.
@@ -127,7 +129,9 @@ def complete(svc: Services, claim: Claim, status: int, body: dict[str, Any]) -> 
     with svc.transaction() as s:
         s.execute(update(IdempotencyRecord).where(IdempotencyRecord.id == claim.record_id).values(
             status="done", recovery_point=FINISHED, response_status=status,
-            response_body=json.dumps(body, separators=(",", ":"))).execution_options(synchronize_session=False))
+            # sealed: a stored answer may hold a secret shown once (a new API key, a webhook signing secret)
+            response_body=seal(svc.secret_key, json.dumps(body, separators=(",", ":"))),
+        ).execution_options(synchronize_session=False))
 
 
 def pause(svc: Services, claim: Claim) -> None:
