@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -245,3 +246,43 @@ def test_without_a_retry_the_recovery_worker_finishes_the_work(point: str, api: 
     assert len(fake.refunds) == (1 if pipeline == "refund" else 0)
     debit, credit, postings = ledger(services)
     assert debit == credit and set(postings) == {"confirmed"}
+
+
+def test_a_burst_killed_mid_flight_then_retried_charges_each_payment_once(
+        api: Api, keys: dict[str, str], stripe: tuple[FakeStripe, str], services: Services) -> None:
+    """The reproduction of the double charges: concurrent payments, each with its own key, the server killed
+    mid-burst, restarted, and every request retried with its own key once the locks have expired."""
+    fake, _ = stripe
+    n = 16
+    requests = [(pay_body("inv_acme_1001", 100 + i), f"burst-{i}") for i in range(n)]
+
+    def attempt(body: dict[str, Any], idem: str) -> httpx.Response | None:
+        try:
+            return send(api, keys["payments"], "POST", "/v1/payments", body, idem)
+        except httpx.TransportError:
+            return None
+
+    api.start()
+    with ThreadPoolExecutor(n) as pool:
+        pending = [pool.submit(attempt, body, idem) for body, idem in requests]
+        deadline = time.monotonic() + 60
+        while len(fake.intents) < 3:  # kill once some have charged and others are in flight
+            assert time.monotonic() < deadline
+            time.sleep(0.005)
+        assert api.proc is not None
+        api.proc.send_signal(signal.SIGKILL)
+        first = [f.result() for f in pending]
+    assert api.killed() and any(r is None for r in first)
+    api.start()
+
+    answers = [retry(api, keys["payments"], "POST", "/v1/payments", body, idem) for body, idem in requests]
+    assert all(a.status_code == 201 for a in answers), [a.text for a in answers if a.status_code != 201]
+    ids = {a.json()["id"] for a in answers}
+    assert len(ids) == n
+    charged = [i["metadata"]["payhub_key"] for i in intents(fake)]
+    assert sorted(charged) == sorted(f"{pid}:stripe" for pid in ids)  # one charge per payment, none twice
+    listed = httpx.get(f"{api.url}/v1/payments?limit=100", headers={"Authorization": f"Bearer {keys['read']}"}
+                       ).json()["data"]
+    assert {p["id"] for p in listed} == ids and {p["status"] for p in listed} == {"captured"}
+    debit, credit, postings = ledger(services)
+    assert debit == credit == sum(100 + i for i in range(n)) and set(postings) == {"confirmed"}
