@@ -383,3 +383,17 @@ def test_capture_counts_what_a_stored_state_already_captured() -> None:
     after, split = machine.capture(state, usd(80))
     assert as_pairs(split) == [("inv_1", 70), (None, 10)]
     assert by_invoice(after) == {"inv_1": (100, 100, 0), None: (50, 10, 0)}
+
+
+def test_replay_books_the_recorded_split_and_refuses_one_that_no_longer_fits() -> None:
+    state = machine.authorized(machine.new_payment("USD", [Bucket("fee:convenience", 500), Bucket("inv_1", 10_000)]))
+    split = [("fee:convenience", Money(100, "USD")), ("inv_1", Money(2_000, "USD"))]
+    captured = machine.replay(state, "capture", split)
+    assert captured.status is S.CAPTURED and captured.captured == Money(2_100, "USD")
+    assert [b.captured for b in captured.buckets] == [100, 2_000]
+    refunded = machine.replay(captured, "refund", [("inv_1", Money(2_000, "USD"))])
+    assert refunded.refunded == Money(2_000, "USD") and refunded.status is S.CAPTURED
+    with pytest.raises(InvalidAmount):
+        machine.replay(captured, "refund", [("inv_1", Money(2_001, "USD"))])
+    with pytest.raises(IllegalTransition):
+        machine.replay(captured, "capture", split)

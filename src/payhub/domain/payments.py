@@ -219,6 +219,22 @@ def refund(state: PaymentState, amount: Money) -> tuple[PaymentState, Split]:
     return _apply(state, split, "refunded", state.status), split
 
 
+def replay(state: PaymentState, kind: str, split: Split) -> PaymentState:
+    """Apply a capture or refund split decided earlier (an operation's recorded intent), so that completing it
+    later, after a crash, books exactly what the gateway was asked for. Checks the split still fits."""
+    if kind == "capture":
+        _require(state, "capture", PaymentStatus.REQUIRES_CAPTURE)
+        field, status, room = "captured", PaymentStatus.CAPTURED, {b.invoice_id: b.amount - b.captured
+                                                                   for b in state.buckets}
+    else:
+        _require(state, "refund", *REFUNDABLE)
+        field, status, room = "refunded", state.status, {b.invoice_id: b.captured - b.refunded for b in state.buckets}
+    for key, money in split:
+        if money.currency != state.currency or not 0 < money.amount <= room.get(key, 0):
+            raise InvalidAmount(f"The recorded {kind} no longer fits the payment's buckets")
+    return _apply(state, split, field, status)
+
+
 def _apply(state: PaymentState, split: Split, field: str, status: PaymentStatus) -> PaymentState:
     added = {key: m.amount for key, m in split}
     buckets = tuple(

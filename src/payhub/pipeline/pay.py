@@ -296,7 +296,8 @@ def _plan(svc: Services, s: Session, req: PaymentRequest) -> Plan:
         card_funding=card.funding if card else None, card_brand=card.brand if card else None,
         card_country=card.country if card else None, jurisdiction=req.payer_jurisdiction,
         segment=customer.segment))
-    # Fees come first, so that any capture collects them; refunds reach them last.
+    # Fee buckets first; how a partial capture or a refund shares itself between fees and invoices is the
+    # entity's capture_fee_allocation (domain/payments.py).
     charged = [machine.Bucket(key, fee.amount) for key, fee in ((CONVENIENCE_FEE, quote.convenience_fee),
                                                                  (SURCHARGE, quote.surcharge)) if fee.is_positive]
     return Plan(invoices, currency, customer, charged + buckets, quote,
@@ -555,8 +556,9 @@ def _complete_operation(svc: Services, op: PaymentOperation, claim: Claim | None
         now = svc.clock.now()
         current = repo.state_of(row)
         posting = refund = None
+        split = [(key, Money(amount, op.currency)) for key, amount in op.split]  # as the gateway was asked
         if op.kind == "capture":
-            state, split = machine.capture(current, Money(op.amount or 0, op.currency))
+            state = machine.replay(current, "capture", split)
             repo.apply_state(row, state, now)
             posting = repo.add_posting(s, row, capture_entry(_rules(s, row), row.customer_id, split, row.id),
                                        svc.erp_for(row.entity_id).name, now)
@@ -565,7 +567,7 @@ def _complete_operation(svc: Services, op: PaymentOperation, claim: Claim | None
             repo.apply_state(row, machine.void(current), now)
             repo.add_event(s, row.entity_id, EventType.PAYMENT_VOIDED, payment_view(row), now)
         else:
-            state, split = machine.refund(current, Money(op.amount or 0, op.currency))
+            state = machine.replay(current, "refund", split)
             repo.apply_state(row, state, now)
             refund = Refund(id=op.refund_id, entity_id=row.entity_id, payment_id=row.id, amount=op.amount,
                             currency=row.currency, status="succeeded", reason=op.reason,
