@@ -132,9 +132,8 @@ def ledger(services: Services) -> tuple[int, int, list[str]]:
     return int(debit), int(credit), statuses
 
 
-def crash(api: Api, point: str, key: str, method: str, path: str, body: dict[str, Any] | None, idem: str) -> None:
-    api.stop()
-    api.start(crash_at=point)
+def crash(api: Api, key: str, method: str, path: str, body: dict[str, Any] | None, idem: str) -> None:
+    """Send the request to the server started with its crash point, see the server die, start a healthy one."""
     with pytest.raises(httpx.TransportError):
         send(api, key, method, path, body, idem)
     assert api.killed()
@@ -146,8 +145,8 @@ def test_payment_killed_then_retried_charges_once(point: str, api: Api, keys: di
                                                   stripe: tuple[FakeStripe, str], services: Services) -> None:
     fake, _ = stripe
     body = pay_body("inv_acme_1001", AMOUNT)
-    api.start()
-    crash(api, f"payment.{point}", keys["payments"], "POST", "/v1/payments", body, "pay-1")
+    api.start(crash_at=f"payment.{point}")
+    crash(api, keys["payments"], "POST", "/v1/payments", body, "pay-1")
     charged_before_retry = len(intents(fake))
     assert charged_before_retry == (0 if point == "after_intent" else 1)
 
@@ -168,12 +167,12 @@ def test_payment_killed_then_retried_charges_once(point: str, api: Api, keys: di
 def test_capture_killed_then_retried_captures_once(point: str, api: Api, keys: dict[str, str],
                                                    stripe: tuple[FakeStripe, str], services: Services) -> None:
     fake, _ = stripe
-    api.start()
+    api.start(crash_at=f"capture.{point}")  # the payment before it goes through: the point is the capture's
     authorized = send(api, keys["payments"], "POST", "/v1/payments",
                       pay_body("inv_acme_1001", AMOUNT, capture_method="manual"), "auth-1").json()
     assert authorized["status"] == "requires_capture"
     path = f"/v1/payments/{authorized['id']}/capture"
-    crash(api, f"capture.{point}", keys["payments"], "POST", path, {}, "cap-1")
+    crash(api, keys["payments"], "POST", path, {}, "cap-1")
 
     captured = retry(api, keys["payments"], "POST", path, {}, "cap-1")
     assert captured.status_code == 200, captured.text
@@ -190,10 +189,10 @@ def test_capture_killed_then_retried_captures_once(point: str, api: Api, keys: d
 def test_refund_killed_then_retried_refunds_once(point: str, api: Api, keys: dict[str, str],
                                                  stripe: tuple[FakeStripe, str], services: Services) -> None:
     fake, _ = stripe
-    api.start()
+    api.start(crash_at=f"refund.{point}")
     paid = send(api, keys["payments"], "POST", "/v1/payments", pay_body("inv_acme_1001", AMOUNT), "pay-1").json()
     body = {"payment": paid["id"], "amount": {"amount": 2_000, "currency": "USD"}, "reason": "damaged"}
-    crash(api, f"refund.{point}", keys["payments"], "POST", "/v1/refunds", body, "rfd-1")
+    crash(api, keys["payments"], "POST", "/v1/refunds", body, "rfd-1")
     assert len(fake.refunds) == (0 if point == "after_intent" else 1)
 
     refunded = retry(api, keys["payments"], "POST", "/v1/refunds", body, "rfd-1")
@@ -215,18 +214,18 @@ def test_without_a_retry_the_recovery_worker_finishes_the_work(point: str, api: 
                                                                stripe: tuple[FakeStripe, str],
                                                                services: Services) -> None:
     fake, url = stripe
-    api.start()
+    api.start(crash_at=point)
     pipeline = point.split(".")[0]
     if pipeline == "payment":
-        crash(api, point, keys["payments"], "POST", "/v1/payments", pay_body("inv_acme_1001", AMOUNT), "p")
+        crash(api, keys["payments"], "POST", "/v1/payments", pay_body("inv_acme_1001", AMOUNT), "p")
     else:
         capture = "manual" if pipeline == "capture" else "automatic"
         paid = send(api, keys["payments"], "POST", "/v1/payments",
                     pay_body("inv_acme_1001", AMOUNT, capture_method=capture), "p").json()
         if pipeline == "capture":
-            crash(api, point, keys["payments"], "POST", f"/v1/payments/{paid['id']}/capture", {}, "c")
+            crash(api, keys["payments"], "POST", f"/v1/payments/{paid['id']}/capture", {}, "c")
         else:
-            crash(api, point, keys["payments"], "POST", "/v1/refunds", {"payment": paid["id"]}, "r")
+            crash(api, keys["payments"], "POST", "/v1/refunds", {"payment": paid["id"]}, "r")
 
     # the worker, as `payhub worker` runs it, against the same database and gateway
     stripe_gw = StripeGateway(API_KEY, base_url=url, timeout_s=10)

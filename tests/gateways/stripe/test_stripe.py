@@ -311,7 +311,7 @@ def test_authorize_form() -> None:
     form = wire.authorize_form(request(CardToken("pm_card_visa"), amount=1234))
     assert form == [("amount", "1234"), ("currency", "usd"), ("confirm", "true"), ("capture_method", "manual"),
                     ("payment_method_types[]", "card"), ("error_on_requires_action", "true"),
-                    ("expand[]", "latest_charge"), ("description", "INV-1001")]
+                    ("expand[]", "latest_charge"), ("description", "INV-1001"), ("metadata[payhub_key]", "pay_1")]
     with pytest.raises(InvalidRequest):
         wire.authorize_form(request(BankAccount("110000000", "000123456789")))
     assert wire.encode(form).startswith(b"amount=1234&currency=usd&confirm=true&capture_method=manual&"
@@ -469,3 +469,16 @@ def test_fake_rejects_what_stripe_would(url: str, body: str, headers: dict[str, 
             "Content-Type": "application/x-www-form-urlencoded", **headers}
     answer = httpx.post(f"{url}/v1/payment_intents", content=body, headers={k: v for k, v in sent.items() if v})
     assert answer.status_code == 400 and message in answer.json()["error"]["message"]
+
+
+def test_find_charge_looks_an_intent_up_by_the_key_payhub_sent(gateway: StripeGateway, fake: FakeStripe) -> None:
+    """What recovery asks after a crash: did the authorization sent with this key charge?"""
+    made = gateway.authorize(request(CardToken("pm_card_visa"), amount=1234))
+    found = gateway.find_charge("pay_1")
+    assert found is not None and found.reference == made.reference
+    assert found.card is not None and found.card.last4 == "4242"
+    assert gateway.find_charge("pay_never_sent") is None
+    with pytest.raises(Declined):
+        gateway.authorize(request(CardToken("pm_card_chargeDeclined"), amount=1234, key="pay_2"))
+    assert gateway.find_charge("pay_2") is None  # a declined intent is no charge
+    assert gateway.find_charge("it's \\ quoted") is None  # the query escapes what it embeds
