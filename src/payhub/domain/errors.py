@@ -159,6 +159,14 @@ class GatewayTimeout(GatewayError):
     retryable = True
 
 
+class KeyConflict(GatewayTimeout):
+    """The gateway holds another request under this idempotency key (still running, or with other parameters):
+    whatever it did is not known from this answer, so it is treated as an unknown outcome."""
+
+    code = "gateway_key_conflict"
+    title = "The gateway already has a request under this idempotency key"
+
+
 class LookupUnsupported(GatewayError):
     code = "lookup_unsupported"
     title = "This gateway cannot say what became of a payment"

@@ -138,8 +138,11 @@ def _authorize(svc: Services, entity_id: str, payment_id: str, method: PaymentMe
     except GatewayError as error:
         _record_failure(svc, payment_id, entity_id, error)
         raise
-    except InvalidRequest:  # the gateway refused the request itself (unknown token): nothing happened
-        _forget_intent(svc, payment_id)
+    except InvalidRequest as error:  # the gateway refused the request itself (unknown token)
+        if claim is not None and claim.resumed:  # an earlier attempt may have charged: let the lookup decide
+            _record_unknown(svc, entity_id, payment_id, GatewayTimeout(f"A retry was refused: {error.detail}"))
+        else:  # nothing happened
+            _forget_intent(svc, payment_id)
         raise
     except Exception as error:  # an adapter bug: whether it charged is unknown, so never call it failed
         log.exception("payment.gateway_call_crashed", payment=payment_id)

@@ -21,6 +21,7 @@ from payhub.domain.errors import (
     InsufficientFunds,
     InvalidAmount,
     InvalidRequest,
+    KeyConflict,
     ProcessingError,
 )
 from payhub.domain.level3 import Level3Data, Level3Line
@@ -246,9 +247,8 @@ def test_retried_authorize_returns_the_same_intent(gateway: StripeGateway, fake:
     assert again == first
     assert len(fake.intents) == 1 and len(fake.charges) == 1  # one charge
     assert len(fake.payment_methods) == (0 if isinstance(method, CardToken) and method.token.startswith("pm_") else 1)
-    with pytest.raises(GatewayError) as error:  # the same key for another request: Stripe refuses
-        gateway.authorize(request(method, amount=999, key="pay_42"))
-    assert type(error.value) is GatewayError and not error.value.retryable
+    with pytest.raises(KeyConflict):  # the same key for another request: Stripe refuses, and what the first
+        gateway.authorize(request(method, amount=999, key="pay_42"))  # did stays to be learnt (unknown)
     assert len(fake.intents) == 1
 
 
@@ -385,11 +385,11 @@ def stripe_error(kind: str, code: str | None = None, decline_code: str | None = 
     (402, stripe_error("card_error", "processing_error"), ProcessingError, True),
     (401, stripe_error("invalid_request_error"), GatewayAuthFailed, False),
     (403, stripe_error("invalid_request_error"), GatewayAuthFailed, False),
-    (409, stripe_error("idempotency_error"), ProcessingError, True),
+    (409, stripe_error("idempotency_error"), KeyConflict, True),  # in flight under the key: it may charge
     (429, stripe_error("invalid_request_error", "rate_limit"), ProcessingError, True),
     (500, stripe_error("api_error"), ProcessingError, True),
     (502, None, ProcessingError, True),  # a proxy's HTML page, not JSON
-    (400, stripe_error("idempotency_error"), GatewayError, False),
+    (400, stripe_error("idempotency_error"), KeyConflict, True),  # other parameters under the key: unknown
     (400, stripe_error("invalid_request_error", "parameter_missing"), GatewayError, False),
 ])
 def test_error_mapping(status: int, body: object, expected: type[GatewayError], retryable: bool) -> None:

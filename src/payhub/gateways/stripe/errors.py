@@ -19,6 +19,7 @@ from payhub.domain.errors import (
     GatewayError,
     GatewayTimeout,
     InsufficientFunds,
+    KeyConflict,
     ProcessingError,
 )
 
@@ -44,8 +45,12 @@ def from_response(status: int, body: object) -> GatewayError:
     if status in (401, 403):
         # Stripe's own message quotes part of the key: keep it out of the error.
         return GatewayAuthFailed(f"Stripe refused the API key (HTTP {status})", **extra)
-    if status in (409, 429) or status >= 500 or kind == "api_error":
-        # 409: another request with this Idempotency-Key is in flight; 429: rate limited; 5xx: Stripe failed.
+    if status == 409 or kind == "idempotency_error":
+        # Another request under this Idempotency-Key is in flight, or was made with other parameters: it may
+        # have charged, so this is an unknown outcome, never a reason to fail over.
+        return KeyConflict(f"Stripe: {message}", **extra)
+    if status == 429 or status >= 500 or kind == "api_error":
+        # 429: rate limited; 5xx: Stripe failed.
         return ProcessingError(f"Stripe: {message}", **extra)
     if kind == "card_error":
         if decline == "insufficient_funds" or code == "insufficient_funds":
@@ -53,8 +58,7 @@ def from_response(status: int, body: object) -> GatewayError:
         if code == "processing_error":  # the issuer could not be reached: a retry may well succeed
             return ProcessingError(message, **extra)
         return Declined(message, **extra)
-    # invalid_request_error, idempotency_error (same key, other parameters) and anything unknown: a fault in
-    # what we sent, which the same request cannot fix.
+    # invalid_request_error and anything unknown: a fault in what we sent, which the same request cannot fix.
     return GatewayError(f"Stripe: {message}", **extra)
 
 
