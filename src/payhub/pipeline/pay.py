@@ -1,9 +1,13 @@
 """The one payment pipeline. Every channel (API, widget, portal, terminal, autopay) calls these.
 
-create:  load ERP context → allocate against live balances → record intent → gateway
-         → ONE transaction: state + GL lines + outbox event → posting
-capture / void / refund: take the payment's lock → domain transition → gateway
+create:  [idempotency key binds pay_…] → load ERP context → allocate against live balances
+         → record the intent (routed, locked) → gateway, keyed pay_…:<gateway>
          → ONE transaction: state + GL lines + outbox event (+ unlock) → posting
+capture / void / refund: take the payment's lock → finish any pending operation → record the operation
+         intent (op_…) → gateway, keyed op_… → ONE transaction: state + GL lines + outbox event → posting
+
+Each arrow after an intent is a recovery point: a retry with the same Idempotency-Key, or the recovery worker,
+resumes there with the same ids (see pipeline/idempotency.py and pipeline/recovery.py).
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 import structlog
 from sqlalchemy.orm import Session
@@ -55,7 +59,6 @@ from payhub.store import repo
 from payhub.store.models import Allocation, Payment, PaymentOperation, Posting, Refund
 from payhub.store.views import level3_view, payment_view, quote_view, refund_view
 
-T = TypeVar("T")
 log = structlog.get_logger(__name__)
 IN_FLIGHT_VALUES = tuple(s.value for s in machine.IN_FLIGHT)
 
@@ -486,10 +489,11 @@ def refund_payment(svc: Services, entity_id: str, payment_id: str, amount: Money
     return _operate(svc, entity_id, payment_id, "refund", plan, claim, reason)
 
 
-Plan_ = Callable[[machine.PaymentState], tuple[int | None, machine.Split]]
+# what an operation would do to the payment as it stands: (its amount, how it splits over the buckets)
+OperationPlan = Callable[[machine.PaymentState], tuple[int | None, machine.Split]]
 
 
-def _operate(svc: Services, entity_id: str, payment_id: str, kind: str, plan: Plan_, claim: Claim | None,
+def _operate(svc: Services, entity_id: str, payment_id: str, kind: str, plan: OperationPlan, claim: Claim | None,
              reason: str = "") -> Outcome:
     op_id = claim.resource_id if claim else new_id("op")
     with _locked(svc, entity_id, payment_id):
@@ -519,7 +523,7 @@ def recover_operation(svc: Services, op: PaymentOperation) -> Outcome | None:
         return _complete_operation(svc, current)
 
 
-def _record_operation(svc: Services, entity_id: str, payment_id: str, kind: str, plan: Plan_, op_id: str,
+def _record_operation(svc: Services, entity_id: str, payment_id: str, kind: str, plan: OperationPlan, op_id: str,
                       claim: Claim | None, reason: str) -> PaymentOperation:
     """The intent, written before the gateway call. Whatever cannot be stored fails here, before money moves."""
     with svc.transaction() as s:
