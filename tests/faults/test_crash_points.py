@@ -19,6 +19,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -97,7 +98,7 @@ def api(db_url: str, services: Services, keys: dict[str, str], stripe: tuple[Fak
     sock.close()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAYHUB_")}
     env.update(PAYHUB_DATABASE_URL=db_url, PAYHUB_SECRET_KEY="test-secret", PAYHUB_LOG_LEVEL="WARNING",
-               PAYHUB_PAYMENT_LOCK_S=str(LOCK_S), PAYHUB_GATEWAY_TIMEOUT_S="10",
+               PAYHUB_PAYMENT_LOCK_S=str(LOCK_S), PAYHUB_POSTING_DEADLINE_S=str(LOCK_S), PAYHUB_GATEWAY_TIMEOUT_S="10",
                PAYHUB_GATEWAYS=json.dumps({"stripe": {"type": "stripe", "api_key": API_KEY, "base_url": stripe[1]}}))
     server = Api(env, port, tmp_path / "api.log")
     yield server
@@ -283,5 +284,12 @@ def test_a_burst_killed_mid_flight_then_retried_charges_each_payment_once(
     listed = httpx.get(f"{api.url}/v1/payments?limit=100", headers={"Authorization": f"Bearer {keys['read']}"}
                        ).json()["data"]
     assert {p["id"] for p in listed} == ids and {p["status"] for p in listed} == {"captured"}
+    # A process killed while posting leaves that posting leased: the worker posts it once the lease expires.
+    services.posting_deadline = timedelta(seconds=LOCK_S)
+    deadline = time.monotonic() + 60
+    while "pending" in ledger(services)[2]:
+        assert time.monotonic() < deadline
+        recovery.run_once(services)
+        time.sleep(0.2)
     debit, credit, postings = ledger(services)
     assert debit == credit == sum(100 + i for i in range(n)) and set(postings) == {"confirmed"}
