@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from prometheus_client import REGISTRY
 from sqlalchemy import func, select
 
 from payhub.domain.errors import GatewayTimeout
@@ -59,6 +60,10 @@ def balanced(services: Services) -> bool:
     with services.read() as s:
         debit, credit = s.execute(select(func.sum(GLLineRow.debit), func.sum(GLLineRow.credit))).one()
     return bool(debit == credit)
+
+
+def recovered(kind: str, outcome: str) -> float:
+    return REGISTRY.get_sample_value("payhub_recoveries_total", {"kind": kind, "outcome": outcome}) or 0.0
 
 
 def events(services: Services, type_: str) -> int:
@@ -178,7 +183,9 @@ def test_an_unknown_outcome_is_learnt_by_recovery(admin: TestClient, services: S
     assert lost.status_code == 504 and lost.json()["payment_status"] == "unknown"
     assert len(gateway.charges) == 1  # charged, though nobody heard
     later(services, clock)
+    counted = recovered("payment", "completed")
     assert recovery.run_once(services)["payment:completed"] == 1
+    assert recovered("payment", "completed") == counted + 1  # on /metrics
     after = admin.get(f"/v1/payments/{lost.json()['payment']}").json()
     assert after["status"] == "captured" and after["posting"]["status"] == "confirmed"
     assert len(gateway.charges) == 1 and balanced(services)
