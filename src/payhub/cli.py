@@ -88,11 +88,13 @@ def worker(metrics_port: int = typer.Option(0, help="Expose Prometheus metrics o
     from payhub.pipeline.idempotency import purge_expired
     from payhub.pipeline.recovery import run_once as recover
     from payhub.pipeline.settle import sync_settlements
+    from payhub.webhooks.relay import build_relay
 
     settings = Settings()
     configure(settings.log_level)
     svc = build_services(settings)
     deliverer = build_worker(svc, settings)
+    relay = build_relay(svc, settings)  # None unless PAYHUB_RELAY_NATS_URL is set
     if metrics_port:
         from prometheus_client import start_http_server
 
@@ -114,12 +116,46 @@ def worker(metrics_port: int = typer.Option(0, help="Expose Prometheus metrics o
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
         try:
-            await asyncio.gather(deliverer.run(stop), housekeeping(stop))
+            await asyncio.gather(deliverer.run(stop), housekeeping(stop), *([relay.run(stop)] if relay else []))
         finally:
             await deliverer.aclose()
             svc.close()
 
     console.print("Webhook worker running (Ctrl+C to stop)")
+    asyncio.run(main())
+
+
+@app.command()
+def relay() -> None:
+    """Publish every outbox event to the event bus (PAYHUB_RELAY_NATS_URL), alone; `payhub worker` also
+    runs it when that is set. Several relays may run: one leads, the others take over if it dies."""
+    import asyncio
+    import signal
+
+    from payhub.bootstrap import build_services
+    from payhub.logs import configure
+    from payhub.webhooks.relay import build_relay, redact_url
+
+    settings = Settings()
+    configure(settings.log_level)
+    if not settings.relay_nats_url:
+        console.print("[red]Set PAYHUB_RELAY_NATS_URL (e.g. nats://127.0.0.1:4222) to run the relay[/red]")
+        raise typer.Exit(2)
+    svc = build_services(settings)
+    relayer = build_relay(svc, settings)
+    assert relayer is not None
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        try:
+            await relayer.run(stop)
+        finally:
+            svc.close()
+
+    console.print(f"Event bus relay to {redact_url(settings.relay_nats_url)} running (Ctrl+C to stop)")
     asyncio.run(main())
 
 

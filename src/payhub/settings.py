@@ -50,6 +50,12 @@ class Settings(BaseSettings):
     hook_timeout_s: float = 5.0
     # how long one posting attempt may take; a posting still pending after it is posted by the worker
     posting_deadline_s: int = 60
+    # Event bus relay (off unless set): publish every outbox event to NATS JetStream, e.g. nats://127.0.0.1:4222
+    relay_nats_url: str | None = None
+    relay_subject_prefix: str = "payhub"  # subjects: <prefix>.<entity>.<event type>
+    relay_nats_stream: str | None = None  # if set, created (subjects <prefix>.>) when missing
+    relay_lease_s: int = 30  # a dead relay's successor takes over after this long
+    relay_timeout_s: float = 5.0
 
     @model_validator(mode="after")
     def _no_insecure_defaults(self) -> Settings:

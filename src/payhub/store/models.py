@@ -223,10 +223,22 @@ class OutboxEvent(Base):
     dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # an alert about an endpoint goes to the entity's other endpoints, not to the failing one
     skip_endpoint_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    # set when the event bus relay (webhooks/relay) has published the event; NULL: not yet
+    relayed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     __table_args__ = (
         Index("ix_outbox_events_entity_id_id", "entity_id", "id"),
         Index("ix_outbox_events_dispatched_at", "dispatched_at"),
+        Index("ix_outbox_events_relayed_at", "relayed_at"),
     )
+
+
+class RelayLease(Base):
+    """One row per relay: the process holding it until `lease_until` is the single publisher."""
+
+    __tablename__ = "relay_leases"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(60))
+    lease_until: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class WebhookEndpoint(Base):

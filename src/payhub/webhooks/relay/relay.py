@@ -1,0 +1,149 @@
+"""The relay loop: outbox → bus, in id order, at least once.
+
+Progress is durable per event (`outbox_events.relayed_at`), set only after the bus acknowledged it: a
+relay killed between the ack and that write publishes the event again on restart, and the bus drops
+the copy (JetStream dedupes on `Nats-Msg-Id` = event id within the stream's duplicate window). Events
+whose transaction committed after a later id was relayed are still published (nothing is skipped),
+so order is by id but not strict across concurrently committed events.
+
+Single leader: a lease row (`relay_leases`) held by one process and renewed before each batch, with
+the same conditional UPDATE on PostgreSQL and SQLite; another relay takes over when it expires."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import socket
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import structlog
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from payhub.pipeline.services import Services
+from payhub.settings import Settings
+from payhub.store.models import OutboxEvent, RelayLease
+from payhub.webhooks.relay.publisher import NatsPublisher, Publisher
+from payhub.webhooks.worker import event_body
+
+log = structlog.get_logger(__name__)
+_NOT_A_TOKEN = re.compile(r"[^A-Za-z0-9_\-]")  # NATS subject tokens: no dots, wildcards or spaces
+
+
+def subject_for(prefix: str, entity_id: str, event_type: str) -> str:
+    """`<prefix>.<entity>.<event type>`, e.g. payhub.ent_demo.payment.completed."""
+    return f"{prefix}.{_NOT_A_TOKEN.sub('_', entity_id)}.{event_type}"
+
+
+@dataclass(frozen=True)
+class RelaySettings:
+    subject_prefix: str = "payhub"
+    name: str = "nats"  # the lease's name: one leader per bus
+    batch_size: int = 100
+    lease: timedelta = timedelta(seconds=30)
+    poll_interval_s: float = 0.5
+    max_backoff_s: float = 30.0
+
+
+def take_lease(s: Session, name: str, holder: str, now: datetime, lease: timedelta) -> bool:
+    """Take or renew the lease `name` for `holder`; false if another holder's lease is still running."""
+    taken = s.execute(update(RelayLease)
+                      .where(RelayLease.name == name, (RelayLease.holder == holder) | (RelayLease.lease_until < now))
+                      .values(holder=holder, lease_until=now + lease).execution_options(synchronize_session=False))
+    if taken.rowcount == 1:  # type: ignore[attr-defined]
+        return True
+    if s.get(RelayLease, name) is not None:
+        return False
+    try:
+        with s.begin_nested():
+            s.add(RelayLease(name=name, holder=holder, lease_until=now + lease))
+    except IntegrityError:
+        return False  # another relay created it first
+    return True
+
+
+def release_lease(s: Session, name: str, holder: str, now: datetime) -> None:
+    s.execute(update(RelayLease).where(RelayLease.name == name, RelayLease.holder == holder)
+              .values(lease_until=now).execution_options(synchronize_session=False))
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    id: str
+    subject: str
+    body: bytes
+
+
+class Relay:
+    def __init__(self, svc: Services, publisher: Publisher, settings: RelaySettings | None = None,
+                 holder: str | None = None) -> None:
+        self.svc, self.publisher = svc, publisher
+        self.settings = settings or RelaySettings()
+        self.holder = holder or f"{socket.gethostname()[:40]}:{uuid.uuid4().hex[:12]}"
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Relay until `stop`; a failing bus or database is retried with backoff, never fatal."""
+        failures = 0
+        try:
+            while not stop.is_set():
+                try:
+                    busy = await self.run_once() > 0
+                    failures = 0
+                except Exception as error:  # noqa: BLE001 (the loop must outlive an outage)
+                    failures += 1
+                    busy = False
+                    log.warning("relay.failed", error=type(error).__name__, failures=failures)
+                if busy:
+                    continue
+                wait = min(self.settings.max_backoff_s, self.settings.poll_interval_s * 2 ** min(failures, 10))
+                try:
+                    await asyncio.wait_for(stop.wait(), wait)
+                except TimeoutError:
+                    pass
+        finally:
+            await self.aclose()
+
+    async def aclose(self) -> None:
+        try:
+            with self.svc.transaction() as s:
+                release_lease(s, self.settings.name, self.holder, self.svc.clock.now())
+        finally:
+            await self.publisher.aclose()
+
+    async def run_once(self) -> int:
+        """Publish one batch if this relay leads; returns the events published."""
+        batch = self._claim()
+        published: list[str] = []
+        try:
+            for event in batch:
+                await self.publisher.publish(event.subject, event.id, event.body)
+                published.append(event.id)
+        finally:
+            if published:  # what the bus acknowledged, even if a later publish failed
+                with self.svc.transaction() as s:
+                    s.execute(update(OutboxEvent).where(OutboxEvent.id.in_(published))
+                              .values(relayed_at=self.svc.clock.now()).execution_options(synchronize_session=False))
+        return len(published)
+
+    def _claim(self) -> list[Outgoing]:
+        now = self.svc.clock.now()
+        with self.svc.transaction() as s:
+            if not take_lease(s, self.settings.name, self.holder, now, self.settings.lease):
+                return []
+            events = s.scalars(select(OutboxEvent).where(OutboxEvent.relayed_at.is_(None))
+                               .order_by(OutboxEvent.id).limit(self.settings.batch_size)).all()
+            return [Outgoing(e.id, subject_for(self.settings.subject_prefix, e.entity_id, e.type), event_body(e))
+                    for e in events]
+
+
+def build_relay(svc: Services, settings: Settings) -> Relay | None:
+    """The relay the settings ask for; None when PAYHUB_RELAY_NATS_URL is unset (the default)."""
+    if not settings.relay_nats_url:
+        return None
+    prefix = settings.relay_subject_prefix
+    publisher = NatsPublisher(settings.relay_nats_url, timeout_s=settings.relay_timeout_s,
+                              stream=settings.relay_nats_stream or None, stream_subjects=[f"{prefix}.>"])
+    return Relay(svc, publisher, RelaySettings(subject_prefix=prefix, lease=timedelta(seconds=settings.relay_lease_s)))
