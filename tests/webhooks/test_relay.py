@@ -6,6 +6,9 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -16,7 +19,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
+from typer.testing import CliRunner
 
+from payhub.cli import app as cli
 from payhub.pipeline.services import Services
 from payhub.settings import Settings
 from payhub.store.models import OutboxEvent, RelayLease
@@ -223,3 +228,35 @@ def test_subjects_and_redacted_urls() -> None:
     assert subject_for("payhub", "ent a.b*>", "payment.failed") == "payhub.ent_a_b__.payment.failed"
     assert redact_url("nats://relay:s3cret@bus.example:4222") == "nats://bus.example:4222"
     assert redact_url("tls://token123@bus.example") == "tls://bus.example"
+
+
+def test_payhub_relay_command_publishes_until_sigterm(admin: TestClient, services: Services, db_url: str,
+                                                      bus: Bus) -> None:
+    admin.post("/v1/payments", json=pay_body("inv_acme_1001", 2_500))
+    env = {**os.environ, "PAYHUB_DATABASE_URL": db_url, "PAYHUB_SECRET_KEY": "test-secret",
+           "PAYHUB_RELAY_NATS_URL": NATS_URL, "PAYHUB_RELAY_SUBJECT_PREFIX": bus.prefix}
+    process = subprocess.Popen([sys.executable, "-m", "payhub.cli", "relay"], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while len(bus.messages()) < 2:
+            assert process.poll() is None, process.communicate()[0].decode()
+            assert time.monotonic() < deadline, "payhub relay did not publish"
+            time.sleep(0.05)
+        process.send_signal(signal.SIGTERM)
+        output = process.communicate(timeout=30)[0].decode()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0, output
+    assert published(bus) == expected(bus, outbox(services))
+    with services.read() as s:  # a graceful stop hands the lead over at once
+        lease = s.get(RelayLease, "nats")
+        assert lease is not None and lease.lease_until <= services.clock.now()
+
+
+def test_payhub_relay_command_needs_a_nats_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PAYHUB_RELAY_NATS_URL", raising=False)
+    result = CliRunner().invoke(cli, ["relay"])
+    assert result.exit_code == 2 and "PAYHUB_RELAY_NATS_URL" in result.output
