@@ -10,5 +10,6 @@ WEBHOOK_ENDPOINT_FAILING = Counter("payhub_webhook_endpoint_failing_total",
 WEBHOOK_ENDPOINT_DISABLED = Counter("payhub_webhook_endpoint_disabled_total", "Webhook endpoints disabled")
 HTTP_REQUESTS = Counter("payhub_http_requests_total", "API requests", ["method", "route", "status"])
 HTTP_LATENCY = Histogram("payhub_http_request_seconds", "API request latency", ["method", "route"])
+RELAY_PUBLISHED = Counter("payhub_relay_published_total", "Outbox events the event bus relay published")
 RECOVERIES = Counter("payhub_recoveries_total", "Work the recovery worker resumed after a crash or an unknown outcome",
                      ["kind", "outcome"])

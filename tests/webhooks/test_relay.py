@@ -164,6 +164,40 @@ def test_a_killed_relay_resumes_without_loss_or_duplicates(admin: TestClient, se
     assert all(e.relayed_at is not None for e in outbox(services))
 
 
+class StalledThenUsurped:
+    """A publisher whose first publish stalls past the lease, during which another relay takes the lead."""
+
+    def __init__(self, inner: NatsPublisher, svc: Services, clock: FakeClock) -> None:
+        self.inner, self.svc, self.clock, self.count = inner, svc, clock, 0
+
+    async def publish(self, subject: str, event_id: str, body: bytes) -> None:
+        await self.inner.publish(subject, event_id, body)
+        self.count += 1
+        if self.count == 1:
+            self.clock.advance(31)
+            with self.svc.transaction() as s:
+                assert take_lease(s, "nats", "usurper", self.clock.now(), timedelta(seconds=30))
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+def test_a_relay_that_lost_its_lease_stops_mid_batch(admin: TestClient, services: Services, bus: Bus,
+                                                     clock: FakeClock) -> None:
+    for invoice in ("inv_acme_1001", "inv_acme_1002"):
+        assert admin.post("/v1/payments", json=pay_body(invoice, 1_000)).status_code == 201
+    events = outbox(services)
+    slow = bus.relay(services, holder="slow", publisher=StalledThenUsurped(NatsPublisher(NATS_URL), services, clock))
+    assert bus.runner.run(slow.run_once()) == 1  # renewing before event 2 fails: it stops, recording event 1
+    assert published(bus) == expected(bus, events[:1])
+
+    usurper = bus.relay(services, holder="usurper")
+    assert bus.drain(usurper) == 3
+    bus.runner.run(usurper.aclose())
+    bus.runner.run(slow.publisher.aclose())
+    assert published(bus) == expected(bus, events)
+
+
 def test_relaying_the_same_events_twice_adds_nothing_to_the_stream(admin: TestClient, services: Services,
                                                                    bus: Bus) -> None:
     admin.post("/v1/payments", json=pay_body("inv_acme_1001", 2_500))

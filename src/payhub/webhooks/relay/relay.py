@@ -6,8 +6,9 @@ the copy (JetStream dedupes on `Nats-Msg-Id` = event id within the stream's dupl
 whose transaction committed after a later id was relayed are still published (nothing is skipped),
 so order is by id but not strict across concurrently committed events.
 
-Single leader: a lease row (`relay_leases`) held by one process and renewed before each batch, with
-the same conditional UPDATE on PostgreSQL and SQLite; another relay takes over when it expires."""
+Single leader: a lease row (`relay_leases`) held by one process and renewed before each batch (and
+during a slow one, which stops if the lease was lost), with the same conditional UPDATE on PostgreSQL
+and SQLite; another relay takes over when it expires."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from payhub import metrics
 from payhub.pipeline.services import Services
 from payhub.settings import Settings
 from payhub.store.models import OutboxEvent, RelayLease
@@ -117,16 +119,27 @@ class Relay:
         """Publish one batch if this relay leads; returns the events published."""
         batch = self._claim()
         published: list[str] = []
+        renew_at = self.svc.clock.now() + self.settings.lease / 3
         try:
             for event in batch:
+                if self.svc.clock.now() >= renew_at:  # a slow batch: keep the lead, or stop if it was lost
+                    if not self._renew():
+                        log.warning("relay.lease_lost", holder=self.holder, left=len(batch) - len(published))
+                        break
+                    renew_at = self.svc.clock.now() + self.settings.lease / 3
                 await self.publisher.publish(event.subject, event.id, event.body)
                 published.append(event.id)
+                metrics.RELAY_PUBLISHED.inc()
         finally:
             if published:  # what the bus acknowledged, even if a later publish failed
                 with self.svc.transaction() as s:
                     s.execute(update(OutboxEvent).where(OutboxEvent.id.in_(published))
                               .values(relayed_at=self.svc.clock.now()).execution_options(synchronize_session=False))
         return len(published)
+
+    def _renew(self) -> bool:
+        with self.svc.transaction() as s:
+            return take_lease(s, self.settings.name, self.holder, self.svc.clock.now(), self.settings.lease)
 
     def _claim(self) -> list[Outgoing]:
         now = self.svc.clock.now()
