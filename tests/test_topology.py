@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
+import yaml
 from sqlalchemy import select
 from standardwebhooks import Webhook
 
@@ -146,3 +147,18 @@ def test_deploy_files_run_commands_that_exist() -> None:
         used |= found
     assert {"serve", "worker", "migrate"} <= used
     assert used <= commands, used - commands
+
+
+def test_compose_runs_the_topology_with_secrets_only_in_env_files() -> None:
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    services = compose["services"]
+    assert {"postgres", "redis", "migrate", "api", "worker"} <= set(services)
+    for name in ("migrate", "api", "worker"):
+        assert services[name]["env_file"] == "payhub.env" and "environment" not in services[name]
+        assert services[name]["command"][:2] == ["payhub", {"migrate": "migrate", "api": "serve",
+                                                             "worker": "worker"}[name]]
+    assert services["api"]["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
+    assert services["postgres"]["env_file"] == "postgres.env" and "environment" not in services["postgres"]
+    for path in DEPLOY.rglob("*"):
+        if path.is_file() and not path.name.endswith((".example", ".env")):  # local env files are not in git
+            assert not re.search(r"(PASSWORD|SECRET_KEY)\s*[=:]\s*\S", path.read_text()), path.name
