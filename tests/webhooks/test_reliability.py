@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import random
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -19,6 +16,7 @@ from sqlalchemy import func, select
 from payhub.pipeline.services import Services
 from payhub.store.models import WebhookDelivery
 from payhub.webhooks.worker import WebhookWorker
+from tests.processes import PAYHUB, payhub_env
 from tests.webhooks.conftest import FakeClock, Received, Receiver, drain
 
 
@@ -87,11 +85,9 @@ def test_concurrency_cap_per_endpoint(app: FastAPI, keys: dict[str, str], receiv
 
 
 def _start_worker(db_url: str) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "PAYHUB_DATABASE_URL": db_url, "PAYHUB_WEBHOOK_ALLOWED_NETWORKS": '["127.0.0.0/8"]',
-           "PAYHUB_WEBHOOK_LEASE_S": "2", "PAYHUB_WEBHOOK_TIMEOUT_S": "3",  # an in-flight lease is ≥ timeout + 5 s
-           "PAYHUB_LOG_LEVEL": "WARNING", "PAYHUB_SECRET_KEY": "test-secret"}
-    payhub = Path(sys.executable).with_name("payhub")
-    return subprocess.Popen([str(payhub), "worker", "--housekeeping-s", "3600"], env=env,
+    env = payhub_env(db_url, PAYHUB_WEBHOOK_ALLOWED_NETWORKS='["127.0.0.0/8"]', PAYHUB_WEBHOOK_LEASE_S="2",
+                     PAYHUB_WEBHOOK_TIMEOUT_S="3")  # an in-flight lease is ≥ timeout + 5 s
+    return subprocess.Popen([PAYHUB, "worker", "--housekeeping-s", "3600"], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
