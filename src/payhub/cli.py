@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import signal
 import socket
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -82,8 +86,6 @@ def worker(metrics_port: int = typer.Option(0, help="Expose Prometheus metrics o
                                                            "idempotency keys")) -> None:
     """Deliver webhooks from the outbox; recover what a crash or a lost gateway answer left unfinished
     (payments, captures, voids, refunds, postings); sync settlements."""
-    import asyncio
-    import signal
 
     from payhub.bootstrap import build_services, build_worker
     from payhub.logs import configure
@@ -112,11 +114,7 @@ def worker(metrics_port: int = typer.Option(0, help="Expose Prometheus metrics o
             except TimeoutError:
                 pass
 
-    async def main() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, stop.set)
+    async def main(stop: asyncio.Event) -> None:
         try:
             await asyncio.gather(deliverer.run(stop), housekeeping(stop), *([relay.run(stop)] if relay else []))
         finally:
@@ -124,15 +122,26 @@ def worker(metrics_port: int = typer.Option(0, help="Expose Prometheus metrics o
             svc.close()
 
     console.print("Webhook worker running (Ctrl+C to stop)")
-    asyncio.run(main())
+    _until_signalled(main)
+
+
+def _until_signalled(main: Callable[[asyncio.Event], Coroutine[Any, Any, None]]) -> None:
+    """Run a long-lived loop until SIGTERM or SIGINT sets its stop event."""
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await main(stop)
+
+    asyncio.run(run())
 
 
 @app.command()
 def relay() -> None:
     """Publish every outbox event to the event bus (PAYHUB_RELAY_NATS_URL), alone; `payhub worker` also
     runs it when that is set. Several relays may run: one leads, the others take over if it dies."""
-    import asyncio
-    import signal
 
     from payhub.bootstrap import build_services
     from payhub.logs import configure
@@ -147,18 +156,14 @@ def relay() -> None:
     relayer = build_relay(svc, settings)
     assert relayer is not None
 
-    async def main() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, stop.set)
+    async def main(stop: asyncio.Event) -> None:
         try:
             await relayer.run(stop)
         finally:
             svc.close()
 
     console.print(f"Event bus relay to {redact_url(settings.relay_nats_url)} running (Ctrl+C to stop)")
-    asyncio.run(main())
+    _until_signalled(main)
 
 
 @app.command()

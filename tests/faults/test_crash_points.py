@@ -10,9 +10,7 @@ and the ledger balanced. Without a retry, the recovery worker finishes the same 
 from __future__ import annotations
 
 import json
-import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -32,6 +30,7 @@ from payhub.gateways.stripe.adapter import StripeGateway
 from payhub.pipeline import recovery
 from payhub.pipeline.services import Services
 from payhub.store.models import Entity, GLLineRow, Posting
+from tests import processes
 from tests.gateways.stripe.fake import API_KEY, FakeStripe
 from tests.helpers import pay_body
 
@@ -66,25 +65,15 @@ class Api:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "uvicorn", "payhub.asgi:app", "--host", "127.0.0.1", "--port", str(self.port),
                  "--log-level", "warning", "--no-access-log"], env=env, stdout=out, stderr=out)
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=2).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"API did not start: {self.log.read_text()[-2000:]}")
-            time.sleep(0.05)
+        processes.wait_healthy(self.url, self.proc, self.log)
 
     def killed(self) -> bool:
         assert self.proc is not None
         return self.proc.wait(30) == -signal.SIGKILL
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(30)
+        if self.proc is not None:
+            processes.stop([self.proc])
 
 
 @pytest.fixture
@@ -92,15 +81,10 @@ def api(db_url: str, services: Services, keys: dict[str, str], stripe: tuple[Fak
         tmp_path: Path) -> Iterator[Api]:
     with services.transaction() as s:  # the demo entity pays through Stripe
         s.execute(update(Entity).where(Entity.id == DEMO_ENTITY).values(gateway="stripe"))
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PAYHUB_")}
-    env.update(PAYHUB_DATABASE_URL=db_url, PAYHUB_SECRET_KEY="test-secret", PAYHUB_LOG_LEVEL="WARNING",
-               PAYHUB_PAYMENT_LOCK_S=str(LOCK_S), PAYHUB_POSTING_DEADLINE_S=str(LOCK_S), PAYHUB_GATEWAY_TIMEOUT_S="10",
-               PAYHUB_GATEWAYS=json.dumps({"stripe": {"type": "stripe", "api_key": API_KEY, "base_url": stripe[1]}}))
-    server = Api(env, port, tmp_path / "api.log")
+    env = processes.payhub_env(
+        db_url, PAYHUB_PAYMENT_LOCK_S=str(LOCK_S), PAYHUB_POSTING_DEADLINE_S=str(LOCK_S), PAYHUB_GATEWAY_TIMEOUT_S="10",
+        PAYHUB_GATEWAYS=json.dumps({"stripe": {"type": "stripe", "api_key": API_KEY, "base_url": stripe[1]}}))
+    server = Api(env, processes.free_port(), tmp_path / "api.log")
     yield server
     server.stop()
 

@@ -392,30 +392,30 @@ def _store_card(p: Payment, brand: str, last4: str, exp_month: int, exp_year: in
 
 
 def _record_failure(svc: Services, payment_id: str, entity_id: str, error: GatewayError) -> None:
+    _record_unpaid(svc, entity_id, payment_id, error, machine.fail, EventType.PAYMENT_FAILED)
+
+
+def _record_unknown(svc: Services, entity_id: str, payment_id: str, error: GatewayError) -> None:
+    """No answer: the charge may or may not exist. The payment keeps its hold as `unknown` until a retry with
+    the same key or the recovery worker asks the gateway again; it is never reported as failed."""
+    _record_unpaid(svc, entity_id, payment_id, error, machine.unknown, None)
+    error.extra["payment_status"] = PaymentStatus.UNKNOWN.value
+
+
+def _record_unpaid(svc: Services, entity_id: str, payment_id: str, error: GatewayError,
+                   transition: Callable[[machine.PaymentState], machine.PaymentState], event: str | None) -> None:
+    """Record a gateway call that brought no (known) charge, unless a retry or recovery decided it first."""
     with svc.transaction() as s:
         row = repo.get_payment(s, entity_id, payment_id)
         now = svc.clock.now()
         if row.status in IN_FLIGHT_VALUES:
             attempts = error.extra.get("attempts", [])
             row.attempts = list(row.attempts or []) + (list(attempts) if isinstance(attempts, list) else [])
-            repo.apply_state(row, machine.fail(repo.state_of(row)), now)
+            repo.apply_state(row, transition(repo.state_of(row)), now)
             row.failure_code, row.failure_message, row.locked_until = error.code, error.detail, None
-            repo.add_event(s, entity_id, EventType.PAYMENT_FAILED, payment_view(row), now)
-    error.extra["payment"] = payment_id  # the failure is recorded: the API shows which payment
-
-
-def _record_unknown(svc: Services, entity_id: str, payment_id: str, error: GatewayError) -> None:
-    """No answer: the charge may or may not exist. The payment keeps its hold as `unknown` until a retry with
-    the same key or the recovery worker asks the gateway again; it is never reported as failed."""
-    with svc.transaction() as s:
-        row = repo.get_payment(s, entity_id, payment_id)
-        if row.status in IN_FLIGHT_VALUES:
-            attempts = error.extra.get("attempts", [])
-            row.attempts = list(row.attempts or []) + (list(attempts) if isinstance(attempts, list) else [])
-            repo.apply_state(row, machine.unknown(repo.state_of(row)), svc.clock.now())
-            row.failure_code, row.failure_message, row.locked_until = error.code, error.detail, None
-    error.extra["payment"] = payment_id
-    error.extra["payment_status"] = PaymentStatus.UNKNOWN.value
+            if event is not None:
+                repo.add_event(s, entity_id, event, payment_view(row), now)
+    error.extra["payment"] = payment_id  # recorded: the API shows which payment
 
 
 def recover_payment(svc: Services, entity_id: str, payment_id: str) -> str:
