@@ -306,6 +306,33 @@ def test_a_posting_booked_after_its_timeout_is_not_held_again(client: TestClient
     assert invoice["balance"] == usd(0) and invoice["amount_payable"] == usd(0)
 
 
+def test_a_confirmation_between_the_erp_lookup_and_the_hold_count_is_not_subtracted_twice(
+        client: TestClient, services: Services) -> None:
+    """The interleaving behind a rare overpay on PostgreSQL: a payment asks the ERP about an unconfirmed
+    posting (found booked), then the posting's own confirmation commits, then the payment sums its holds.
+    The confirmed amount is in amount_posted by then and must not be taken off the holds a second time."""
+    from payhub.pipeline.posting import retry_due
+    from payhub.store import repo
+    from tests.webhooks.conftest import FakeClock
+
+    services.clock = clock = FakeClock()
+    real = services.erp
+    erp = SlowErp(real, books_anyway=True, lookups_fail=True)
+    services.erp = erp  # type: ignore[assignment]
+    posting = client.post("/v1/payments", json=pay_body("inv_acme_1001", 3_000)).json()["posting"]
+    assert posting["status"] == "failed"
+    with services.read() as s:  # the lookup's answer, taken while the posting was still unconfirmed
+        erp_has = [p.id for p in repo.uncertain_postings(s, DEMO_ENTITY, ["inv_acme_1001"])]
+    assert erp_has == [posting["id"]]
+    erp.slow, erp.lookups_fail = False, False
+    clock.advance(31)
+    assert retry_due(services) == 1  # the confirmation commits in between
+    authorized = client.post("/v1/payments", json=pay_body("inv_acme_1001", 5_000, capture_method="manual"))
+    assert authorized.status_code == 201, authorized.text
+    with services.read() as s:
+        assert repo.held_amounts(s, ["inv_acme_1001"], erp_has=erp_has) == {"inv_acme_1001": 5_000}
+
+
 def test_an_answer_lost_after_booking_is_found_and_confirmed_at_once(client: TestClient, services: Services) -> None:
     services.erp = SlowErp(services.erp, books_anyway=True)  # type: ignore[assignment]
     posting = client.post("/v1/payments", json=pay_body("inv_acme_1001", 3_000)).json()["posting"]

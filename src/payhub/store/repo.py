@@ -32,6 +32,7 @@ from payhub.store.models import (
 
 T = TypeVar("T")
 AUTH_HOLDING = (PaymentStatus.PROCESSING.value, PaymentStatus.UNKNOWN.value, PaymentStatus.REQUIRES_CAPTURE.value)
+UNCONFIRMED = ("pending", "failed")  # posting statuses the ERP may or may not have
 
 
 # --- entities and keys ---
@@ -146,8 +147,13 @@ def held_amounts(s: Session, invoice_ids: Sequence[str], erp_has: Collection[str
                      .where(Allocation.invoice_id.in_(invoice_ids)).group_by(Allocation.invoice_id))
     totals = {inv: int(total or 0) for inv, total in rows}
     if erp_has:  # as if confirmed: the same net amounts the confirmation adds to amount_posted
+        # Read after the totals, and only while still unconfirmed: a confirmation committed before the totals
+        # is in amount_posted already and must not be subtracted twice (PostgreSQL reads each statement's
+        # own snapshot); one committed in between is then held twice, which under-offers, safely.
         booked = s.execute(select(GLLineRow.invoice_id, func.sum(GLLineRow.credit - GLLineRow.debit))
-                           .where(GLLineRow.posting_id.in_(list(erp_has)), GLLineRow.invoice_id.in_(invoice_ids))
+                           .join(Posting, Posting.id == GLLineRow.posting_id)
+                           .where(GLLineRow.posting_id.in_(list(erp_has)), GLLineRow.invoice_id.in_(invoice_ids),
+                                  Posting.status.in_(UNCONFIRMED))
                            .group_by(GLLineRow.invoice_id))
         for inv, net in booked:
             totals[inv] = totals.get(inv, 0) - int(net or 0)
@@ -240,7 +246,7 @@ def uncertain_postings(s: Session, entity_id: str, invoice_ids: Sequence[str]) -
     on_invoices = select(GLLineRow.id).where(GLLineRow.posting_id == Posting.id,
                                              GLLineRow.invoice_id.in_(invoice_ids)).exists()
     return s.scalars(select(Posting).where(
-        Posting.status.in_(("pending", "failed")), Posting.entity_id == entity_id,
+        Posting.status.in_(UNCONFIRMED), Posting.entity_id == entity_id,
         or_(Posting.attempts > 0, Posting.lease_until.is_not(None)), on_invoices,
     ).order_by(Posting.id)).all()
 
