@@ -34,8 +34,14 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check src bench
 	$(VENV)/bin/mypy
 
+# wrk (Debian package) drives the HTTP benchmarks; without it and without apt they print "skipped".
 bench: $(VENV)/.dev
+	@command -v wrk >/dev/null || apt-get install -y -q wrk >/dev/null 2>&1 \
+		|| (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q wrk >/dev/null 2>&1) \
+		|| echo "wrk is not installed and apt-get could not install it: the wrk benchmarks will skip"
 	$(PY) bench/payments.py
+	@if [ -n "$$PAYHUB_BENCH_POSTGRES_URL" ]; then $(PY) bench/scale.py --url "$$PAYHUB_BENCH_POSTGRES_URL"; \
+	else echo "bench/scale.py skipped: set PAYHUB_BENCH_POSTGRES_URL to a PostgreSQL database it may empty"; fi
 	$(PY) bench/posting.py
 
 clean:

@@ -557,6 +557,12 @@ def main() -> int:
         for kind in ("payment", "invoice"):
             out(f"ratio {kind}/bare", f"{median(ratios[kind]):.3f} (median of same-round ratios: "
                                       f"{', '.join(f'{v:.3f}' for v in ratios[kind])})")
+        for kind in ("payment", "invoice"):
+            cpu = {k: median([x.cpu_ms_per_request("server") for x in results[k]]) for k in (kind, "bare")}
+            out(f"CPU ratio {kind}/bare", f"{cpu['bare'] / cpu[kind]:.3f} (bare server CPU per request / {kind} "
+                                          "server CPU per request: the rps ratio if both servers had a core each "
+                                          "to themselves; less disturbed by other load than the rps ratio)"
+                if cpu[kind] else "n/a")
         out("server RSS MB", f"{rss_mb:.1f} (VmRSS after the runs, {processes} process(es))")
         out("server peak RSS MB", f"{hwm_mb:.1f} (VmHWM)")
         for kind, *_ in kinds:
