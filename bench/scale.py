@@ -104,18 +104,20 @@ def received(url: str) -> int:
     return int(httpx.get(url + "/count", timeout=10).text)
 
 
-def wait_drained(url: str, quiet_s: float = 1.5, timeout_s: float = 60.0) -> int:
-    """Wait until the receiver has had no delivery for `quiet_s`; returns its count."""
-    deadline = time.monotonic() + timeout_s
-    last, since = received(url), time.monotonic()
-    while time.monotonic() < deadline:
+def wait_drained(url: str, quiet_s: float = 2.0, timeout_s: float = 90.0) -> tuple[int, int, float, bool]:
+    """Wait until the receiver has had no delivery for `quiet_s`: the backlog of the previous configuration is
+    delivered. Returns (its count, deliveries while waiting, seconds waited, whether it timed out)."""
+    started = time.monotonic()
+    first = last = received(url)
+    since = started
+    while time.monotonic() - started < timeout_s:
         time.sleep(0.25)
         now = received(url)
         if now != last:
             last, since = now, time.monotonic()
         elif time.monotonic() - since >= quiet_s:
-            break
-    return last
+            return last, last - first, time.monotonic() - started, False
+    return last, last - first, time.monotonic() - started, True
 
 
 # --------------------------------------------------------------------------- PostgreSQL
@@ -239,13 +241,20 @@ def main() -> int:
         for r in range(1, args.rounds + 1):
             for n_api in apis:
                 for n_workers in worker_counts:
-                    workers = [Server(f"payhub worker {i}", [payhub, "worker"], env, tmp,
-                                      tmp / f"worker-{n_api}-{n_workers}-{i}.log", 0)
-                               for i in range(n_workers)]
+                    workers = []
+                    for i in range(n_workers):
+                        port = free_port()  # its metrics port answers once the worker is built
+                        workers.append(Server(f"payhub worker {i}", [payhub, "worker", "--metrics-port", str(port)],
+                                              env, tmp, tmp / f"worker-{n_api}-{n_workers}-{i}.log", port))
                     servers.extend(workers)
                     try:
-                        time.sleep(1.0)
-                        before = wait_drained(hook.base_url)
+                        for w in workers:
+                            w.wait_ready("/metrics")
+                        time.sleep(0.5)
+                        before, drained, waited, timed_out = wait_drained(hook.base_url)
+                        out(f"round {r} api={n_api} workers={n_workers} backlog before the run",
+                            f"{drained} deliveries in {waited:.1f}s"
+                            + (" — TIMED OUT, the run starts with a backlog" if timed_out else ", drained"))
 
                         def worker_pids(ws: list[Server] = workers) -> list[int]:
                             return [p for w in ws for p in process_tree(w.pid)]
