@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from payhub.domain.invoices import Customer, Invoice, PostingReceipt
 from payhub.domain.ledger import JournalEntry
 from payhub.domain.level3 import Level3Data
 from payhub.domain.methods import CardSummary, PaymentMethod
 from payhub.domain.money import Money
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 class Clock(Protocol):
@@ -79,4 +82,18 @@ class Erp(Protocol):
         """The receipt of the entry posted with `reference_key` if the ERP has all of it, else None. Answers
         "does the ERP's balance reflect this posting?" after an attempt whose answer was lost. Optional: a
         connector without it cannot tell, and PayHub then keeps the hold."""
+        ...
+
+
+class LocalErp(Erp, Protocol):
+    """An ERP whose ledger lives in PayHub's own database (the embedded one). It can post inside the
+    transaction that records the payment, so state, GL lines, ERP entry and events commit together."""
+
+    def shares(self, s: Session) -> bool:
+        """Whether the ledger is in the database `s` writes to."""
+        ...
+
+    def post_within(self, s: Session, entity_id: str, entry: JournalEntry, reference_key: str) -> PostingReceipt:
+        """`post` inside `s`'s transaction. The caller holds a savepoint, so a refusal (ErpRejected) undoes
+        only the ledger's part."""
         ...

@@ -139,7 +139,8 @@ def test_erp_down_is_retried_in_the_background_with_backoff(client: TestClient, 
 
 # --- recovery of abandoned postings (issue 9, item 3) ---
 def _crash_before_posting(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The process dies after the commit, before posting: the request's posting attempt never happens."""
+    """An ERP outside PayHub's database (posted after the payment's commit, not within it), and the process
+    dies after the commit, before posting: the request's posting attempt never happens."""
     from payhub.pipeline import posting as pipeline
 
     def died(svc: Services, posting: Posting) -> pipeline.Posted:
@@ -149,6 +150,7 @@ def _crash_before_posting(monkeypatch: pytest.MonkeyPatch) -> None:
             return pipeline.Posted(row, repo.get_payment(s, row.entity_id, row.payment_id))
 
     monkeypatch.setattr(pipeline, "run", died)
+    monkeypatch.setattr(pipeline, "post_within", lambda *_: False)
 
 
 def _recoveries(outcome: str) -> float:

@@ -24,7 +24,7 @@ from payhub.pipeline import idempotency
 from payhub.pipeline.idempotency import Claim
 from payhub.pipeline.services import Services
 
-Action = Callable[[Claim | None], dict[str, Any]]
+O = TypeVar("O")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -34,21 +34,23 @@ def resumable(endpoint: F) -> F:
     return endpoint
 
 
-def run(svc: Services, principal: Principal, request: Request, body: Any, action: Action, status: int = 200,
-        resource: str = "req") -> JSONResponse:
-    """`resource` is the prefix of the id the key binds (pay, op): the action creates its object under it."""
+def run(svc: Services, principal: Principal, request: Request, body: Any, action: Callable[[Claim | None], O],
+        render: Callable[[O], dict[str, Any]], status: int = 200, resource: str = "req") -> JSONResponse:
+    """`resource` is the prefix of the id the key binds (pay, op): the action creates its object under it.
+    The action's last phase seals `render(outcome)` as the key's response in its own transaction."""
     key = request.headers.get("idempotency-key")
     if key is None:
-        return JSONResponse(action(None), status_code=status)
+        return JSONResponse(render(action(None)), status_code=status)
     digest = idempotency.request_hash(svc.secret_key, request.method, request.url.path, body)
-    claim = idempotency.begin(svc, principal.entity_id, principal.key_id, key, digest, resource)
+    claim = idempotency.begin(svc, principal.entity_id, principal.key_id, key, digest, resource, reserve=False)
     if isinstance(claim, idempotency.Replay):
         headers = {"Idempotent-Replayed": "true"}
         if claim.status >= 400:
             return problem(claim.status, claim.body, headers)
         return JSONResponse(claim.body, status_code=claim.status, headers=headers)
+    claim.render, claim.status = render, status
     try:
-        result = action(claim)
+        outcome = action(claim)
     except GatewayTimeout:  # the outcome is unknown: a retry with this key resumes and learns it
         idempotency.pause(svc, claim)
         raise
@@ -62,7 +64,8 @@ def run(svc: Services, principal: Principal, request: Request, body: Any, action
     except BaseException:  # a crash-like failure after the intent: keep the bound ids for the retry
         idempotency.pause(svc, claim)
         raise
-    idempotency.complete(svc, claim, status, result)
+    result = claim.response if claim.response is not None else render(outcome)
+    idempotency.complete(svc, claim, status, result)  # a no-op when the last phase sealed it
     return JSONResponse(result, status_code=status)
 
 

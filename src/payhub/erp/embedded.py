@@ -157,27 +157,38 @@ class EmbeddedErp:
         """One short transaction of prebuilt Core statements (the ledger is on every payment's path)."""
         try:
             with self._engine.begin() as s:  # a plain Connection: no ORM unit of work needed here
-                if (receipt := self._existing(s, entity_id, reference_key)) is not None:
-                    return receipt
-                codes = {l.account for l in entry.lines}
-                known = set(s.scalars(_KNOWN_ACCOUNTS, {"company": entity_id, "codes": list(codes)}))
-                if missing := sorted(codes - known):
-                    raise ErpRejected(f"Unknown account(s) in the chart of accounts: {', '.join(missing)}")
-                now = datetime.now(UTC)
-                entry_id = f"je_{reference_key}"
-                s.execute(_INSERT_ENTRY, {"id": entry_id, "company_id": entity_id, "reference_key": reference_key,
-                                          "kind": entry.kind, "posted_at": now})
-                s.execute(_INSERT_LINE, [
-                    {"entry_id": entry_id, "line_no": i, "account": l.account, "debit": l.debit, "credit": l.credit,
-                     "currency": l.currency, "invoice_id": l.invoice_id, "customer_id": l.customer_id,
-                     "dimensions": dict(l.dimensions)} for i, l in enumerate(entry.lines, 1)])
-                self._apply_to_invoices(s, entity_id, entry)
-                return PostingReceipt(entry_id, now.isoformat())
+                return self._post(s, entity_id, entry, reference_key)
         except IntegrityError:  # a concurrent post of the same reference won: return its receipt
             with self._engine.connect() as s:
                 if (receipt := self._existing(s, entity_id, reference_key)) is None:
                     raise
                 return receipt
+
+    def shares(self, s: Session) -> bool:
+        """Whether this ledger lives in the database `s` writes to, so it can post inside `s`'s transaction."""
+        return s.get_bind() is self._engine
+
+    def post_within(self, s: Session, entity_id: str, entry: JournalEntry, reference_key: str) -> PostingReceipt:
+        """`post` inside the caller's transaction (the caller holds a savepoint around it)."""
+        return self._post(s.connection(), entity_id, entry, reference_key)
+
+    def _post(self, s: Connection, entity_id: str, entry: JournalEntry, reference_key: str) -> PostingReceipt:
+        if (receipt := self._existing(s, entity_id, reference_key)) is not None:
+            return receipt
+        codes = {l.account for l in entry.lines}
+        known = set(s.scalars(_KNOWN_ACCOUNTS, {"company": entity_id, "codes": list(codes)}))
+        if missing := sorted(codes - known):
+            raise ErpRejected(f"Unknown account(s) in the chart of accounts: {', '.join(missing)}")
+        now = datetime.now(UTC)
+        entry_id = f"je_{reference_key}"
+        s.execute(_INSERT_ENTRY, {"id": entry_id, "company_id": entity_id, "reference_key": reference_key,
+                                  "kind": entry.kind, "posted_at": now})
+        s.execute(_INSERT_LINE, [
+            {"entry_id": entry_id, "line_no": i, "account": l.account, "debit": l.debit, "credit": l.credit,
+             "currency": l.currency, "invoice_id": l.invoice_id, "customer_id": l.customer_id,
+             "dimensions": dict(l.dimensions)} for i, l in enumerate(entry.lines, 1)])
+        self._apply_to_invoices(s, entity_id, entry)
+        return PostingReceipt(entry_id, now.isoformat())
 
     def find_posting(self, entity_id: str, entry: JournalEntry, reference_key: str) -> PostingReceipt | None:
         """The entry and its invoice balance changes commit together: it has all of it or nothing."""

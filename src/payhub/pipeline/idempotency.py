@@ -5,6 +5,11 @@ Phase one reserves the key AND binds the id of what the request creates (a payme
 operation). Every gateway idempotency key derives from that id, so a retry after a crash, whichever phase it
 died in, resumes with the same ids: the gateway dedupes, and PayHub never starts a second charge.
 
+A money-moving request reserves its key inside its first phase's own transaction (the intent), and seals its
+response inside its last (the outcome): a payment is two write transactions, not four, and a request refused
+before its intent writes nothing at all. A concurrent request with the same key loses at the reservation's
+unique constraint, and its whole first phase rolls back with it.
+
 Same caller + key + body → the stored response. Same key + another body → IdempotencyKeyReused. Same key while
 the first request is in flight → IdempotencyKeyInUse. A record is scoped to its caller (the API key or
 customer token), so nobody ever receives another caller's stored response. A request that wrote nothing
@@ -16,10 +21,11 @@ import hashlib
 import hmac
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, event, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -59,20 +65,70 @@ class Replay:
     body: dict[str, Any]
 
 
-@dataclass(frozen=True)
+@dataclass
 class Claim:
-    """This request now owns the key. `resource_id` was bound when the key was first reserved; `resumed`
-    says an earlier attempt died mid-flight and this one continues it from `recovery_point`."""
+    """This request now owns the key. `resource_id` is bound when the key is reserved; `resumed` says an earlier
+    attempt died mid-flight and this one continues it from `recovery_point`.
 
-    record_id: int
+    A fresh claim (`record_id` None) is reserved by its first checkpoint, in that phase's transaction. `render`
+    and `status` (set by the API) let the last phase seal the response in its own transaction (`finish`)."""
+
     resource_id: str
     recovery_point: str
     resumed: bool
+    record_id: int | None = None
+    reservation: _Reservation | None = None
+    render: Callable[[Any], dict[str, Any]] | None = None
+    status: int = 200
+    response: dict[str, Any] | None = None  # the sealed response, once `finish` wrote it
+    secret: str = field(default="", repr=False)  # seals the stored response
 
     def checkpoint(self, s: Session, point: str) -> None:
         """Record a recovery point inside the phase's own transaction: it commits with the phase or not at all."""
+        if self.record_id is None:
+            self._reserve(s, point)
+            return
         s.execute(update(IdempotencyRecord).where(IdempotencyRecord.id == self.record_id)
                   .values(recovery_point=point).execution_options(synchronize_session=False))
+
+    def finish(self, s: Session, outcome: Any) -> None:
+        """The last phase: store the response with the state it shows, in the same transaction."""
+        if self.render is None:
+            return
+        body = self.render(outcome)
+        if self.record_id is None:
+            self._reserve(s, FINISHED)
+        s.execute(_done(self.record_id, self.status, body, self.secret))
+        self.response = body
+        _on_rollback(s, lambda: setattr(self, "response", None))
+
+    def _reserve(self, s: Session, point: str) -> None:
+        r = self.reservation
+        assert r is not None
+        rec = IdempotencyRecord(entity_id=r.entity_id, principal=r.principal, key=r.key, request_hash=r.digest,
+                                status="in_flight", recovery_point=point, resource_id=self.resource_id,
+                                locked_until=r.locked_until, created_at=r.now)
+        s.add(rec)
+        try:
+            s.flush()
+        except IntegrityError:  # a concurrent request with this key reserved it first: this phase rolls back
+            raise IdempotencyKeyInUse("Retry after the first request with this key has finished") from None
+        self.record_id = rec.id
+        _on_rollback(s, lambda: setattr(self, "record_id", None))  # the phase failed: nothing was reserved
+
+
+def _on_rollback(s: Session, undo: Callable[[], None]) -> None:
+    event.listen(s, "after_rollback", lambda _: undo(), once=True)
+
+
+@dataclass(frozen=True)
+class _Reservation:
+    entity_id: str
+    principal: str
+    key: str
+    digest: str
+    now: datetime
+    locked_until: datetime
 
 
 def request_hash(secret: str, method: str, path: str, body: Any) -> str:
@@ -82,26 +138,36 @@ def request_hash(secret: str, method: str, path: str, body: Any) -> str:
 
 
 def begin(svc: Services, entity_id: str, principal: str, key: str, digest: str,
-          prefix: str = "req") -> Replay | Claim:
-    """Reserve the key for this caller, binding a new `prefix_…` id to it; or resume or replay its request."""
+          prefix: str = "req", *, reserve: bool = True) -> Replay | Claim:
+    """Replay or resume this caller's request under the key, or claim the key for it, binding a new `prefix_…` id.
+    `reserve=False` (the money-moving routes) reserves it later, in the first phase's transaction (a checkpoint)."""
     if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
         raise IdempotencyKeyInvalid(f"Idempotency-Key must be 1-{MAX_KEY_LENGTH} printable characters")
+    if not reserve:
+        with svc.read() as s:
+            rec = _record(s, entity_id, principal, key)
+            if rec is None:
+                return _fresh(svc, entity_id, principal, key, digest, prefix)
+    else:
+        try:
+            with svc.transaction() as s:
+                claim = _fresh(svc, entity_id, principal, key, digest, prefix)
+                claim.checkpoint(s, STARTED)
+                return claim
+        except IdempotencyKeyInUse:
+            pass
     now = svc.clock.now()
-    try:
-        with svc.transaction() as s:
-            return _reserve(s, svc, entity_id, principal, key, digest, prefix)
-    except IntegrityError:
-        pass
     with svc.transaction() as s:
-        rec = s.scalar(select(IdempotencyRecord).where(
-            IdempotencyRecord.entity_id == entity_id, IdempotencyRecord.principal == principal,
-            IdempotencyRecord.key == key).with_for_update())
-        if rec is None:  # released between our insert and this read: reserve it afresh
-            return _reserve(s, svc, entity_id, principal, key, digest, prefix)
-        if rec.status == "done" and rec.created_at < now - svc.idempotency_ttl:  # expired: the key starts afresh
-            s.delete(rec)
-            s.flush()
-            return _reserve(s, svc, entity_id, principal, key, digest, prefix)
+        rec = _record(s, entity_id, principal, key, for_update=True)
+        expired = rec is not None and rec.status == "done" and rec.created_at < now - svc.idempotency_ttl
+        if rec is None or expired:  # released meanwhile, or expired: the key starts afresh
+            if rec is not None:
+                s.delete(rec)
+                s.flush()
+            claim = _fresh(svc, entity_id, principal, key, digest, prefix)
+            if reserve:
+                claim.checkpoint(s, STARTED)
+            return claim
         if rec.request_hash != digest:
             raise IdempotencyKeyReused("This Idempotency-Key was used with a different request body")
         if rec.status == "done":
@@ -111,32 +177,46 @@ def begin(svc: Services, entity_id: str, principal: str, key: str, digest: str,
             raise IdempotencyKeyInUse("Retry after the first request with this key has finished")
         # The first attempt died mid-flight (or stopped at an unknown outcome): resume it with the same ids.
         rec.locked_until = now + svc.payment_lock
-        return Claim(rec.id, rec.resource_id or new_id(prefix), rec.recovery_point, resumed=True)
+        return Claim(rec.resource_id or new_id(prefix), rec.recovery_point, resumed=True, record_id=rec.id,
+                     secret=svc.secret_key)
 
 
-def _reserve(s: Session, svc: Services, entity_id: str, principal: str, key: str, digest: str,
-             prefix: str) -> Claim:
+def _record(s: Session, entity_id: str, principal: str, key: str, for_update: bool = False) -> IdempotencyRecord | None:
+    query = select(IdempotencyRecord).where(IdempotencyRecord.entity_id == entity_id,
+                                            IdempotencyRecord.principal == principal, IdempotencyRecord.key == key)
+    return s.scalar(query.with_for_update() if for_update else query)
+
+
+def _fresh(svc: Services, entity_id: str, principal: str, key: str, digest: str, prefix: str) -> Claim:
     now = svc.clock.now()
-    rec = IdempotencyRecord(entity_id=entity_id, principal=principal, key=key, request_hash=digest,
-                            status="in_flight", recovery_point=STARTED, resource_id=new_id(prefix),
-                            locked_until=now + svc.payment_lock, created_at=now)
-    s.add(rec)
-    s.flush()
-    return Claim(rec.id, rec.resource_id or "", STARTED, resumed=False)
+    return Claim(new_id(prefix), STARTED, resumed=False, secret=svc.secret_key, reservation=_Reservation(
+        entity_id, principal, key, digest, now, now + svc.payment_lock))
+
+
+def _done(record_id: int | None, status: int, body: dict[str, Any], secret: str) -> Any:
+    assert record_id is not None
+    return update(IdempotencyRecord).where(IdempotencyRecord.id == record_id).values(
+        status="done", recovery_point=FINISHED, response_status=status,
+        # sealed: a stored answer may hold a secret shown once (a new API key, a webhook signing secret)
+        response_body=seal(secret, json.dumps(body, separators=(",", ":"))),
+    ).execution_options(synchronize_session=False)
 
 
 def complete(svc: Services, claim: Claim, status: int, body: dict[str, Any]) -> None:
+    """Store the response (a request whose last phase did not `finish` it, or that wrote nothing of its own)."""
+    if claim.response is not None:
+        return
     with svc.transaction() as s:
-        s.execute(update(IdempotencyRecord).where(IdempotencyRecord.id == claim.record_id).values(
-            status="done", recovery_point=FINISHED, response_status=status,
-            # sealed: a stored answer may hold a secret shown once (a new API key, a webhook signing secret)
-            response_body=seal(svc.secret_key, json.dumps(body, separators=(",", ":"))),
-        ).execution_options(synchronize_session=False))
+        if claim.record_id is None:
+            claim.checkpoint(s, FINISHED)
+        s.execute(_done(claim.record_id, status, body, svc.secret_key))
 
 
 def pause(svc: Services, claim: Claim) -> None:
     """The request stopped after writing part of its work (an unknown outcome, a failure past the intent):
     keep the bound ids and let the next retry resume at once."""
+    if claim.record_id is None:  # stopped before its first phase committed: nothing to resume
+        return
     with svc.transaction() as s:
         s.execute(update(IdempotencyRecord).where(IdempotencyRecord.id == claim.record_id)
                   .values(locked_until=svc.clock.now()).execution_options(synchronize_session=False))
@@ -144,6 +224,8 @@ def pause(svc: Services, claim: Claim) -> None:
 
 def release(svc: Services, claim: Claim) -> None:
     """Forget the key: the request wrote nothing."""
+    if claim.record_id is None:
+        return
     with svc.transaction() as s:
         s.execute(delete(IdempotencyRecord).where(IdempotencyRecord.id == claim.record_id,
                                                   IdempotencyRecord.status == "in_flight"))

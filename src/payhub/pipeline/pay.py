@@ -1,10 +1,14 @@
 """The one payment pipeline. Every channel (API, widget, portal, terminal, autopay) calls these.
 
-create:  [idempotency key binds pay_…] → load ERP context → allocate against live balances
-         → record the intent (routed, locked) → gateway, keyed pay_…:<gateway>
-         → ONE transaction: state + GL lines + outbox event (+ unlock) → posting
+create:  load ERP context → allocate against live balances → ONE transaction: the Idempotency-Key reserved,
+         binding pay_…, + the intent (routed, locked) → gateway, keyed pay_…:<gateway>
+         → ONE transaction: state + GL lines + outbox event (+ unlock) [+ posting + the key's response] → posting
 capture / void / refund: take the payment's lock → finish any pending operation → record the operation
          intent (op_…) → gateway, keyed op_… → ONE transaction: state + GL lines + outbox event → posting
+
+[+ …]: with an ERP whose ledger is in PayHub's database (the embedded one) and no extension hooks, the posting is
+booked inside the outcome's transaction (posting.post_within), so a payment is two write transactions in all.
+Another ERP (Tryton, over the network) or hooks post after the commit, through the posting pipeline.
 
 Each arrow after an intent is a recovery point: a retry with the same Idempotency-Key, or the recovery worker,
 resumes there with the same ids (see pipeline/idempotency.py and pipeline/recovery.py).
@@ -19,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from payhub import faults
@@ -116,23 +121,36 @@ def create_payment(svc: Services, req: PaymentRequest, claim: Claim | None = Non
     payment_id = claim.resource_id if claim else new_id("pay")
     row = _find_payment(svc, req.entity_id, payment_id) if claim and claim.resumed else None
     if row is None:
-        _record_intent(svc, req, payment_id, claim)
+        intent = _record_intent(svc, req, payment_id, claim)
         faults.point("payment.after_intent")
-    else:
-        _claim(svc, req.entity_id, payment_id)
-        if row.status not in IN_FLIGHT_VALUES:
-            return _concluded(svc, req.entity_id, payment_id)
-    return _authorize(svc, req.entity_id, payment_id, req.method, req.customer_po, claim)
+        return _authorize(svc, req.entity_id, payment_id, intent, claim)
+    _claim(svc, req.entity_id, payment_id)
+    if row.status not in IN_FLIGHT_VALUES:
+        return _concluded(svc, req.entity_id, payment_id)
+    return _authorize(svc, req.entity_id, payment_id, _intent_of(svc, row, req.method, req.customer_po), claim)
 
 
-def _authorize(svc: Services, entity_id: str, payment_id: str, method: PaymentMethod, customer_po: str | None,
-               claim: Claim | None) -> Outcome:
-    with svc.read() as s:
-        row = repo.get_payment(s, entity_id, payment_id)
-        candidates = tuple(row.gateway_candidates) or (row.gateway,)
-        request = AuthorizeRequest(Money(row.amount, row.currency), method, capture=row.capture_method == "automatic",
-                                   idempotency_key=row.id, description=row.description,
-                                   level3=_level3(svc, row, customer_po))
+@dataclass(frozen=True)
+class Intent:
+    """The gateway call a recorded intent makes: the same request on every attempt, to the gateways routing chose."""
+
+    request: AuthorizeRequest
+    candidates: tuple[str, ...]
+    # a fresh intent carries what its transaction wrote and read, so the outcome's need not load them again
+    row: Payment | None = None
+    rules: PostingRules | None = None
+
+
+def _intent_of(svc: Services, row: Payment, method: PaymentMethod, customer_po: str | None) -> Intent:
+    """A resumed intent, rebuilt from what was recorded."""
+    request = AuthorizeRequest(Money(row.amount, row.currency), method, capture=row.capture_method == "automatic",
+                               idempotency_key=row.id, description=row.description,
+                               level3=_level3(svc, row, customer_po))
+    return Intent(request, tuple(row.gateway_candidates) or (row.gateway,))
+
+
+def _authorize(svc: Services, entity_id: str, payment_id: str, intent: Intent, claim: Claim | None) -> Outcome:
+    candidates, request = intent.candidates, intent.request
     try:
         authorized = route.authorize(candidates, dict(svc.gateways), svc.health, request, svc.clock.now)
     except GatewayTimeout as error:  # the charge may exist: say so, and let a retry or recovery learn it
@@ -152,17 +170,20 @@ def _authorize(svc: Services, entity_id: str, payment_id: str, method: PaymentMe
         _record_unknown(svc, entity_id, payment_id, GatewayTimeout(f"{type(error).__name__} in gateway connector"))
         raise
     faults.point("payment.after_gateway")
-    posting = _record_authorized(svc, entity_id, payment_id, authorized, claim)
+    recorded = _record_authorized(svc, entity_id, payment_id, authorized, claim, intent)
     faults.point("payment.after_commit")
-    return _finish(svc, entity_id, payment_id, posting)
+    return recorded if isinstance(recorded, Outcome) else _finish(svc, entity_id, payment_id, recorded)
 
 
 def _record_authorized(svc: Services, entity_id: str, payment_id: str, authorized: route.Authorized,
-                       claim: Claim | None) -> Posting | None:
-    """Phase 2, one transaction: the authorization, the capture's GL lines and the event (and the lock freed)."""
+                       claim: Claim | None, intent: Intent | None = None) -> Outcome | Posting | None:
+    """Phase 2, one transaction: the authorization, the capture's GL lines, the event and the lock freed; with
+    an ERP in PayHub's database also the ERP entry, its confirmation and the key's response (an Outcome).
+    Otherwise returns the posting still to run (None if there is nothing to post)."""
     result = authorized.result
     with svc.transaction() as s:
-        row = repo.get_payment(s, entity_id, payment_id)
+        row = _still_in_flight(s, intent.row) if intent and intent.row else None
+        row = row or repo.get_payment(s, entity_id, payment_id)
         if row.status not in IN_FLIGHT_VALUES:  # recovery recorded it first
             return next((p for p in reversed(row.postings) if p.status != "confirmed"), None)
         now = svc.clock.now()
@@ -176,17 +197,32 @@ def _record_authorized(svc: Services, entity_id: str, payment_id: str, authorize
         if row.capture_method == "automatic":
             state, split = machine.capture(state)
             repo.apply_state(row, state, now)
-            posting = repo.add_posting(s, row, capture_entry(_rules(s, row), row.customer_id, split, row.id),
+            rules = intent.rules if intent and intent.rules else _rules(s, row)
+            posting = repo.add_posting(s, row, capture_entry(rules, row.customer_id, split, row.id),
                                        svc.erp_for(row.entity_id).name, now)
             repo.add_event(s, row.entity_id, EventType.PAYMENT_COMPLETED, payment_view(row, posting), now)
         else:
             repo.apply_state(row, state, now)
             repo.add_event(s, row.entity_id, EventType.PAYMENT_AUTHORIZED, payment_view(row), now)
         row.locked_until = None
+        done = posting is None or posting_pipeline.post_within(svc, s, posting, row)
         if claim is not None:
-            claim.checkpoint(s, idempotency.STATE_RECORDED)
+            if done:
+                claim.finish(s, Outcome(row, posting))
+            else:
+                claim.checkpoint(s, idempotency.STATE_RECORDED)
         faults.point("payment.before_commit")
-    return posting
+    return Outcome(row, posting) if done else posting
+
+
+def _still_in_flight(s: Session, row: Payment) -> Payment | None:
+    """The intent's own row, attached to this transaction without loading it again, if nobody decided the
+    payment meanwhile (the recovery worker may, once its lock has expired): then it is exactly as written."""
+    status = s.scalar(select(Payment.status).where(Payment.id == row.id).with_for_update())
+    if status not in IN_FLIGHT_VALUES:
+        return None
+    s.add(row)
+    return row
 
 
 def _concluded(svc: Services, entity_id: str, payment_id: str) -> Outcome:
@@ -329,7 +365,7 @@ def quote_payment(svc: Services, req: PaymentRequest) -> fees.FeeQuote:
         return _plan(svc, s, req).quote
 
 
-def _record_intent(svc: Services, req: PaymentRequest, payment_id: str, claim: Claim | None) -> None:
+def _record_intent(svc: Services, req: PaymentRequest, payment_id: str, claim: Claim | None) -> Intent:
     """Phase 1: record the planned payment as `processing`, routed and locked, before calling the gateway,
     so a concurrent payment sees the hold and a crash leaves an intent that a retry or recovery resumes."""
     with svc.transaction() as s:
@@ -367,9 +403,13 @@ def _record_intent(svc: Services, req: PaymentRequest, payment_id: str, claim: C
             payment.bank_last4, payment.bank_account_type = req.method.last4, req.method.account_type
         payment.allocations = [Allocation(position=i, invoice_id=b.invoice_id, amount=b.amount, amount_captured=0,
                                           amount_refunded=0, amount_posted=0) for i, b in enumerate(buckets)]
+        payment.postings, payment.refunds = [], []
         s.add(payment)
         if claim is not None:
             claim.checkpoint(s, idempotency.INTENT_RECORDED)
+    request = AuthorizeRequest(state.amount, req.method, capture=req.capture_method == "automatic",
+                               idempotency_key=payment_id, description=req.description, level3=plan.level3)
+    return Intent(request, tuple(decision.candidates), payment, PostingRules.from_dict(entity.posting_rules))
 
 
 def _method(method: PaymentMethod) -> str:
@@ -442,8 +482,9 @@ def recover_payment(svc: Services, entity_id: str, payment_id: str) -> str:
                 continue
             if result is not None:
                 found = route.Authorized(name, result, [route.Attempt(name, "approved", 0, "Recovered", "recovered")])
-                posting = _record_authorized(svc, entity_id, payment_id, found, None)
-                _finish(svc, entity_id, payment_id, posting)
+                recorded = _record_authorized(svc, entity_id, payment_id, found, None)
+                if not isinstance(recorded, Outcome):
+                    _finish(svc, entity_id, payment_id, recorded)
                 return "completed"
         if undecided:
             still = GatewayTimeout("Outcome still unknown: " + "; ".join(undecided))
@@ -559,7 +600,7 @@ def _complete_operation(svc: Services, op: PaymentOperation, claim: Claim | None
         raise
     faults.point(f"{op.kind}.after_gateway")
 
-    def write(s: Session, row: Payment, op: PaymentOperation) -> tuple[Posting | None, Refund | None]:
+    def write(s: Session, row: Payment, op: PaymentOperation) -> Outcome | tuple[Posting, Refund | None]:
         now = svc.clock.now()
         current = repo.state_of(row)
         posting = refund = None
@@ -587,9 +628,16 @@ def _complete_operation(svc: Services, op: PaymentOperation, claim: Claim | None
                            {**refund_view(refund, posting), "payment": payment_view(row)}, now)
         op.status, op.gateway_reference, op.completed_at, op.updated_at = "succeeded", result.reference, now, now
         op.attempts += 1
+        done = posting is None or posting_pipeline.post_within(svc, s, posting, row)
         if claim is not None:
-            claim.checkpoint(s, idempotency.STATE_RECORDED)
+            if done:
+                claim.finish(s, Outcome(row, posting, refund))
+            else:
+                claim.checkpoint(s, idempotency.STATE_RECORDED)
         faults.point(f"{op.kind}.before_commit")
+        if done:
+            return Outcome(row, posting, refund)
+        assert posting is not None
         return posting, refund
 
     with svc.transaction() as s:
@@ -597,8 +645,11 @@ def _complete_operation(svc: Services, op: PaymentOperation, claim: Claim | None
         assert current_op is not None
         if current_op.status != "pending":  # completed concurrently (recovery): nothing more to write
             return _operation_outcome(svc, current_op)
-        posting, refund = write(s, repo.get_payment(s, op.entity_id, op.payment_id), current_op)
+        written = write(s, repo.get_payment(s, op.entity_id, op.payment_id), current_op)
     faults.point(f"{op.kind}.after_commit")
+    if isinstance(written, Outcome):
+        return written
+    posting, refund = written
     outcome = _finish(svc, op.entity_id, op.payment_id, posting)
     if refund is not None:
         return Outcome(outcome.payment, outcome.posting, next(r for r in outcome.payment.refunds if r.id == refund.id))

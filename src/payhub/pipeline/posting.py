@@ -26,7 +26,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import cast
 
 import structlog
 from sqlalchemy.orm import Session
@@ -38,7 +39,7 @@ from payhub.domain.ledger import GLLine, JournalEntry, check_balanced
 from payhub.extensions import runner
 from payhub.metrics import RECOVERIES
 from payhub.pipeline.services import Services
-from payhub.ports import Erp
+from payhub.ports import Erp, LocalErp
 from payhub.store import repo
 from payhub.store.models import Allocation, Payment, Posting
 from payhub.store.views import payment_view, posting_view
@@ -191,27 +192,62 @@ def _record(svc: Services, posting_id: str, lines: Sequence[GLLine] = (), *, ref
         if posting.status == "confirmed":  # a concurrent retry confirmed it first
             return Posted(posting, payment)
         now = svc.clock.now()
+        if error is None:
+            _confirm(s, posting, payment, lines, reference, now, memos, warnings)
+            return Posted(posting, payment)
+        # the lines stay as built: the next attempt starts from the payment, not from this one's hooks
         posting.attempts += 1
         posting.lease_until = None
-        if error is None:
-            for row, line in zip(posting.lines, lines, strict=True):  # what the ERP got is what is on record
-                row.account, row.dimensions = line.account, dict(line.dimensions)
-            posting.status, posting.erp_reference, posting.posted_at = "confirmed", reference, now
-            posting.error_code = posting.error = posting.next_retry_at = None
-            posting.memo = "; ".join(memos) or None
-            posting.warnings = list(warnings)
-            _mark_posted(payment.allocations, posting)
-            event = EventType.POSTING_CONFIRMED
-        else:  # the lines stay as built: the next attempt starts from the payment, not from this one's hooks
-            posting.status, posting.error_code, posting.error = "failed", error.code, error.detail
-            retryable = isinstance(error, ErpError) and error.retryable
-            backoff = RETRY_BACKOFF_S[posting.attempts - 1] if posting.attempts <= len(RETRY_BACKOFF_S) else None
-            posting.next_retry_at = now + timedelta(seconds=backoff) if retryable and backoff else None
-            log.warning("posting.failed", posting=posting_id, code=error.code, detail=error.detail,
-                        next_retry_at=str(posting.next_retry_at))
-            event = EventType.POSTING_FAILED
-        repo.add_event(s, posting.entity_id, event, {**posting_view(posting), "payment": payment_view(payment)}, now)
+        posting.status, posting.error_code, posting.error = "failed", error.code, error.detail
+        retryable = isinstance(error, ErpError) and error.retryable
+        backoff = RETRY_BACKOFF_S[posting.attempts - 1] if posting.attempts <= len(RETRY_BACKOFF_S) else None
+        posting.next_retry_at = now + timedelta(seconds=backoff) if retryable and backoff else None
+        log.warning("posting.failed", posting=posting_id, code=error.code, detail=error.detail,
+                    next_retry_at=str(posting.next_retry_at))
+        repo.add_event(s, posting.entity_id, EventType.POSTING_FAILED,
+                       {**posting_view(posting), "payment": payment_view(payment)}, now)
         return Posted(posting, payment)
+
+
+def _confirm(s: Session, posting: Posting, payment: Payment, lines: Sequence[GLLine], reference: str | None,
+             now: datetime, memos: Sequence[str] = (), warnings: Sequence[str] = ()) -> None:
+    posting.attempts += 1
+    posting.lease_until = None
+    for row, line in zip(posting.lines, lines, strict=True):  # what the ERP got is what is on record
+        row.account, row.dimensions = line.account, dict(line.dimensions)
+    posting.status, posting.erp_reference, posting.posted_at = "confirmed", reference, now
+    posting.error_code = posting.error = posting.next_retry_at = None
+    posting.memo = "; ".join(memos) or None
+    posting.warnings = list(warnings)
+    _mark_posted(payment.allocations, posting)
+    repo.add_event(s, posting.entity_id, EventType.POSTING_CONFIRMED,
+                   {**posting_view(posting), "payment": payment_view(payment)}, now)
+
+
+def post_within(svc: Services, s: Session, posting: Posting, payment: Payment) -> bool:
+    """Post in the caller's transaction when the entity's ERP keeps its ledger in PayHub's database and no
+    extension hooks run: the payment's state, GL lines, ERP entry and events then commit together, with no
+    attempt to recover after a crash. True when confirmed; False leaves the posting to `run` (a refusal
+    included, which `run` then records as a failure)."""
+    erp = svc.erp_for(posting.entity_id)
+    # a class capability, not an attribute a wrapper delegates: a wrapped ERP posts the normal way
+    if not hasattr(type(erp), "post_within") or not cast(LocalErp, erp).shares(s):
+        return False
+    entry = repo.entry_of(posting)
+    s.flush()  # the payment's own writes fail (and fail the phase) outside the savepoint
+    try:
+        with s.begin_nested():  # whatever fails here undoes only the ledger's part, never the payment's
+            if runner.active(s, posting.entity_id):
+                return False
+            check_balanced(entry.lines)
+            receipt = cast(LocalErp, erp).post_within(s, posting.entity_id, entry, posting.id)
+    except DomainError:  # refused (or an extension is missing): `run` records why
+        return False
+    except Exception:
+        log.exception("posting.inline_error", posting=posting.id)
+        return False
+    _confirm(s, posting, payment, entry.lines, receipt.reference, svc.clock.now())
+    return True
 
 
 def _add_warning(svc: Services, posting_id: str, warning: str) -> Posted:

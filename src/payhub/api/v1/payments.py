@@ -27,11 +27,12 @@ def create_payment(body: PaymentCreate, request: Request, key: PayerOrCustomer, 
     """Pay one or several invoices and/or an unapplied amount. With `capture_method: automatic` the
     response's `posting` shows the GL entries posted to the ERP. A customer token (widgets, pay links) can
     pay only its customer's invoices, or only the ones it names, up to its maximum amount."""
-    def action(claim: Claim | None) -> dict:  # type: ignore[type-arg]
+    def action(claim: Claim | None) -> pay.Outcome:
         req = body.to_request(key.entity_id, svc.clock.now().date(), channel="widget" if key.limit else "api")
-        return pay.create_payment(svc, replace(req, limit=key.limit), claim).payment_view()
+        return pay.create_payment(svc, replace(req, limit=key.limit), claim)
 
-    return idempotency.run(svc, key, request, body.model_dump(mode="json"), action, status=201, resource="pay")
+    return idempotency.run(svc, key, request, body.model_dump(mode="json"), action, pay.Outcome.payment_view,
+                           status=201, resource="pay")
 
 
 @router.post("/quote", operation_id="quote_payment")
@@ -78,8 +79,8 @@ def capture_payment(payment_id: str, request: Request, key: PaymentsKey, svc: Se
     body = body or CaptureCreate(amount=None)
     amount = body.amount.money() if body.amount else None
     return idempotency.run(svc, key, request, body.model_dump(mode="json"),
-                           lambda claim: pay.capture_payment(svc, key.entity_id, payment_id, amount,
-                                                             claim).payment_view(), resource="op")
+                           lambda claim: pay.capture_payment(svc, key.entity_id, payment_id, amount, claim),
+                           pay.Outcome.payment_view, resource="op")
 
 
 @router.post("/{payment_id}/void", response_model=PaymentPublic, operation_id="void_payment")
@@ -87,8 +88,8 @@ def capture_payment(payment_id: str, request: Request, key: PaymentsKey, svc: Se
 def void_payment(payment_id: str, request: Request, key: PaymentsKey, svc: ServicesDep) -> JSONResponse:
     """Release an authorization that was not captured."""
     return idempotency.run(svc, key, request, {},
-                           lambda claim: pay.void_payment(svc, key.entity_id, payment_id, claim).payment_view(),
-                           resource="op")
+                           lambda claim: pay.void_payment(svc, key.entity_id, payment_id, claim),
+                           pay.Outcome.payment_view, resource="op")
 
 
 @router.post("/{payment_id}/post", response_model=PaymentPublic, operation_id="retry_payment_posting")

@@ -21,8 +21,8 @@ def create_refund(body: RefundCreate, request: Request, key: PaymentsKey, svc: S
     amount = body.amount.money() if body.amount else None
     return idempotency.run(
         svc, key, request, body.model_dump(mode="json"),
-        lambda claim: pay.refund_payment(svc, key.entity_id, body.payment, amount, body.reason,
-                                         claim).refund_view(), 201, resource="op")
+        lambda claim: pay.refund_payment(svc, key.entity_id, body.payment, amount, body.reason, claim),
+        pay.Outcome.refund_view, 201, resource="op")
 
 
 @router.get("/{refund_id}", response_model=RefundPublic, operation_id="get_refund")

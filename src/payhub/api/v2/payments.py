@@ -38,9 +38,8 @@ def create_payment(body: PaymentCreate, request: Request, key: PaymentsKey, svc:
     """As POST /v1/payments, answering in the v2 shape."""
     return idempotency.run(
         svc, key, request, {"v2": body.model_dump(mode="json")},
-        lambda claim: v2(pay.create_payment(svc, body.to_request(key.entity_id, svc.clock.now().date()),
-                                            claim).payment_view()),
-        status=201, resource="pay")
+        lambda claim: pay.create_payment(svc, body.to_request(key.entity_id, svc.clock.now().date()), claim),
+        lambda outcome: v2(outcome.payment_view()), status=201, resource="pay")
 
 
 @router.get("/{payment_id}", operation_id="get_payment_v2")
