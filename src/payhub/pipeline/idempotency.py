@@ -143,11 +143,14 @@ def begin(svc: Services, entity_id: str, principal: str, key: str, digest: str,
     `reserve=False` (the money-moving routes) reserves it later, in the first phase's transaction (a checkpoint)."""
     if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
         raise IdempotencyKeyInvalid(f"Idempotency-Key must be 1-{MAX_KEY_LENGTH} printable characters")
+    now = svc.clock.now()
     if not reserve:
         with svc.read() as s:
             rec = _record(s, entity_id, principal, key)
-            if rec is None:
-                return _fresh(svc, entity_id, principal, key, digest, prefix)
+        if rec is None:
+            return _fresh(svc, entity_id, principal, key, digest, prefix)
+        if rec.status == "done" and rec.created_at >= now - svc.idempotency_ttl:  # answered: no write needed
+            return _answer(svc, rec, digest)
     else:
         try:
             with svc.transaction() as s:
@@ -156,7 +159,6 @@ def begin(svc: Services, entity_id: str, principal: str, key: str, digest: str,
                 return claim
         except IdempotencyKeyInUse:
             pass
-    now = svc.clock.now()
     with svc.transaction() as s:
         rec = _record(s, entity_id, principal, key, for_update=True)
         expired = rec is not None and rec.status == "done" and rec.created_at < now - svc.idempotency_ttl
@@ -168,17 +170,22 @@ def begin(svc: Services, entity_id: str, principal: str, key: str, digest: str,
             if reserve:
                 claim.checkpoint(s, STARTED)
             return claim
-        if rec.request_hash != digest:
-            raise IdempotencyKeyReused("This Idempotency-Key was used with a different request body")
-        if rec.status == "done":
-            body = unseal(svc.secret_key, rec.response_body) if rec.response_body else "{}"
-            return Replay(rec.response_status or 200, json.loads(body))
+        if rec.status == "done" or rec.request_hash != digest:
+            return _answer(svc, rec, digest)
         if rec.locked_until >= now:
             raise IdempotencyKeyInUse("Retry after the first request with this key has finished")
         # The first attempt died mid-flight (or stopped at an unknown outcome): resume it with the same ids.
         rec.locked_until = now + svc.payment_lock
         return Claim(rec.resource_id or new_id(prefix), rec.recovery_point, resumed=True, record_id=rec.id,
                      secret=svc.secret_key)
+
+
+def _answer(svc: Services, rec: IdempotencyRecord, digest: str) -> Replay:
+    """The stored response, for the same request only."""
+    if rec.request_hash != digest:
+        raise IdempotencyKeyReused("This Idempotency-Key was used with a different request body")
+    body = unseal(svc.secret_key, rec.response_body) if rec.response_body else "{}"
+    return Replay(rec.response_status or 200, json.loads(body))
 
 
 def _record(s: Session, entity_id: str, principal: str, key: str, for_update: bool = False) -> IdempotencyRecord | None:
