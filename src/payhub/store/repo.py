@@ -7,7 +7,7 @@ from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, and_, case, func, or_, select, text, update
+from sqlalchemy import Select, and_, bindparam, case, func, or_, select, text, update
 from sqlalchemy.orm import Session, object_session
 
 from payhub.domain.errors import PaymentNotFound, RefundNotFound
@@ -141,23 +141,28 @@ def held_amounts(s: Session, invoice_ids: Sequence[str], erp_has: Collection[str
     The ERP-aware entry point is pipeline.posting.held_amounts."""
     if not invoice_ids:
         return {}
-    held = case((Payment.status.in_(AUTH_HOLDING), Allocation.amount - Allocation.amount_captured), else_=0) + (
-        Allocation.amount_captured - Allocation.amount_refunded - Allocation.amount_posted)
-    rows = s.execute(select(Allocation.invoice_id, func.sum(held)).join(Payment)
-                     .where(Allocation.invoice_id.in_(invoice_ids)).group_by(Allocation.invoice_id))
-    totals = {inv: int(total or 0) for inv, total in rows}
+    totals = {inv: int(total or 0) for inv, total in s.execute(_HELD, {"invoices": list(invoice_ids)})}
     if erp_has:  # as if confirmed: the same net amounts the confirmation adds to amount_posted
         # Read after the totals, and only while still unconfirmed: a confirmation committed before the totals
         # is in amount_posted already and must not be subtracted twice (PostgreSQL reads each statement's
         # own snapshot); one committed in between is then held twice, which under-offers, safely.
-        booked = s.execute(select(GLLineRow.invoice_id, func.sum(GLLineRow.credit - GLLineRow.debit))
-                           .join(Posting, Posting.id == GLLineRow.posting_id)
-                           .where(GLLineRow.posting_id.in_(list(erp_has)), GLLineRow.invoice_id.in_(invoice_ids),
-                                  Posting.status.in_(UNCONFIRMED))
-                           .group_by(GLLineRow.invoice_id))
+        booked = s.execute(_BOOKED, {"postings": list(erp_has), "invoices": list(invoice_ids)})
         for inv, net in booked:
             totals[inv] = totals.get(inv, 0) - int(net or 0)
     return {inv: max(0, total) for inv, total in totals.items()}
+
+
+# Built once: these run on every payment and every invoice read, and building them cost more than running them.
+_HELD = (select(Allocation.invoice_id, func.sum(
+    case((Payment.status.in_(AUTH_HOLDING), Allocation.amount - Allocation.amount_captured), else_=0)
+    + (Allocation.amount_captured - Allocation.amount_refunded - Allocation.amount_posted)))
+    .join(Payment).where(Allocation.invoice_id.in_(bindparam("invoices", expanding=True)))
+    .group_by(Allocation.invoice_id))
+_BOOKED = (select(GLLineRow.invoice_id, func.sum(GLLineRow.credit - GLLineRow.debit))
+           .join(Posting, Posting.id == GLLineRow.posting_id)
+           .where(GLLineRow.posting_id.in_(bindparam("postings", expanding=True)),
+                  GLLineRow.invoice_id.in_(bindparam("invoices", expanding=True)), Posting.status.in_(UNCONFIRMED))
+           .group_by(GLLineRow.invoice_id))
 
 
 def claim_payment(s: Session, entity_id: str, payment_id: str, now: datetime, until: datetime) -> bool:
@@ -242,13 +247,16 @@ def uncertain_postings(s: Session, entity_id: str, invoice_ids: Sequence[str]) -
     or under way now): only the ERP can say whether it has them."""
     if not invoice_ids:
         return []
-    # few postings are unconfirmed: find them by status, then check their lines (indexed by posting)
-    on_invoices = select(GLLineRow.id).where(GLLineRow.posting_id == Posting.id,
-                                             GLLineRow.invoice_id.in_(invoice_ids)).exists()
-    return s.scalars(select(Posting).where(
-        Posting.status.in_(UNCONFIRMED), Posting.entity_id == entity_id,
-        or_(Posting.attempts > 0, Posting.lease_until.is_not(None)), on_invoices,
-    ).order_by(Posting.id)).all()
+    return s.scalars(_UNCERTAIN, {"entity": entity_id, "invoices": list(invoice_ids)}).all()
+
+
+# few postings are unconfirmed: find them by status, then check their lines (indexed by posting)
+_UNCERTAIN = select(Posting).where(
+    Posting.status.in_(UNCONFIRMED), Posting.entity_id == bindparam("entity"),
+    or_(Posting.attempts > 0, Posting.lease_until.is_not(None)),
+    select(GLLineRow.id).where(GLLineRow.posting_id == Posting.id,
+                               GLLineRow.invoice_id.in_(bindparam("invoices", expanding=True))).exists(),
+).order_by(Posting.id)
 
 
 def entry_of(posting: Posting) -> JournalEntry:
