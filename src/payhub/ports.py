@@ -86,14 +86,15 @@ class Erp(Protocol):
 
 
 class LocalErp(Erp, Protocol):
-    """An ERP whose ledger lives in PayHub's own database (the embedded one). It can post inside the
-    transaction that records the payment, so state, GL lines, ERP entry and events commit together."""
+    """An ERP whose ledger lives in PayHub's own database (the embedded one). Bound to the transaction that
+    records a payment, it reads what that transaction sees and posts in it, so state, GL lines, ERP entry and
+    events commit together, and a transaction never waits on a second connection from the pool."""
 
     def shares(self, s: Session) -> bool:
         """Whether the ledger is in the database `s` writes to."""
         ...
 
-    def post_within(self, s: Session, entity_id: str, entry: JournalEntry, reference_key: str) -> PostingReceipt:
-        """`post` inside `s`'s transaction. The caller holds a savepoint, so a refusal (ErpRejected) undoes
-        only the ledger's part."""
+    def within(self, s: Session) -> Erp:
+        """This ERP inside `s`'s transaction. The caller holds a savepoint around a `post`, so a refusal
+        (ErpRejected) undoes only the ledger's part."""
         ...

@@ -4,6 +4,8 @@ own database. The default ERP connector; a real ERP (Tryton) sits behind the sam
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -127,21 +129,40 @@ class EmbeddedErp:
 
     name = "embedded"
 
-    def __init__(self, sessions: sessionmaker[Session], readers: sessionmaker[Session] | None = None) -> None:
+    def __init__(self, sessions: sessionmaker[Session], readers: sessionmaker[Session] | None = None,
+                 bound: Connection | None = None) -> None:
         self._sessions = sessions
         self._readers = readers or sessions
         self._engine: Engine = sessions.kw["bind"]
         self._read_engine: Engine = self._readers.kw["bind"]
+        self._bound = bound
+
+    def shares(self, s: Session) -> bool:
+        """Whether this ledger lives in the database `s` writes to."""
+        return s.get_bind() is self._engine
+
+    def within(self, s: Session) -> EmbeddedErp:
+        """This ERP inside `s`'s transaction: it reads what `s` sees and posts in `s`'s transaction (the caller
+        holds a savepoint around a post), never taking a second connection from the pool."""
+        return EmbeddedErp(self._sessions, self._readers, bound=s.connection())
+
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        if self._bound is not None:
+            yield self._bound
+            return
+        with self._read_engine.connect() as c:
+            yield c
 
     def get_customer(self, entity_id: str, customer_id: str) -> Customer:
-        with self._read_engine.connect() as c:  # Core, prebuilt: on every payment's path
+        with self._reading() as c:  # Core, prebuilt: on every payment's path
             row = c.execute(_CUSTOMER, {"id": customer_id, "company": entity_id}).first()
         if row is None:
             raise CustomerNotFound(f"No customer {customer_id}")
         return Customer(row.id, row.company_id, row.name, row.email, row.segment)
 
     def get_invoice(self, entity_id: str, invoice_id: str) -> Invoice:
-        with self._read_engine.connect() as c:  # Core, prebuilt: on every payment's and invoice read's path
+        with self._reading() as c:  # Core, prebuilt: on every payment's and invoice read's path
             row = c.execute(_INVOICE, {"id": invoice_id, "company": entity_id}).first()
             if row is None:
                 raise InvoiceNotFound(f"No invoice {invoice_id}")
@@ -155,14 +176,17 @@ class EmbeddedErp:
                                     Money(l.unit_amount * l.quantity, cur)) for l in lines))
 
     def list_open_invoices(self, entity_id: str, customer_id: str) -> list[Invoice]:
-        with self._readers() as s:
+        with self._readers(bind=self._bound) if self._bound is not None else self._readers() as s:
             rows = s.scalars(select(ErpInvoice).where(
                 ErpInvoice.company_id == entity_id, ErpInvoice.customer_id == customer_id,
                 ErpInvoice.status == "open").order_by(ErpInvoice.due_on, ErpInvoice.id)).all()
             return [_invoice(r) for r in rows]
 
     def post(self, entity_id: str, entry: JournalEntry, reference_key: str) -> PostingReceipt:
-        """One short transaction of prebuilt Core statements (the ledger is on every payment's path)."""
+        """One short transaction of prebuilt Core statements (the ledger is on every payment's path); or, bound
+        (`within`), those statements in the caller's transaction."""
+        if self._bound is not None:
+            return self._post(self._bound, entity_id, entry, reference_key)
         try:
             with self._engine.begin() as s:  # a plain Connection: no ORM unit of work needed here
                 return self._post(s, entity_id, entry, reference_key)
@@ -171,14 +195,6 @@ class EmbeddedErp:
                 if (receipt := self._existing(s, entity_id, reference_key)) is None:
                     raise
                 return receipt
-
-    def shares(self, s: Session) -> bool:
-        """Whether this ledger lives in the database `s` writes to, so it can post inside `s`'s transaction."""
-        return s.get_bind() is self._engine
-
-    def post_within(self, s: Session, entity_id: str, entry: JournalEntry, reference_key: str) -> PostingReceipt:
-        """`post` inside the caller's transaction (the caller holds a savepoint around it)."""
-        return self._post(s.connection(), entity_id, entry, reference_key)
 
     def _post(self, s: Connection, entity_id: str, entry: JournalEntry, reference_key: str) -> PostingReceipt:
         if (receipt := self._existing(s, entity_id, reference_key)) is not None:
@@ -200,8 +216,8 @@ class EmbeddedErp:
 
     def find_posting(self, entity_id: str, entry: JournalEntry, reference_key: str) -> PostingReceipt | None:
         """The entry and its invoice balance changes commit together: it has all of it or nothing."""
-        with self._readers() as s:
-            return self._existing(s.connection(), entity_id, reference_key)
+        with self._reading() as c:
+            return self._existing(c, entity_id, reference_key)
 
     @staticmethod
     def _existing(s: Connection, entity_id: str, reference_key: str) -> PostingReceipt | None:

@@ -59,7 +59,7 @@ from payhub.pipeline import idempotency, route
 from payhub.pipeline import posting as posting_pipeline
 from payhub.pipeline.idempotency import Claim
 from payhub.pipeline.services import Services
-from payhub.ports import AuthorizeRequest
+from payhub.ports import AuthorizeRequest, Erp
 from payhub.store import repo
 from payhub.store.models import Allocation, Payment, PaymentOperation, Posting, Refund
 from payhub.store.views import level3_view, payment_view, quote_view, refund_view
@@ -121,7 +121,7 @@ def create_payment(svc: Services, req: PaymentRequest, claim: Claim | None = Non
     payment_id = claim.resource_id if claim else new_id("pay")
     row = _find_payment(svc, req.entity_id, payment_id) if claim and claim.resumed else None
     if row is None:
-        intent = _record_intent(svc, req, payment_id, claim)
+        intent = _record_intent(svc, req, payment_id, claim, svc.erp_for(req.entity_id))
         faults.point("payment.after_intent")
         return _authorize(svc, req.entity_id, payment_id, intent, claim)
     _claim(svc, req.entity_id, payment_id)
@@ -181,6 +181,7 @@ def _record_authorized(svc: Services, entity_id: str, payment_id: str, authorize
     an ERP in PayHub's database also the ERP entry, its confirmation and the key's response (an Outcome).
     Otherwise returns the posting still to run (None if there is nothing to post)."""
     result = authorized.result
+    erp = svc.erp_for(entity_id)  # resolved before the transaction, which then needs no second connection
     with svc.transaction() as s:
         row = _still_in_flight(s, intent.row) if intent and intent.row else None
         row = row or repo.get_payment(s, entity_id, payment_id)
@@ -198,14 +199,13 @@ def _record_authorized(svc: Services, entity_id: str, payment_id: str, authorize
             state, split = machine.capture(state)
             repo.apply_state(row, state, now)
             rules = intent.rules if intent and intent.rules else _rules(s, row)
-            posting = repo.add_posting(s, row, capture_entry(rules, row.customer_id, split, row.id),
-                                       svc.erp_for(row.entity_id).name, now)
+            posting = repo.add_posting(s, row, capture_entry(rules, row.customer_id, split, row.id), erp.name, now)
             repo.add_event(s, row.entity_id, EventType.PAYMENT_COMPLETED, payment_view(row, posting), now)
         else:
             repo.apply_state(row, state, now)
             repo.add_event(s, row.entity_id, EventType.PAYMENT_AUTHORIZED, payment_view(row), now)
         row.locked_until = None
-        done = posting is None or posting_pipeline.post_within(svc, s, posting, row)
+        done = posting is None or posting_pipeline.post_within(svc, s, posting, row, erp)
         if claim is not None:
             if done:
                 claim.finish(s, Outcome(row, posting))
@@ -259,7 +259,7 @@ def _level3(svc: Services, row: Payment, customer_po: str | None) -> Level3Data 
     return level3.from_invoices(invoices, row.currency, customer_po=customer_po)
 
 
-def _load_invoices(svc: Services, req: PaymentRequest) -> tuple[list[Invoice], str]:
+def _load_invoices(erp: Erp, req: PaymentRequest) -> tuple[list[Invoice], str]:
     ids = [inv for inv, _ in req.allocations]
     if len(set(ids)) != len(ids):
         raise InvalidRequest("An invoice appears twice in allocations", field="allocations")
@@ -269,7 +269,6 @@ def _load_invoices(svc: Services, req: PaymentRequest) -> tuple[list[Invoice], s
     for m in amounts:
         if not m.is_positive:
             raise InvalidAmount("Amounts must be greater than zero", field="amount")
-    erp = svc.erp_for(req.entity_id)
     invoices = [erp.get_invoice(req.entity_id, inv) for inv in ids]  # live, never cached
     currency = req.currency or (amounts[0].currency if amounts else invoices[0].total.currency)
     for m in amounts:
@@ -283,13 +282,13 @@ def _load_invoices(svc: Services, req: PaymentRequest) -> tuple[list[Invoice], s
     return invoices, currency
 
 
-def _customer_of(svc: Services, req: PaymentRequest, invoices: list[Invoice]) -> Customer:
+def _customer_of(erp: Erp, req: PaymentRequest, invoices: list[Invoice]) -> Customer:
     customers = {inv.customer_id for inv in invoices} | ({req.customer_id} if req.customer_id else set())
     if len(customers) > 1:
         raise CustomerMismatch("All invoices must belong to the paying customer")
     if not customers:
         raise InvalidRequest("customer is required for an unapplied payment", field="customer")
-    return svc.erp_for(req.entity_id).get_customer(req.entity_id, customers.pop())  # raises CustomerNotFound
+    return erp.get_customer(req.entity_id, customers.pop())  # raises CustomerNotFound
 
 
 @dataclass(frozen=True)
@@ -304,13 +303,14 @@ class Plan:
     level3: Level3Data | None
 
 
-def _plan(svc: Services, s: Session, req: PaymentRequest) -> Plan:
+def _plan(svc: Services, s: Session, req: PaymentRequest, erp: Erp) -> Plan:
     """Allocate against live ERP balances less what PayHub already holds, then evaluate the entity's fee
     policy. Holds are read before the ERP: a posting confirmed in between then counts twice (we
     under-offer, safely) and never not at all (which could overpay an invoice)."""
-    held = posting_pipeline.held_amounts(svc, s, req.entity_id, [inv for inv, _ in req.allocations])
-    invoices, currency = _load_invoices(svc, req)
-    customer = _customer_of(svc, req, invoices)
+    erp = posting_pipeline.erp_within(erp, s)  # the embedded ERP reads inside this transaction
+    held = posting_pipeline.held_amounts(svc, s, req.entity_id, [inv for inv, _ in req.allocations], erp)
+    invoices, currency = _load_invoices(erp, req)
+    customer = _customer_of(erp, req, invoices)
     buckets: list[machine.Bucket] = []
     excess = 0
     for inv, (_, asked) in zip(invoices, req.allocations, strict=True):
@@ -361,16 +361,17 @@ def _check_limit(limit: PayerLimit, customer: Customer, buckets: list[machine.Bu
 
 def quote_payment(svc: Services, req: PaymentRequest) -> fees.FeeQuote:
     """The fees and surcharge a payment would carry, so a UI can show them first. Writes nothing."""
+    erp = svc.erp_for(req.entity_id)
     with svc.read() as s:
-        return _plan(svc, s, req).quote
+        return _plan(svc, s, req, erp).quote
 
 
-def _record_intent(svc: Services, req: PaymentRequest, payment_id: str, claim: Claim | None) -> Intent:
+def _record_intent(svc: Services, req: PaymentRequest, payment_id: str, claim: Claim | None, erp: Erp) -> Intent:
     """Phase 1: record the planned payment as `processing`, routed and locked, before calling the gateway,
     so a concurrent payment sees the hold and a crash leaves an intent that a retry or recovery resumes."""
     with svc.transaction() as s:
         repo.lock_invoices(s, [inv for inv, _ in req.allocations])
-        plan = _plan(svc, s, req)
+        plan = _plan(svc, s, req, erp)
         currency, customer, buckets = plan.currency, plan.customer, plan.buckets
         state = machine.new_payment(currency, buckets)
         entity = repo.get_entity(s, req.entity_id)
@@ -599,6 +600,7 @@ def _complete_operation(svc: Services, op: PaymentOperation, claim: Claim | None
         _operation_failed(svc, op, error)
         raise
     faults.point(f"{op.kind}.after_gateway")
+    erp = svc.erp_for(op.entity_id)  # resolved before the transaction, which then needs no second connection
 
     def write(s: Session, row: Payment, op: PaymentOperation) -> Outcome | tuple[Posting, Refund | None]:
         now = svc.clock.now()
@@ -609,7 +611,7 @@ def _complete_operation(svc: Services, op: PaymentOperation, claim: Claim | None
             state = machine.replay(current, "capture", split)
             repo.apply_state(row, state, now)
             posting = repo.add_posting(s, row, capture_entry(_rules(s, row), row.customer_id, split, row.id),
-                                       svc.erp_for(row.entity_id).name, now)
+                                       erp.name, now)
             repo.add_event(s, row.entity_id, EventType.PAYMENT_COMPLETED, payment_view(row, posting), now)
         elif op.kind == "void":
             repo.apply_state(row, machine.void(current), now)
@@ -623,12 +625,12 @@ def _complete_operation(svc: Services, op: PaymentOperation, claim: Claim | None
             s.add(refund)
             row.refunds.append(refund)
             posting = repo.add_posting(s, row, refund_entry(_rules(s, row), row.customer_id, split, refund.id),
-                                       svc.erp_for(row.entity_id).name, now, refund)
+                                       erp.name, now, refund)
             repo.add_event(s, row.entity_id, EventType.PAYMENT_REFUNDED,
                            {**refund_view(refund, posting), "payment": payment_view(row)}, now)
         op.status, op.gateway_reference, op.completed_at, op.updated_at = "succeeded", result.reference, now, now
         op.attempts += 1
-        done = posting is None or posting_pipeline.post_within(svc, s, posting, row)
+        done = posting is None or posting_pipeline.post_within(svc, s, posting, row, erp)
         if claim is not None:
             if done:
                 claim.finish(s, Outcome(row, posting, refund))

@@ -102,13 +102,17 @@ def retry_due(svc: Services, limit: int = 100) -> int:
     return done
 
 
-def held_amounts(svc: Services, s: Session, entity_id: str, invoice_ids: Sequence[str]) -> dict[str, int]:
+def held_amounts(svc: Services, s: Session, entity_id: str, invoice_ids: Sequence[str],
+                 erp: Erp | None = None) -> dict[str, int]:
     """What PayHub holds against each invoice that the ERP's balance does not show: holds end exactly when the
     ERP has the posting. A posting that was attempted but not confirmed (its answer was lost, or its process
     died) may already be booked: the ERP is asked, and what it has is not held again. An ERP that cannot
     tell keeps the hold (PayHub then offers less, never more, than is payable)."""
-    found = [p.id for p in repo.uncertain_postings(s, entity_id, invoice_ids)
-             if _find(svc.erp_for(entity_id), entity_id, repo.entry_of(p), p.id) is not None]
+    uncertain = repo.uncertain_postings(s, entity_id, invoice_ids)
+    found: list[str] = []
+    if uncertain:
+        ledger = erp_within(erp or svc.erp_for(entity_id), s)
+        found = [p.id for p in uncertain if _find(ledger, entity_id, repo.entry_of(p), p.id) is not None]
     return repo.held_amounts(s, invoice_ids, erp_has=found)
 
 
@@ -224,14 +228,21 @@ def _confirm(s: Session, posting: Posting, payment: Payment, lines: Sequence[GLL
                    {**posting_view(posting), "payment": payment_view(payment)}, now)
 
 
-def post_within(svc: Services, s: Session, posting: Posting, payment: Payment) -> bool:
+def erp_within(erp: Erp, s: Session) -> Erp:
+    """`erp` inside `s`'s transaction when its ledger is in PayHub's database, else `erp` as it is. Checked on
+    the class, not on the instance: a wrapper that delegates attributes keeps its own calls."""
+    if hasattr(type(erp), "within") and cast(LocalErp, erp).shares(s):
+        return cast(LocalErp, erp).within(s)
+    return erp
+
+
+def post_within(svc: Services, s: Session, posting: Posting, payment: Payment, erp: Erp) -> bool:
     """Post in the caller's transaction when the entity's ERP keeps its ledger in PayHub's database and no
     extension hooks run: the payment's state, GL lines, ERP entry and events then commit together, with no
     attempt to recover after a crash. True when confirmed; False leaves the posting to `run` (a refusal
     included, which `run` then records as a failure)."""
-    erp = svc.erp_for(posting.entity_id)
-    # a class capability, not an attribute a wrapper delegates: a wrapped ERP posts the normal way
-    if not hasattr(type(erp), "post_within") or not cast(LocalErp, erp).shares(s):
+    local = erp_within(erp, s)
+    if local is erp:
         return False
     entry = repo.entry_of(posting)
     s.flush()  # the payment's own writes fail (and fail the phase) outside the savepoint
@@ -240,7 +251,7 @@ def post_within(svc: Services, s: Session, posting: Posting, payment: Payment) -
             if runner.active(s, posting.entity_id):
                 return False
             check_balanced(entry.lines)
-            receipt = cast(LocalErp, erp).post_within(s, posting.entity_id, entry, posting.id)
+            receipt = local.post(posting.entity_id, entry, posting.id)
     except DomainError:  # refused (or an extension is missing): `run` records why
         return False
     except Exception:
