@@ -74,6 +74,8 @@ def entity_erp(conf: dict[str, Any], default: Erp, settings: Settings) -> Erp:
 
 def build_worker(svc: Services, settings: Settings | None = None) -> WebhookWorker:
     settings = settings or Settings()
+    retention = timedelta(days=settings.webhook_retention_days) if settings.webhook_retention_days > 0 else None
     return WebhookWorker(svc, WorkerSettings(lease=timedelta(seconds=settings.webhook_lease_s),
                                              timeout_s=settings.webhook_timeout_s,
-                                             allowed_networks=svc.webhook_allowed_networks))
+                                             allowed_networks=svc.webhook_allowed_networks, retention=retention,
+                                             keep_unrelayed=settings.relay_nats_url is not None))

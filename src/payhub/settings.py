@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     webhook_allowed_networks: list[str] = []
     webhook_timeout_s: float = 15.0
     webhook_lease_s: int = 60
+    # finished deliveries, their attempts and delivered events older than this are purged; 0: kept forever
+    webhook_retention_days: float = 30.0
     hook_timeout_s: float = 5.0
     # how long one posting attempt may take; a posting still pending after it is posted by the worker
     posting_deadline_s: int = 60

@@ -229,6 +229,7 @@ class OutboxEvent(Base):
         Index("ix_outbox_events_entity_id_id", "entity_id", "id"),
         Index("ix_outbox_events_dispatched_at", "dispatched_at"),
         Index("ix_outbox_events_relayed_at", "relayed_at"),
+        Index("ix_outbox_events_created_at", "created_at"),  # retention
     )
 
 
@@ -286,6 +287,7 @@ class WebhookDelivery(Base):
     __table_args__ = (
         Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
         Index("ix_webhook_deliveries_endpoint_id_id", "endpoint_id", "id"),
+        Index("ix_webhook_deliveries_completed_at", "completed_at"),  # retention
     )
 
 

@@ -1,15 +1,25 @@
 """The webhook worker, a chain of stages:
-fan out (outbox → deliveries) → claim (lease, SKIP LOCKED) → sign → send → record → reschedule.
+fan out (outbox → deliveries) → claim (lease, SKIP LOCKED) → fence → sign → send → record → reschedule.
 
 At-least-once: a delivery is done only after a 2xx; a crashed worker's leases expire and its claimed
 rows are due again. Retry state lives in the database, so restarts lose nothing.
 
 Fencing: a claim leases a whole batch under one token, but a delivery may wait behind its endpoint's
-concurrency gate or a slow database for longer than the lease. So right before each send the worker
-re-checks, in one conditional UPDATE, that its token still holds the delivery and that the endpoint is
-still enabled, and renews the lease to cover the attempt. A delivery another worker re-claimed meanwhile,
-or whose endpoint was disabled (a 410, an exhausted schedule, an admin), is not sent; a disabled
-endpoint's deliveries stay pending, unattempted, and go out if it is enabled again."""
+concurrency gate or a slow database for longer than the lease. So before sending, the worker re-checks,
+in one conditional UPDATE for all the deliveries about to go out, that its token still holds each of
+them and that their endpoint is still enabled, and renews their lease to cover the attempt. A delivery
+waits at most FENCE_S between that check and its send; one that waited longer (behind its endpoint's
+concurrency gate) is checked again. A delivery another worker re-claimed meanwhile, or whose endpoint
+was disabled (a 410, an exhausted schedule, an admin), is not sent; a disabled endpoint's deliveries stay
+pending, unattempted, and go out if it is enabled again. A 410 or an exhausted schedule seen by this
+worker stops the rest of the batch for that endpoint at once.
+
+Throughput: each step is one statement per batch (see store/webhooks.py), the attempts of many
+deliveries are recorded in one transaction, each endpoint has its own keep-alive connection pool,
+and the poll loop does not sleep while there is work.
+
+Housekeeping: finished deliveries, their attempts and fanned-out events older than the retention
+are purged in batches, so the queue tables do not grow with history."""
 
 from __future__ import annotations
 
@@ -17,10 +27,12 @@ import asyncio
 import json
 import random
 import time
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, Generic, TypeVar
 
-import httpx
 import structlog
 from sqlalchemy.orm import Session
 
@@ -30,7 +42,7 @@ from payhub.auth.sealing import unseal
 from payhub.domain.events import EventType
 from payhub.pipeline.services import Network, Services
 from payhub.store import webhooks as queue
-from payhub.store.models import OutboxEvent, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from payhub.store.models import OutboxEvent, WebhookEndpoint
 from payhub.store.repo import add_event
 from payhub.store.views import ts
 from payhub.webhooks import signing, transport
@@ -38,21 +50,30 @@ from payhub.webhooks.retry import Verdict, next_try, verdict
 
 log = structlog.get_logger(__name__)
 RECORD_MARGIN_S = 5.0
+FENCE_S = 1.0  # the longest a delivery may wait between its fence and its send
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
 class WorkerSettings:
-    batch_size: int = 200
+    batch_size: int = 500
     lease: timedelta = timedelta(seconds=60)
     timeout_s: float = 15.0
     allowed_networks: tuple[Network, ...] = ()
-    poll_interval_s: float = 0.5
+    poll_interval_s: float = 0.5  # the longest idle pause between polls
+    min_poll_s: float = 0.005  # the first pause after the queue ran empty; doubles up to poll_interval_s
+    record_delay_s: float = 0.002  # attempts answered within this long are recorded in one transaction
+    retention: timedelta | None = timedelta(days=30)  # finished deliveries and events older are purged
+    housekeeping_s: float = 60.0
+    purge_batch: int = 1000
+    keep_unrelayed: bool = False  # the event bus relay is on: keep events until it has published them
 
     @property
     def attempt_lease(self) -> timedelta:
-        """The lease renewed at each send: never shorter than one attempt (the timeout) plus time to
-        record it, or a slow receiver's delivery would be re-claimed and sent twice."""
-        return max(self.lease, timedelta(seconds=self.timeout_s + RECORD_MARGIN_S))
+        """The lease renewed at the fence: never shorter than the wait up to the send, one attempt (the
+        timeout) and time to record it, or a slow receiver's delivery would be re-claimed and sent twice."""
+        return max(self.lease, timedelta(seconds=FENCE_S + self.timeout_s + RECORD_MARGIN_S))
 
 
 @dataclass(frozen=True)
@@ -71,13 +92,18 @@ class Job:
     rate_limit_per_s: int | None
 
 
-def event_body(event: OutboxEvent, api_version: str | None = None) -> bytes:
+def envelope_body(event_id: str, type_: str, created_at: datetime, payload: dict[str, Any],
+                  api_version: str | None = None) -> bytes:
     """The exact bytes that are signed and sent: `data` shaped for `api_version` (the endpoint's pin;
     None: the current version, the shape events are stored in)."""
     version = api_version or CURRENT
-    envelope = {"id": event.id, "type": event.type, "created_at": ts(event.created_at),
-                "api_version": version, "data": shape(version, event.payload.get("data", {}))}
+    envelope = {"id": event_id, "type": type_, "created_at": ts(created_at),
+                "api_version": version, "data": shape(version, payload.get("data", {}))}
     return json.dumps(envelope, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def event_body(event: OutboxEvent, api_version: str | None = None) -> bytes:
+    return envelope_body(event.id, event.type, event.created_at, event.payload, api_version)
 
 
 def signing_secrets(svc: Services, endpoint: WebhookEndpoint, now: datetime) -> tuple[str, ...]:
@@ -103,27 +129,132 @@ class TokenBucket:
         return (1 - self.tokens) / self.rate
 
 
+class Coalescer(Generic[T, R]):
+    """Requests made while the event loop is busy are served by one call of `flush(items) -> results`
+    (one database transaction for many deliveries). An error reaches every request of that flush."""
+
+    def __init__(self, flush: Callable[[list[T]], list[R]], delay_s: float = 0.0) -> None:
+        self._flush, self._delay_s = flush, delay_s
+        self._waiting: list[tuple[T, asyncio.Future[R]]] = []
+        self._task: asyncio.Task[None] | None = None
+
+    def submit(self, item: T) -> asyncio.Future[R]:
+        future: asyncio.Future[R] = asyncio.get_running_loop().create_future()
+        self._waiting.append((item, future))
+        if self._task is None:
+            self._task = asyncio.create_task(self._run())
+        return future
+
+    async def _run(self) -> None:
+        await asyncio.sleep(self._delay_s)
+        self._task = None
+        self.flush_now()
+
+    def flush_now(self) -> None:
+        waiting, self._waiting = self._waiting, []
+        if not waiting:
+            return
+        try:
+            results = self._flush([item for item, _ in waiting])
+        except Exception as error:
+            for _, future in waiting:
+                future.set_exception(error)
+            return
+        for (_, future), result in zip(waiting, results, strict=True):
+            future.set_result(result)
+
+    async def drain(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+        self.flush_now()
+
+
+class Batch:
+    """One claimed batch on its way out: which deliveries passed the fence and when, which endpoints
+    stopped during the batch, and the attempts and releases waiting to be written."""
+
+    def __init__(self, worker: WebhookWorker, token: str, jobs: list[Job]) -> None:
+        self.worker, self.token = worker, token
+        self.fenced_at: dict[str, float] = {}
+        self.admitted: set[str] = set()  # passed the fence; the others were released by it, or are not ours
+        self.stopped: set[str] = set()  # endpoints this batch saw disabled: send nothing more to them
+        self.released: list[str] = []
+        self.postponed: list[tuple[str, datetime]] = []
+        self.fences = Coalescer(self._fence)
+        self.records = Coalescer(self._record, worker.settings.record_delay_s)
+        self.recorded: list[asyncio.Future[bool]] = []
+        self._fence(jobs)  # the whole batch in one statement; only stragglers are fenced again
+
+    def _fence(self, jobs: list[Job]) -> list[bool]:
+        started = self.worker._start([job.delivery_id for job in jobs], self.token)
+        at = time.monotonic()
+        for job in jobs:
+            if job.delivery_id in started:
+                self.fenced_at[job.delivery_id] = at
+                self.admitted.add(job.delivery_id)
+            else:
+                self.admitted.discard(job.delivery_id)
+        return [job.delivery_id in started for job in jobs]
+
+    async def fenced(self, job: Job) -> bool:
+        """True if the delivery may be sent now: fenced less than FENCE_S ago, or fenced again now."""
+        if job.delivery_id not in self.admitted:
+            return False
+        if time.monotonic() - self.fenced_at[job.delivery_id] <= FENCE_S:
+            return True
+        return await self.fences.submit(job)
+
+    def _record(self, answered: list[tuple[Job, transport.Answer]]) -> list[bool]:
+        recorded, disabled = self.worker._record(answered)
+        self.stopped |= disabled
+        return recorded
+
+    def record(self, job: Job, answer: transport.Answer) -> None:
+        self.recorded.append(self.records.submit((job, answer)))
+
+    async def close(self) -> None:
+        """Write what is still waiting: the attempts, the releases and the postponements."""
+        await self.fences.drain()
+        await self.records.drain()
+        if self.released or self.postponed:
+            with self.worker.svc.transaction() as s:
+                queue.release(s, self.token, self.released)
+                queue.postpone(s, self.token, self.postponed)
+        for outcome in await asyncio.gather(*self.recorded, return_exceptions=True):
+            if isinstance(outcome, BaseException):
+                raise outcome
+
+
 class WebhookWorker:
     def __init__(self, svc: Services, settings: WorkerSettings | None = None,
-                 http_transport: httpx.AsyncBaseTransport | None = None, rng: random.Random | None = None) -> None:
+                 rng: random.Random | None = None) -> None:
         self.svc = svc
         self.settings = settings or WorkerSettings()
         self.rng = rng or random.Random()
-        self.client = httpx.AsyncClient(transport=http_transport, follow_redirects=False,
-                                        limits=httpx.Limits(max_connections=200, max_keepalive_connections=50))
-        self._gates: dict[str, asyncio.Semaphore] = {}
-        self._buckets: dict[str, TokenBucket] = {}
+        self.http = transport.Client(lambda: self.settings.allowed_networks)
+        self._gates: dict[tuple[str, int], asyncio.Semaphore] = {}
+        self._buckets: dict[tuple[str, int], TokenBucket] = {}
 
     async def aclose(self) -> None:
-        await self.client.aclose()
+        await self.http.aclose()
 
     async def run(self, stop: asyncio.Event) -> None:
+        """Deliver until stopped: poll again at once while there is work, then back off up to
+        poll_interval_s; purge old history every housekeeping_s."""
+        pause, next_housekeeping = 0.0, 0.0
         while not stop.is_set():
-            if await self.run_once() == 0:
-                try:
-                    await asyncio.wait_for(stop.wait(), self.settings.poll_interval_s)
-                except TimeoutError:
-                    pass
+            if time.monotonic() >= next_housekeeping:
+                done = self.housekeep()
+                next_housekeeping = time.monotonic() + (self.settings.housekeeping_s if done else 1.0)
+            if await self.run_once():
+                pause = 0.0
+                continue
+            pause = min(max(pause * 2, self.settings.min_poll_s), self.settings.poll_interval_s)
+            try:
+                await asyncio.wait_for(stop.wait(), pause)
+            except TimeoutError:
+                pass
 
     async def run_once(self) -> int:
         """One tick: fan out new events, then send one batch of due deliveries. Returns deliveries tried."""
@@ -132,94 +263,174 @@ class WebhookWorker:
         return len(jobs)
 
     def claim(self) -> list[Job]:
-        """Fan out new events, then lease one batch of due deliveries."""
+        """Fan out new events, then lease one batch of due deliveries, in one transaction."""
         now = self.svc.clock.now()
         with self.svc.transaction() as s:
             queue.fan_out(s, now, self.settings.batch_size)
-        with self.svc.transaction() as s:
             token, rows = queue.claim_due(s, now, self.settings.lease, self.settings.batch_size)
-            return [self._job(s, token, row, now) for row in rows]
+            if not rows:
+                return []
+            endpoints = queue.load_endpoints(s, {r.endpoint_id for r in rows})
+            events = queue.load_events(s, {r.event_id for r in rows})
+        secrets = {e.id: signing_secrets(self.svc, e, now) for e in endpoints.values()}
+        bodies: dict[tuple[str, str | None], bytes] = {}
+        jobs = []
+        for row in rows:
+            endpoint, event = endpoints[row.endpoint_id], events[row.event_id]
+            key = (event.id, endpoint.api_version)
+            body = bodies.get(key)
+            if body is None:
+                body = bodies[key] = envelope_body(event.id, event.type, event.created_at, event.payload,
+                                                   endpoint.api_version)
+            schedule = endpoint.retry_schedules.get(event.type) or endpoint.retry_schedule
+            jobs.append(Job(row.id, token, endpoint.id, event.id, endpoint.url, secrets[endpoint.id], body,
+                            tuple(schedule), endpoint.max_concurrency, endpoint.rate_limit_per_s))
+        return jobs
 
     async def send(self, jobs: list[Job]) -> None:
-        await asyncio.gather(*(self._deliver(job) for job in jobs))
+        """Fence the batch, then send it: per endpoint, as many lanes as its max_concurrency."""
+        for token in {job.lease_token for job in jobs}:
+            await self._send([job for job in jobs if job.lease_token == token], token)
 
-    def _job(self, s: Session, token: str, delivery: WebhookDelivery, now: datetime) -> Job:
-        endpoint = s.get(WebhookEndpoint, delivery.endpoint_id)
-        event = s.get(OutboxEvent, delivery.event_id)
-        assert endpoint is not None and event is not None
-        schedule = endpoint.retry_schedules.get(event.type) or endpoint.retry_schedule
-        return Job(delivery.id, token, endpoint.id, event.id, endpoint.url, signing_secrets(self.svc, endpoint, now),
-                   event_body(event, endpoint.api_version), tuple(schedule), endpoint.max_concurrency,
-                   endpoint.rate_limit_per_s)
+    async def _send(self, jobs: list[Job], token: str) -> None:
+        batch = Batch(self, token, jobs)
+        lanes: dict[str, deque[Job]] = {}
+        for job in jobs:
+            lanes.setdefault(job.endpoint_id, deque()).append(job)
+        try:
+            await asyncio.gather(*(self._lane(batch, waiting) for waiting in lanes.values()
+                                   for _ in range(min(len(waiting), max(1, waiting[0].max_concurrency)))))
+        finally:
+            await batch.close()
 
-    async def _deliver(self, job: Job) -> None:
-        if job.rate_limit_per_s:
-            bucket = self._buckets.setdefault(job.endpoint_id, TokenBucket(job.rate_limit_per_s))
-            if wait := bucket.take():
-                self._postpone(job, timedelta(seconds=wait))
-                return
-        gate = self._gates.setdefault(job.endpoint_id, asyncio.Semaphore(max(1, job.max_concurrency)))
-        async with gate:
-            if not self._start(job):
-                return
-            # The signature timestamp is wall-clock time: receivers compare it with theirs.
-            headers = signing.headers(list(job.secrets), job.event_id, int(time.time()), job.body)
-            answer = await transport.post(self.client, job.url, headers, job.body,
-                                          self.settings.allowed_networks, self.settings.timeout_s)
-        self._record(job, answer)
+    async def _lane(self, batch: Batch, waiting: deque[Job]) -> None:
+        while waiting:
+            job = waiting.popleft()
+            if job.delivery_id not in batch.admitted:
+                continue  # refused by the fence: not ours any more, or its endpoint is disabled
+            if job.endpoint_id in batch.stopped:
+                batch.released.append(job.delivery_id)
+                continue
+            if job.rate_limit_per_s:
+                bucket = self._buckets.setdefault((job.endpoint_id, job.rate_limit_per_s),
+                                                  TokenBucket(job.rate_limit_per_s))
+                if wait := bucket.take():  # over the endpoint's rate limit: later, not counted as an attempt
+                    batch.postponed.append((job.delivery_id, self.svc.clock.now() + timedelta(seconds=wait)))
+                    continue
+            gate = self._gates.setdefault((job.endpoint_id, job.max_concurrency),
+                                          asyncio.Semaphore(max(1, job.max_concurrency)))
+            async with gate:
+                if job.endpoint_id in batch.stopped:
+                    batch.released.append(job.delivery_id)
+                    continue
+                if not await batch.fenced(job):
+                    log.debug("webhook.delivery_skipped", delivery=job.delivery_id, endpoint=job.endpoint_id,
+                              reason="endpoint disabled or lease taken over")
+                    continue
+                # The signature timestamp is wall-clock time: receivers compare it with theirs.
+                headers = signing.headers(list(job.secrets), job.event_id, int(time.time()), job.body)
+                answer = await self.http.post(job.endpoint_id, job.url, headers, job.body, self.settings.timeout_s)
+            if verdict(answer.status) is Verdict.GONE:
+                batch.stopped.add(job.endpoint_id)
+            batch.record(job, answer)
 
-    def _start(self, job: Job) -> bool:
+    def _start(self, ids: list[str], token: str) -> set[str]:
         """The fence before a send (see the module doc)."""
         with self.svc.transaction() as s:
-            started = queue.start_attempt(s, job.delivery_id, job.lease_token, self.svc.clock.now(),
-                                          self.settings.attempt_lease)
-        if not started:
-            log.debug("webhook.delivery_skipped", delivery=job.delivery_id, endpoint=job.endpoint_id,
-                     reason="endpoint disabled or lease taken over")
-        return started
+            return queue.start_attempts(s, token, ids, self.svc.clock.now(), self.settings.attempt_lease)
 
-    def _postpone(self, job: Job, delay: timedelta) -> None:
-        """Over the endpoint's rate limit: try later, without counting an attempt."""
+    def _record(self, answered: list[tuple[Job, transport.Answer]]) -> tuple[list[bool], set[str]]:
+        """Record many attempts in one transaction, in the order they were answered. Returns, for each,
+        whether it was recorded (False: another worker finished the delivery after our lease ran out),
+        and the endpoints disabled here."""
+        now = self.svc.clock.now()
+        outcomes = [(job, answer, verdict(answer.status)) for job, answer in answered]
         with self.svc.transaction() as s:
-            queue.release(s, job.delivery_id, job.lease_token, due=self.svc.clock.now() + delay)
+            succeeded = queue.mark_succeeded(s, [(job.delivery_id, answer.status or 0) for job, answer, outcome
+                                                 in outcomes if outcome is Verdict.DELIVERED], now)
+            failed = [job for job, _, outcome in outcomes if outcome is not Verdict.DELIVERED]
+            made = queue.lock_pending(s, [job.delivery_id for job in failed])
+            endpoints = queue.load_endpoints(s, {job.endpoint_id for job in failed}, lock=True) if failed else {}
+            healthy: set[str] = set()
+            history: list[dict[str, Any]] = []
+            changes: list[dict[str, Any]] = []
+            recorded: list[bool] = []
+            disabled: set[str] = set()
+            for job, answer, outcome in outcomes:
+                if outcome is Verdict.DELIVERED:
+                    recorded.append(job.delivery_id in succeeded)
+                    if recorded[-1]:
+                        history.append(self._attempt(job, answer, now, None))
+                        endpoint = endpoints.get(job.endpoint_id)
+                        if endpoint is None:
+                            healthy.add(job.endpoint_id)
+                        else:  # a failure of the same endpoint is in this flush too: keep the order
+                            endpoint.consecutive_failures, endpoint.failing_since = 0, None
+                    continue
+                endpoint = endpoints.get(job.endpoint_id)
+                recorded.append(job.delivery_id in made and endpoint is not None)
+                if endpoint is None or job.delivery_id not in made:
+                    continue  # deleted meanwhile, or another worker finished it after our lease ran out
+                made[job.delivery_id] += 1
+                change, next_at = self._failure(s, job, answer, outcome, endpoint, made[job.delivery_id], now)
+                changes.append(change)
+                if not endpoint.enabled:
+                    disabled.add(endpoint.id)
+                history.append(self._attempt(job, answer, now, next_at))
+            queue.reset_failures(s, healthy)
+            queue.update_failed(s, changes)
+            queue.add_attempts(s, history)
+        for (_, _, outcome), done in zip(outcomes, recorded, strict=True):
+            if done:
+                metrics.WEBHOOK_ATTEMPTS.labels(result=outcome.value).inc()
+        return recorded, disabled
 
-    def _record(self, job: Job, answer: transport.Answer) -> None:
-        with self.svc.transaction() as s:
-            delivery = s.get(WebhookDelivery, job.delivery_id, with_for_update=True)
-            endpoint = s.get(WebhookEndpoint, job.endpoint_id, with_for_update=True)
-            if delivery is None or endpoint is None or delivery.status != "pending":
-                return  # deleted meanwhile, or another worker finished it after our lease ran out
-            now = self.svc.clock.now()
-            outcome = verdict(answer.status)
-            delivery.attempts += 1
-            delivery.last_status_code = answer.status
-            delivery.lease_until = delivery.lease_token = None
-            attempt = WebhookAttempt(delivery_id=delivery.id, endpoint_id=endpoint.id, attempted_at=now,
-                                     status_code=answer.status, latency_ms=answer.latency_ms,
-                                     response_excerpt=answer.excerpt, error=answer.error)
-            s.add(attempt)
-            metrics.WEBHOOK_ATTEMPTS.labels(result=outcome.value).inc()
-            if outcome is Verdict.DELIVERED:
-                delivery.status, delivery.completed_at = "succeeded", now
-                endpoint.consecutive_failures, endpoint.failing_since = 0, None
-                return
-            endpoint.consecutive_failures += 1
-            if outcome is Verdict.GONE:
-                delivery.status, delivery.completed_at = "failed", now
-                disable(s, endpoint, "receiver answered 410 Gone", now)
-                return
-            retry = next_try(job.schedule, delivery.attempts, answer.status, answer.retry_after, self.rng)
-            if retry.delay is None:
-                delivery.status, delivery.completed_at = "failed", now
-                disable(s, endpoint, f"retry schedule exhausted for event {job.event_id}", now)
-                return
-            delivery.next_attempt_at = attempt.next_retry_at = now + retry.delay
-            if endpoint.failing_since is None and endpoint.consecutive_failures >= endpoint.failure_alert_threshold:
-                endpoint.failing_since = now
-                metrics.WEBHOOK_ENDPOINT_FAILING.inc()
-                log.warning("webhook.endpoint_failing", endpoint=endpoint.id, url=endpoint.url,
-                            consecutive_failures=endpoint.consecutive_failures)
-                alert(s, endpoint, EventType.ENDPOINT_FAILING, now)
+    def _failure(self, s: Session, job: Job, answer: transport.Answer, outcome: Verdict, endpoint: WebhookEndpoint,
+                 attempts: int, now: datetime) -> tuple[dict[str, Any], datetime | None]:
+        """A failed attempt: the delivery's new state and when it is tried next (None: never); disables
+        the endpoint on a 410 or an exhausted schedule, alerts when it starts failing."""
+        change: dict[str, Any] = {"id": job.delivery_id, "attempts": attempts, "last_status_code": answer.status,
+                                  "status": "failed", "completed_at": now, "next_attempt_at": None}
+        endpoint.consecutive_failures += 1
+        if outcome is Verdict.GONE:
+            disable(s, endpoint, "receiver answered 410 Gone", now)
+            return change, None
+        retry = next_try(job.schedule, attempts, answer.status, answer.retry_after, self.rng)
+        if retry.delay is None:
+            disable(s, endpoint, f"retry schedule exhausted for event {job.event_id}", now)
+            return change, None
+        next_at = now + retry.delay
+        change.update(status="pending", completed_at=None, next_attempt_at=next_at)
+        if endpoint.failing_since is None and endpoint.consecutive_failures >= endpoint.failure_alert_threshold:
+            endpoint.failing_since = now
+            metrics.WEBHOOK_ENDPOINT_FAILING.inc()
+            log.warning("webhook.endpoint_failing", endpoint=endpoint.id, url=endpoint.url,
+                        consecutive_failures=endpoint.consecutive_failures)
+            alert(s, endpoint, EventType.ENDPOINT_FAILING, now)
+        return change, next_at
+
+    @staticmethod
+    def _attempt(job: Job, answer: transport.Answer, now: datetime, next_at: datetime | None) -> dict[str, Any]:
+        return {"delivery_id": job.delivery_id, "endpoint_id": job.endpoint_id, "attempted_at": now,
+                "status_code": answer.status, "latency_ms": answer.latency_ms, "response_excerpt": answer.excerpt,
+                "error": answer.error, "next_retry_at": next_at}
+
+    def housekeep(self) -> bool:
+        """Retention: purge finished history older than settings.retention, a batch per transaction, for
+        at most about half a second. True if nothing is left to purge."""
+        if self.settings.retention is None:
+            return True
+        before = self.svc.clock.now() - self.settings.retention
+        deadline = time.monotonic() + 0.5
+        while True:
+            with self.svc.transaction() as s:
+                purged = queue.purge(s, before, self.settings.purge_batch, self.settings.keep_unrelayed)
+            if purged != (0, 0):
+                log.info("webhook.purged", deliveries=purged[0], events=purged[1], before=ts(before))
+            if max(purged) < self.settings.purge_batch:
+                return True
+            if time.monotonic() > deadline:
+                return False
 
 
 def endpoint_alert(endpoint: WebhookEndpoint) -> dict[str, object]:
