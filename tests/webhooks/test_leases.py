@@ -4,16 +4,17 @@ endpoint is still enabled; a disabling is announced once."""
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from payhub.pipeline.services import Services
 from payhub.store import webhooks as queue
-from payhub.store.models import OutboxEvent, WebhookDelivery
-from payhub.webhooks.worker import WebhookWorker, WorkerSettings
+from payhub.store.models import OutboxEvent, WebhookDelivery, WebhookEndpoint
+from payhub.webhooks.worker import FENCE_S, WebhookWorker, WorkerSettings
 from tests.webhooks.conftest import FakeClock, Received, Receiver, drain
 from tests.webhooks.test_retries import endpoint
 
@@ -128,3 +129,25 @@ def test_the_lease_covers_a_slow_attempt(admin: TestClient, services: Services, 
     assert asyncio.run(once()) == 1
     assert claimed_meanwhile == [0] and len(receiver.requests) == 1
     assert settings.attempt_lease >= timedelta(seconds=settings.timeout_s)
+
+
+def test_an_endpoint_disabled_during_a_long_batch_gets_nothing_after_the_fence_goes_stale(
+        admin: TestClient, services: Services, receiver: Receiver, worker: WebhookWorker) -> None:
+    """The batch is fenced in one statement; a delivery still waiting FENCE_S later (behind a concurrency of
+    1 and a slow receiver) is fenced again before its send, and sees the endpoint an admin disabled."""
+    ep = endpoint(admin, receiver.url, max_concurrency=1)
+
+    def slow_then_disable(request: Received) -> tuple[int, dict[str, str], bytes]:
+        if len(receiver.requests) == 1:
+            with services.transaction() as s:
+                s.execute(update(WebhookEndpoint).where(WebhookEndpoint.id == ep["id"]).values(enabled=False))
+        time.sleep(0.25)
+        return 200, {}, b"ok"
+
+    receiver.respond = slow_then_disable
+    queue_tests(admin, ep["id"], 12)
+    drain(worker, rounds=1)
+    sent = len(receiver.requests)
+    assert 1 <= sent <= 1 + int(FENCE_S / 0.25)        # sends 0.25 s apart, none after the fence went stale
+    left = [d for d in rows(services, ep["id"]) if d.status == "pending"]
+    assert len(left) == 12 - sent and all(d.attempts == 0 and d.lease_until is None for d in left)

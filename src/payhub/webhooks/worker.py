@@ -63,7 +63,9 @@ class WorkerSettings:
     allowed_networks: tuple[Network, ...] = ()
     poll_interval_s: float = 0.5  # the longest idle pause between polls
     min_poll_s: float = 0.005  # the first pause after the queue ran empty; doubles up to poll_interval_s
-    record_delay_s: float = 0.002  # attempts answered within this long are recorded in one transaction
+    # attempts answered within record_delay_s are recorded in one transaction (at most record_most)
+    record_delay_s: float = 0.02
+    record_most: int = 250
     retention: timedelta | None = timedelta(days=30)  # finished deliveries and events older are purged
     housekeeping_s: float = 60.0
     purge_batch: int = 1000
@@ -133,15 +135,21 @@ class Coalescer(Generic[T, R]):
     """Requests made while the event loop is busy are served by one call of `flush(items) -> results`
     (one database transaction for many deliveries). An error reaches every request of that flush."""
 
-    def __init__(self, flush: Callable[[list[T]], list[R]], delay_s: float = 0.0) -> None:
-        self._flush, self._delay_s = flush, delay_s
+    def __init__(self, flush: Callable[[list[T]], list[R]], delay_s: float = 0.0, most: int = 1 << 30) -> None:
+        self._flush, self._delay_s, self._most = flush, delay_s, most
         self._waiting: list[tuple[T, asyncio.Future[R]]] = []
         self._task: asyncio.Task[None] | None = None
 
     def submit(self, item: T) -> asyncio.Future[R]:
+        """A future of item's result: flushed after delay_s, or at once when `most` are waiting."""
         future: asyncio.Future[R] = asyncio.get_running_loop().create_future()
         self._waiting.append((item, future))
-        if self._task is None:
+        if len(self._waiting) >= self._most:
+            if self._task is not None:
+                self._task.cancel()
+                self._task = None
+            self.flush_now()
+        elif self._task is None:
             self._task = asyncio.create_task(self._run())
         return future
 
@@ -182,7 +190,7 @@ class Batch:
         self.released: list[str] = []
         self.postponed: list[tuple[str, datetime]] = []
         self.fences = Coalescer(self._fence)
-        self.records = Coalescer(self._record, worker.settings.record_delay_s)
+        self.records = Coalescer(self._record, worker.settings.record_delay_s, worker.settings.record_most)
         self.recorded: list[asyncio.Future[bool]] = []
         self._fence(jobs)  # the whole batch in one statement; only stragglers are fenced again
 
