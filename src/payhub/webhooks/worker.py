@@ -14,9 +14,11 @@ was disabled (a 410, an exhausted schedule, an admin), is not sent; a disabled e
 pending, unattempted, and go out if it is enabled again. A 410 or an exhausted schedule seen by this
 worker stops the rest of the batch for that endpoint at once.
 
-Throughput: each step is one statement per batch (see store/webhooks.py), the attempts of many
-deliveries are recorded in one transaction, each endpoint has its own keep-alive connection pool,
-and the poll loop does not sleep while there is work.
+Throughput: each step is one statement per batch (see store/webhooks.py); in the run loop the claim
+of a batch is also its fence; the attempts answered within a few milliseconds are recorded in one
+transaction; database work runs in threads, so answers are read meanwhile, and a batch's last records
+are written while the next batch is claimed; each endpoint has its own keep-alive connection pool; the
+poll loop does not sleep while there is work.
 
 Housekeeping: finished deliveries, their attempts and fanned-out events older than the retention
 are purged in batches, so the queue tables do not grow with history."""
@@ -61,7 +63,7 @@ class WorkerSettings:
     lease: timedelta = timedelta(seconds=60)
     timeout_s: float = 15.0
     allowed_networks: tuple[Network, ...] = ()
-    poll_interval_s: float = 0.5  # the longest idle pause between polls
+    poll_interval_s: float = 0.25  # the longest idle pause between polls
     min_poll_s: float = 0.005  # the first pause after the queue ran empty; doubles up to poll_interval_s
     # attempts answered within record_delay_s are recorded in one transaction (at most record_most)
     record_delay_s: float = 0.02
@@ -133,56 +135,61 @@ class TokenBucket:
 
 class Coalescer(Generic[T, R]):
     """Requests made while the event loop is busy are served by one call of `flush(items) -> results`
-    (one database transaction for many deliveries). An error reaches every request of that flush."""
+    (one database transaction for many deliveries), in a thread, so that the answers of the requests in
+    flight are read meanwhile; one flush at a time, in order. An error reaches every request of that flush."""
 
     def __init__(self, flush: Callable[[list[T]], list[R]], delay_s: float = 0.0, most: int = 1 << 30) -> None:
         self._flush, self._delay_s, self._most = flush, delay_s, most
         self._waiting: list[tuple[T, asyncio.Future[R]]] = []
-        self._task: asyncio.Task[None] | None = None
+        self._gathering: asyncio.Task[None] | None = None  # the flush still collecting requests
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._lock = asyncio.Lock()
+        self._wake = asyncio.Event()
 
     def submit(self, item: T) -> asyncio.Future[R]:
-        """A future of item's result: flushed after delay_s, or at once when `most` are waiting."""
+        """A future of item's result: flushed after delay_s, or as soon as `most` are waiting."""
         future: asyncio.Future[R] = asyncio.get_running_loop().create_future()
         self._waiting.append((item, future))
-        if len(self._waiting) >= self._most:
-            if self._task is not None:
-                self._task.cancel()
-                self._task = None
-            self.flush_now()
-        elif self._task is None:
-            self._task = asyncio.create_task(self._run())
+        if self._gathering is None:
+            self._gathering = task = asyncio.create_task(self._run())
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        elif len(self._waiting) >= self._most:
+            self._wake.set()
         return future
 
     async def _run(self) -> None:
-        await asyncio.sleep(self._delay_s)
-        self._task = None
-        self.flush_now()
-
-    def flush_now(self) -> None:
-        waiting, self._waiting = self._waiting, []
-        if not waiting:
-            return
         try:
-            results = self._flush([item for item, _ in waiting])
-        except Exception as error:
-            for _, future in waiting:
-                future.set_exception(error)
-            return
-        for (_, future), result in zip(waiting, results, strict=True):
-            future.set_result(result)
+            await asyncio.wait_for(self._wake.wait(), self._delay_s)
+        except TimeoutError:
+            pass
+        self._wake.clear()
+        self._gathering = None
+        async with self._lock:
+            waiting, self._waiting = self._waiting, []
+            if not waiting:
+                return
+            try:
+                results = await asyncio.to_thread(self._flush, [item for item, _ in waiting])
+            except Exception as error:
+                for _, future in waiting:
+                    future.set_exception(error)
+                return
+            for (_, future), result in zip(waiting, results, strict=True):
+                future.set_result(result)
 
     async def drain(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            self._task = None
-        self.flush_now()
+        """Flush what is waiting now, and wait for every flush."""
+        self._wake.set()
+        while self._tasks:
+            await asyncio.gather(*self._tasks)
 
 
 class Batch:
     """One claimed batch on its way out: which deliveries passed the fence and when, which endpoints
     stopped during the batch, and the attempts and releases waiting to be written."""
 
-    def __init__(self, worker: WebhookWorker, token: str, jobs: list[Job]) -> None:
+    def __init__(self, worker: WebhookWorker, token: str, jobs: list[Job], fenced_at: float | None = None) -> None:
         self.worker, self.token = worker, token
         self.fenced_at: dict[str, float] = {}
         self.admitted: set[str] = set()  # passed the fence; the others were released by it, or are not ours
@@ -192,7 +199,11 @@ class Batch:
         self.fences = Coalescer(self._fence)
         self.records = Coalescer(self._record, worker.settings.record_delay_s, worker.settings.record_most)
         self.recorded: list[asyncio.Future[bool]] = []
-        self._fence(jobs)  # the whole batch in one statement; only stragglers are fenced again
+        if fenced_at is None:
+            self._fence(jobs)  # the whole batch in one statement; only stragglers are fenced again
+        else:  # claimed with the attempt's lease a moment ago: the claim was the fence
+            self.admitted = {job.delivery_id for job in jobs}
+            self.fenced_at = dict.fromkeys(self.admitted, fenced_at)
 
     def _fence(self, jobs: list[Job]) -> list[bool]:
         started = self.worker._start([job.delivery_id for job in jobs], self.token)
@@ -243,9 +254,15 @@ class WebhookWorker:
         self.http = transport.Client(lambda: self.settings.allowed_networks)
         self._gates: dict[tuple[str, int], asyncio.Semaphore] = {}
         self._buckets: dict[tuple[str, int], TokenBucket] = {}
+        self._closing: asyncio.Task[None] | None = None  # the previous batch's last records, being written
 
     async def aclose(self) -> None:
-        await self.http.aclose()
+        closing, self._closing = self._closing, None
+        try:
+            if closing is not None:
+                await closing
+        finally:
+            await self.http.aclose()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until stopped: poll again at once while there is work, then back off up to
@@ -253,9 +270,9 @@ class WebhookWorker:
         pause, next_housekeeping = 0.0, 0.0
         while not stop.is_set():
             if time.monotonic() >= next_housekeeping:
-                done = self.housekeep()
+                done = await asyncio.to_thread(self.housekeep)
                 next_housekeeping = time.monotonic() + (self.settings.housekeeping_s if done else 1.0)
-            if await self.run_once():
+            if await self.run_once(overlap=True):
                 pause = 0.0
                 continue
             pause = min(max(pause * 2, self.settings.min_poll_s), self.settings.poll_interval_s)
@@ -264,18 +281,34 @@ class WebhookWorker:
             except TimeoutError:
                 pass
 
-    async def run_once(self) -> int:
-        """One tick: fan out new events, then send one batch of due deliveries. Returns deliveries tried."""
-        jobs = self.claim()
-        await self.send(jobs)
+    async def run_once(self, overlap: bool = False) -> int:
+        """One tick: fan out new events, then send one batch of due deliveries. Returns deliveries tried.
+        With `overlap` (the run loop), the batch's last records are still being written when this returns,
+        while the next tick claims and sends (their leases cover it); the tick after waits for them."""
+        fenced_at = time.monotonic()
+        jobs = await asyncio.to_thread(self.claim, True)  # meanwhile the loop reads answers, threads write
+        previous, self._closing = self._closing, None
+        try:
+            if jobs:
+                batch = await self._lanes(jobs, jobs[0].lease_token, fenced_at)
+                if overlap:
+                    self._closing = asyncio.create_task(batch.close())
+                else:
+                    await batch.close()
+        finally:
+            if previous is not None:
+                await previous  # at most one batch behind; its errors surface here
         return len(jobs)
 
-    def claim(self) -> list[Job]:
-        """Fan out new events, then lease one batch of due deliveries, in one transaction."""
+    def claim(self, fence: bool = False) -> list[Job]:
+        """Fan out new events, then lease one batch of due deliveries, in one transaction. With `fence`,
+        the claim is also the batch's fence (it checks the same conditions right before the send): the
+        lease covers an attempt and the caller sends at once."""
         now = self.svc.clock.now()
+        lease = self.settings.attempt_lease if fence else self.settings.lease
         with self.svc.transaction() as s:
             queue.fan_out(s, now, self.settings.batch_size)
-            token, rows = queue.claim_due(s, now, self.settings.lease, self.settings.batch_size)
+            token, rows = queue.claim_due(s, now, lease, self.settings.batch_size)
             if not rows:
                 return []
             endpoints = queue.load_endpoints(s, {r.endpoint_id for r in rows})
@@ -301,15 +334,23 @@ class WebhookWorker:
             await self._send([job for job in jobs if job.lease_token == token], token)
 
     async def _send(self, jobs: list[Job], token: str) -> None:
-        batch = Batch(self, token, jobs)
+        batch = await self._lanes(jobs, token, None)
+        await batch.close()
+
+    async def _lanes(self, jobs: list[Job], token: str, fenced_at: float | None) -> Batch:
+        """Send a batch (fenced now, unless the claim that just leased it was the fence): per endpoint, as
+        many lanes as its max_concurrency. Returns it with its last records still to be written (close)."""
+        batch = Batch(self, token, jobs, fenced_at)
         lanes: dict[str, deque[Job]] = {}
         for job in jobs:
             lanes.setdefault(job.endpoint_id, deque()).append(job)
         try:
             await asyncio.gather(*(self._lane(batch, waiting) for waiting in lanes.values()
                                    for _ in range(min(len(waiting), max(1, waiting[0].max_concurrency)))))
-        finally:
+        except BaseException:
             await batch.close()
+            raise
+        return batch
 
     async def _lane(self, batch: Batch, waiting: deque[Job]) -> None:
         while waiting:
