@@ -173,6 +173,35 @@ async def bare(port: int, requests: int, connections: int) -> float:
     return requests / (time.perf_counter() - started)
 
 
+async def client_cpu(port: int, which: str, requests: int) -> float:
+    """CPU ms per POST of the worker's HTTP client candidates (10 concurrent, keep-alive), in this process."""
+    import aiohttp
+    import httpx
+
+    url, body = f"http://127.0.0.1:{port}/hooks", b'{"data":"' + b"x" * 1200 + b'"}'
+    headers = {"webhook-id": "evt_client", "content-type": "application/json"}
+    gate = asyncio.Semaphore(10)
+    if which == "httpx":
+        client = httpx.AsyncClient(limits=httpx.Limits(max_connections=10, max_keepalive_connections=10))
+
+        async def one() -> None:
+            async with gate:
+                await client.post(url, content=body, headers=headers)
+    else:
+        session = aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar(), auto_decompress=False)
+
+        async def one() -> None:
+            async with gate, session.post(url, data=body, headers=headers, allow_redirects=False) as response:
+                await response.read()
+
+    await asyncio.gather(*(one() for _ in range(20)))  # connections open
+    started = time.process_time()
+    await asyncio.gather(*(one() for _ in range(requests)))
+    used = time.process_time() - started
+    await (client.aclose() if which == "httpx" else session.close())
+    return used * 1000 / requests
+
+
 # --- the database --------------------------------------------------------------------------------------
 def prepare(url: str, receiver_url: str) -> Any:
     from sqlalchemy import create_engine, text
@@ -399,6 +428,10 @@ def main() -> int:
         bare_rps = asyncio.run(bare(port, 20_000, 10))
         out("bare receiver requests/s", f"{bare_rps:.0f} (raw-socket client, 10 keep-alive connections)")
         out("bare receiver CPU ms/request", f"{(cpu_s(receiver.pid) - cpu0) * 1000 / 20_000:.3f}")
+        out("http client CPU ms/request httpx", f"{asyncio.run(client_cpu(port, 'httpx', 500)):.3f}")
+        out("http client CPU ms/request aiohttp", f"{asyncio.run(client_cpu(port, 'aiohttp', 3000)):.3f} "
+            "(the worker's client)")
+        reset(port)
         out("target deliveries/s", TARGET_RATE)
         out("target latency p99 ms", f"{TARGET_P99_MS} at 500 events/s")
         if not args.skip_sqlite:
