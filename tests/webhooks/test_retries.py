@@ -157,3 +157,22 @@ def test_receiver_timeout_is_a_retryable_failure(admin: TestClient, receiver: Re
     drain(worker, rounds=1)
     attempt = deliveries(admin, ep["id"])[0]["attempts"][0]
     assert attempt["status_code"] is None and "timeout" in attempt["error"]
+
+
+def test_a_success_after_failures_makes_the_endpoint_healthy_again(
+        admin: TestClient, receiver: Receiver, worker: WebhookWorker, clock: FakeClock) -> None:
+    receiver.respond = lambda r: (503, {}, b"busy")
+    ep = endpoint(admin, receiver.url, retry_schedule=[0, 10, 10], failure_alert_threshold=2,
+                  event_types=["webhook.test"])
+    admin.post(f"/v1/webhook_endpoints/{ep['id']}/test")
+    drain(worker)
+    clock.advance(13)
+    drain(worker)
+    failing = admin.get(f"/v1/webhook_endpoints/{ep['id']}").json()
+    assert failing["consecutive_failures"] == 2 and failing["failing_since"]
+    receiver.respond = lambda r: (200, {}, b"ok")
+    clock.advance(13)
+    assert drain(worker) == 1
+    healthy = admin.get(f"/v1/webhook_endpoints/{ep['id']}").json()
+    assert healthy["consecutive_failures"] == 0 and healthy["failing_since"] is None and healthy["enabled"]
+    assert deliveries(admin, ep["id"])[0]["status"] == "succeeded"

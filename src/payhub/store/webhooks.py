@@ -195,15 +195,6 @@ def add_attempts(s: Session, rows: Sequence[dict[str, Any]]) -> None:
         s.execute(insert(attempts), list(rows))
 
 
-def reset_failures(s: Session, endpoint_ids: Iterable[str]) -> None:
-    """A 2xx: the endpoint is healthy again (written only where it was not)."""
-    ids = sorted(set(endpoint_ids))
-    if ids:
-        s.execute(update(endpoints).where(endpoints.c.id.in_(ids), (endpoints.c.consecutive_failures != 0)
-                                          | endpoints.c.failing_since.is_not(None))
-                  .values(consecutive_failures=0, failing_since=None))
-
-
 def disable_endpoint(s: Session, endpoint: WebhookEndpoint, reason: str, now: datetime) -> bool:
     """Disable an enabled endpoint. Conditional (… WHERE enabled), so however many workers see its 410s
     at once, exactly one call disables it and returns true: one `endpoint.disabled` per disabling."""

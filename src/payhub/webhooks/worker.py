@@ -36,6 +36,7 @@ from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
 
 import structlog
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from payhub import metrics
@@ -94,6 +95,7 @@ class Job:
     schedule: tuple[int, ...]
     max_concurrency: int
     rate_limit_per_s: int | None
+    failing: bool = False  # the endpoint had failures counted when claimed: a 2xx resets them
 
 
 def envelope_body(event_id: str, type_: str, created_at: datetime, payload: dict[str, Any],
@@ -225,7 +227,14 @@ class Batch:
         return await self.fences.submit(job)
 
     def _record(self, answered: list[tuple[Job, transport.Answer]]) -> list[bool]:
-        recorded, disabled = self.worker._record(answered)
+        for attempt in range(3):
+            try:
+                recorded, disabled = self.worker._record(answered)
+                break
+            except OperationalError:  # a deadlock or a serialization failure: rolled back, safe to redo
+                if attempt == 2:
+                    raise
+                log.warning("webhook.record_retried", deliveries=len(answered))
         self.stopped |= disabled
         return recorded
 
@@ -325,7 +334,8 @@ class WebhookWorker:
                                                    endpoint.api_version)
             schedule = endpoint.retry_schedules.get(event.type) or endpoint.retry_schedule
             jobs.append(Job(row.id, token, endpoint.id, event.id, endpoint.url, secrets[endpoint.id], body,
-                            tuple(schedule), endpoint.max_concurrency, endpoint.rate_limit_per_s))
+                            tuple(schedule), endpoint.max_concurrency, endpoint.rate_limit_per_s,
+                            bool(endpoint.consecutive_failures or endpoint.failing_since)))
         return jobs
 
     async def send(self, jobs: list[Job]) -> None:
@@ -399,24 +409,25 @@ class WebhookWorker:
                                                  in outcomes if outcome is Verdict.DELIVERED], now)
             failed = [job for job, _, outcome in outcomes if outcome is not Verdict.DELIVERED]
             made = queue.lock_pending(s, [job.delivery_id for job in failed])
-            endpoints = queue.load_endpoints(s, {job.endpoint_id for job in failed}, lock=True) if failed else {}
-            healthy: set[str] = set()
+            # Endpoint rows are locked (in id order, one statement) only where a counter changes: failures,
+            # and 2xx answers of an endpoint that was failing when claimed. A failure another worker counts
+            # after our claim is reset by the next 2xx claimed after it.
+            touched = {job.endpoint_id for job in failed} | {
+                job.endpoint_id for job, _, outcome in outcomes if outcome is Verdict.DELIVERED and job.failing}
+            endpoints = queue.load_endpoints(s, touched, lock=True) if touched else {}
             history: list[dict[str, Any]] = []
             changes: list[dict[str, Any]] = []
             recorded: list[bool] = []
             disabled: set[str] = set()
             for job, answer, outcome in outcomes:
+                endpoint = endpoints.get(job.endpoint_id)
                 if outcome is Verdict.DELIVERED:
                     recorded.append(job.delivery_id in succeeded)
                     if recorded[-1]:
                         history.append(self._attempt(job, answer, now, None))
-                        endpoint = endpoints.get(job.endpoint_id)
-                        if endpoint is None:
-                            healthy.add(job.endpoint_id)
-                        else:  # a failure of the same endpoint is in this flush too: keep the order
+                        if endpoint is not None:  # in the order answered, between this flush's failures
                             endpoint.consecutive_failures, endpoint.failing_since = 0, None
                     continue
-                endpoint = endpoints.get(job.endpoint_id)
                 recorded.append(job.delivery_id in made and endpoint is not None)
                 if endpoint is None or job.delivery_id not in made:
                     continue  # deleted meanwhile, or another worker finished it after our lease ran out
@@ -426,7 +437,6 @@ class WebhookWorker:
                 if not endpoint.enabled:
                     disabled.add(endpoint.id)
                 history.append(self._attempt(job, answer, now, next_at))
-            queue.reset_failures(s, healthy)
             queue.update_failed(s, changes)
             queue.add_attempts(s, history)
         for (_, _, outcome), done in zip(outcomes, recorded, strict=True):
