@@ -11,11 +11,10 @@ from typing import Annotated, Any
 from fastapi import Depends, Query, Request
 
 from payhub.api.errors import NOT_FOUND_DETAIL, ApiError
-from payhub.auth.keys import CUSTOMER_TOKEN_PREFIX, allows
+from payhub.auth.keys import CUSTOMER_TOKEN_PREFIX, allows, find_key
 from payhub.pipeline.pay import PayerLimit
 from payhub.pipeline.services import Services
-from payhub.store.models import Entity
-from payhub.store.repo import find_api_key, find_customer_token
+from payhub.store.repo import entity_settings, find_customer_token
 
 
 def get_services(request: Request) -> Services:
@@ -61,8 +60,7 @@ def require(scope: str, customers: bool = False, any_entity: bool = False) -> Ca
         if secret.startswith(CUSTOMER_TOKEN_PREFIX):
             principal = _customer(svc, secret, now, customers)
         else:
-            with svc.read() as s:
-                key = find_api_key(s, secret, now)
+            key = find_key(svc.caches, svc.readers, secret, now)
             if key is None:
                 raise ApiError(401, "invalid_api_key", "Invalid API key",
                                "The API key is unknown, revoked or expired")
@@ -120,7 +118,7 @@ def _entity_for(request: Request, svc: Services, own: str | None) -> str:
     if not ENTITY_HEADER.fullmatch(named):
         raise ApiError(404, "entity_not_found", "Entity not found", NOT_FOUND_DETAIL)
     with svc.read() as s:
-        if s.get(Entity, named) is None:
+        if entity_settings(s, named) is None:
             raise ApiError(404, "entity_not_found", "Entity not found", NOT_FOUND_DETAIL)
     return named
 

@@ -114,7 +114,13 @@ RECYCLE_S = 1800
 
 
 def make_sessionmakers(url: str) -> tuple[sessionmaker[Any], sessionmaker[Any]]:
-    """(writer, reader) session factories; the same engine unless the backend is SQLite."""
+    """(writer, reader) session factories; the same engine unless the backend is SQLite. Both carry the
+    database's caches (store/cache.py) in `Session.info`."""
+    from payhub.store.cache import CACHES, Caches  # cache.py builds on this module
+
     writer = make_engine(url)
     reader = make_engine(url, read_only=True) if writer.dialect.name == "sqlite" else writer
-    return sessionmaker(writer, expire_on_commit=False), sessionmaker(reader, expire_on_commit=False)
+    caches = Caches(reader)
+    readers = sessionmaker(reader, expire_on_commit=False, info={CACHES: caches})
+    caches.readers = readers
+    return sessionmaker(writer, expire_on_commit=False, info={CACHES: caches}), readers
