@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, object_session
 
 from payhub.domain.errors import PaymentNotFound, RefundNotFound
 from payhub.domain.fees import EMPTY_POLICY, FeePolicy, parse_policy
-from payhub.domain.ledger import FEE_BUCKETS, GLLine, JournalEntry
+from payhub.domain.ledger import FEE_BUCKETS, GLLine, JournalEntry, PostingRules
 from payhub.domain.payments import Bucket, FeeAllocation, PaymentState, PaymentStatus
 from payhub.ids import new_id
 from payhub.store.cache import cached
@@ -52,7 +52,7 @@ class EntitySettings:
 
     id: str
     gateway: str
-    posting_rules: Mapping[str, Any]
+    posting_rules: PostingRules
     capture_fee_allocation: str
     erp: Mapping[str, Any]  # {} for the server's default ERP
 
@@ -70,7 +70,7 @@ def load_entity_settings(s: Session, entity_id: str) -> EntitySettings | None:
     row = s.get(Entity, entity_id)
     if row is None:
         return None
-    return EntitySettings(row.id, row.gateway, MappingProxyType(dict(row.posting_rules or {})),
+    return EntitySettings(row.id, row.gateway, PostingRules.from_dict(row.posting_rules),
                           row.capture_fee_allocation or FeeAllocation.PROPORTIONAL.value,
                           MappingProxyType(dict(row.erp or {})))
 
