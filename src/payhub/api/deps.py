@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
+from starlette.concurrency import run_in_threadpool
 
 from payhub.api.errors import NOT_FOUND_DETAIL, ApiError
-from payhub.auth.keys import CUSTOMER_TOKEN_PREFIX, allows
+from payhub.auth.keys import CUSTOMER_TOKEN_PREFIX, allows, find_key
 from payhub.pipeline.pay import PayerLimit
 from payhub.pipeline.services import Services
-from payhub.store.models import Entity
-from payhub.store.repo import find_api_key, find_customer_token
+from payhub.store.cache import WouldBlock
+from payhub.store.repo import entity_key, entity_settings, find_customer_token, load_entity_settings
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:  # async: no threadpool hop to read an attribute
     return request.app.state.services  # type: ignore[no-any-return]
 
 
@@ -42,15 +43,16 @@ class Principal:
             self.limit.invoice_ids is None or invoice_id in self.limit.invoice_ids))
 
 
-def require(scope: str, customers: bool = False, any_entity: bool = False) -> Callable[..., Principal]:
+def require(scope: str, customers: bool = False, any_entity: bool = False) -> Callable[..., Any]:
     """Authenticate the bearer (an API key, or with `customers` a customer-context token) and check it grants
     `scope`; then apply the caller's rate limit. With `any_entity` (operations across entities: creating
-    entities, configuration as code) a platform key may leave out the PayHub-Entity header."""
+    entities, configuration as code) a platform key may leave out the PayHub-Entity header.
 
-    def dependency(request: Request, svc: ServicesDep) -> Principal:
-        done = request.scope.get("state", {}).get(_AUTHENTICATED)
-        if done is not None and done[0] is dependency:  # BodyGuard ran it before reading the body
-            return done[1]  # type: ignore[no-any-return]
+    The dependency is async: with the key cached (store/cache.py) and an in-process rate limiter it runs on the
+    event loop; whatever needs the database or the network runs in the threadpool."""
+
+    def authenticate(request: Request, svc: Services, block: bool = True) -> Principal:
+        """With `block=False`, raises WouldBlock before anything that would wait on I/O (nothing done yet)."""
         header = request.headers.get("authorization", "")
         kind, _, secret = header.partition(" ")
         secret = secret.strip()
@@ -59,20 +61,22 @@ def require(scope: str, customers: bool = False, any_entity: bool = False) -> Ca
                            "Send an API key as 'Authorization: Bearer <key>'")
         now = svc.clock.now()
         if secret.startswith(CUSTOMER_TOKEN_PREFIX):
+            if not block:
+                raise WouldBlock
             principal = _customer(svc, secret, now, customers)
+            rate = svc.rate_limit_per_s
         else:
-            with svc.read() as s:
-                key = find_api_key(s, secret, now)
+            key = find_key(svc.caches, svc.readers, secret, now, block=block)
             if key is None:
                 raise ApiError(401, "invalid_api_key", "Invalid API key",
                                "The API key is unknown, revoked or expired")
             across = any_entity and key.entity_id is None and not request.headers.get("payhub-entity", "").strip()
-            principal = Principal(key.id, "" if across else _entity_for(request, svc, key.entity_id), key.scope,
-                                  platform=key.entity_id is None)
+            principal = Principal(key.id, "" if across else _entity_for(request, svc, key.entity_id, block),
+                                  key.scope, platform=key.entity_id is None)
             rate = key.rate_limit_per_s or svc.rate_limit_per_s
+        if not block and getattr(svc.limiter, "blocking", True):
+            raise WouldBlock
         request.state.key_id = principal.key_id
-        if principal.scope == "customer":
-            rate = svc.rate_limit_per_s
         decision = svc.limiter.hit(principal.key_id, rate, burst=rate)
         if not decision.allowed:
             wait = max(1, math.ceil(decision.retry_after_s))
@@ -86,18 +90,35 @@ def require(scope: str, customers: bool = False, any_entity: bool = False) -> Ca
         request.scope.setdefault("state", {})[_AUTHENTICATED] = (dependency, principal)
         return principal
 
+    async def dependency(request: Request, svc: ServicesDep) -> Principal:
+        done = request.scope.get("state", {}).get(_AUTHENTICATED)
+        if done is not None and done[0] is dependency:  # BodyGuard ran it before reading the body
+            return done[1]  # type: ignore[no-any-return]
+        return await run_authenticator(authenticate, request, svc)
+
     dependency.required_scope = scope  # type: ignore[attr-defined]  # read by the scope-matrix test and BodyGuard
+    dependency.authenticate = authenticate  # type: ignore[attr-defined]  # what BodyGuard runs (authenticator)
     return dependency
 
 
 _AUTHENTICATED = "payhub_authenticated"  # scope state: (the require() dependency that ran, its Principal)
 
 
+async def run_authenticator(check: Callable[..., Principal], request: Request, svc: Services) -> Principal:
+    """Run an authenticator (see `authenticator`) on the event loop when it needs no I/O (a cached key, an
+    in-process rate limiter), else in the threadpool."""
+    try:
+        return check(request, svc, block=False)
+    except WouldBlock:
+        return await run_in_threadpool(check, request, svc)
+
+
 def authenticator(dependant: Any) -> Callable[[Request, Services], Principal] | None:
-    """The route's `require(...)` dependency, found in its dependency tree; None for a public route."""
+    """The route's authentication (the synchronous body of its `require(...)` dependency, which records its
+    Principal for the dependency), found in its dependency tree; None for a public route."""
     for sub in dependant.dependencies:
         if getattr(sub.call, "required_scope", None):
-            return sub.call  # type: ignore[no-any-return]
+            return sub.call.authenticate  # type: ignore[no-any-return]
         if (found := authenticator(sub)) is not None:
             return found
     return None
@@ -106,7 +127,7 @@ def authenticator(dependant: Any) -> Callable[[Request, Services], Principal] | 
 ENTITY_HEADER = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
-def _entity_for(request: Request, svc: Services, own: str | None) -> str:
+def _entity_for(request: Request, svc: Services, own: str | None, block: bool = True) -> str:
     """The entity a request acts for: the key's own, or for a platform key the PayHub-Entity header.
     Naming another entity with an entity key gets 404: other entities do not exist for it."""
     named = request.headers.get("payhub-entity", "").strip()
@@ -119,9 +140,16 @@ def _entity_for(request: Request, svc: Services, own: str | None) -> str:
                        "A platform key names the entity it acts for in the PayHub-Entity header")
     if not ENTITY_HEADER.fullmatch(named):
         raise ApiError(404, "entity_not_found", "Entity not found", NOT_FOUND_DETAIL)
-    with svc.read() as s:
-        if s.get(Entity, named) is None:
-            raise ApiError(404, "entity_not_found", "Entity not found", NOT_FOUND_DETAIL)
+    if svc.caches is not None:
+        exists = svc.caches.get(entity_key(named), lambda s: load_entity_settings(s, named), block=block,
+                                keep_none=False) is not None
+    elif not block:
+        raise WouldBlock
+    else:
+        with svc.read() as s:
+            exists = entity_settings(s, named) is not None
+    if not exists:
+        raise ApiError(404, "entity_not_found", "Entity not found", NOT_FOUND_DETAIL)
     return named
 
 
@@ -145,14 +173,14 @@ class PageParams:
     starting_after: str | None
 
 
-def paged(prefix: str | None) -> Callable[..., PageParams]:
+def paged(prefix: str | None) -> Callable[..., Awaitable[PageParams]]:
     """The page parameters of a list of `prefix_…` ids (None: of integer versions). A cursor that is not such
     an id gets 400 `invalid_cursor` rather than a silently wrong page."""
     pattern = re.compile(rf"{prefix}_[0-9a-z]{{1,64}}" if prefix else r"[1-9][0-9]{0,17}")
 
-    def page(limit: Annotated[int, Query(ge=1, le=100)] = 20,
-             starting_after: Annotated[str | None, Query(description="Cursor: the last id of the previous page",
-                                                         max_length=100)] = None) -> PageParams:
+    async def page(limit: Annotated[int, Query(ge=1, le=100)] = 20,  # async: pure, no threadpool hop
+                   starting_after: Annotated[str | None, Query(description="Cursor: the last id of the previous page",
+                                                               max_length=100)] = None) -> PageParams:
         if starting_after is not None and not pattern.fullmatch(starting_after):
             raise ApiError(400, "invalid_cursor", "Invalid cursor",
                            "starting_after must be the id of an item of this list (a previous page's next_cursor)")

@@ -4,11 +4,15 @@ Scopes nest: admin ⊃ payments ⊃ read."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from payhub.ids import new_id
+from payhub.store.cache import Caches, WouldBlock
 from payhub.store.models import ApiKey, CustomerToken
 from payhub.store.repo import hash_secret
 
@@ -18,6 +22,42 @@ CUSTOMER_TOKEN_PREFIX = "pht_"
 
 def allows(granted: str, needed: str) -> bool:
     return SCOPES.index(granted) >= SCOPES.index(needed)
+
+
+@dataclass(frozen=True)
+class KeyGrant:
+    """What a request needs of its API key, cached (store/cache.py): a revocation is seen at once in the process
+    that made it and within a second in the others; the expiry is checked on every use."""
+
+    id: str
+    entity_id: str | None
+    scope: str
+    rate_limit_per_s: int | None
+    expires_at: datetime | None
+
+
+def find_key(caches: Caches | None, readers: Callable[[], Session], secret: str, now: datetime, *,
+             block: bool = True) -> KeyGrant | None:
+    """The key of this secret if it exists, is not revoked and has not expired. With `block=False`, raises
+    cache.WouldBlock rather than reading the database."""
+    digest = hash_secret(secret)
+
+    def load(s: Session) -> KeyGrant | None:
+        key = s.scalar(select(ApiKey).where(ApiKey.secret_hash == digest))
+        if key is None or key.revoked_at is not None:
+            return None
+        return KeyGrant(key.id, key.entity_id, key.scope, key.rate_limit_per_s, key.expires_at)
+
+    if caches is not None:
+        grant = caches.get(("api_key", digest), load, block=block, keep_none=False)
+    elif not block:
+        raise WouldBlock
+    else:
+        with readers() as s:
+            grant = load(s)
+    if grant is None or (grant.expires_at is not None and grant.expires_at <= now):
+        return None
+    return grant
 
 
 def create_key(s: Session, entity_id: str | None, scope: str, now: datetime, name: str = "",

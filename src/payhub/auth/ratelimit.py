@@ -92,6 +92,8 @@ class MemoryRateLimiter:
     ``clock`` must be monotonic (seconds); inject a fake one in tests.
     """
 
+    blocking = False  # a hit never waits on I/O: the async auth dependency calls it on the event loop
+
     def __init__(self, *, clock: Clock = time.monotonic, max_keys: int = 100_000,
                  sweep_interval_s: float = 60.0) -> None:
         if max_keys <= 0:
@@ -185,6 +187,8 @@ class RedisRateLimiter:
     The client is the synchronous ``redis`` client with its own thread-safe connection pool, for the
     synchronous API handlers. ``clock`` (monotonic) only paces the warning and the cooldown.
     """
+
+    blocking = True  # a network round trip: never on the event loop
 
     def __init__(self, url: str, *, key_prefix: str = DEFAULT_KEY_PREFIX, timeout_s: float = 0.25,
                  cooldown_s: float = 1.0, log_interval_s: float = 60.0, clock: Clock = time.monotonic) -> None:

@@ -15,6 +15,7 @@ from payhub.domain.errors import DomainError
 from payhub.domain.ledger import GLLine
 from payhub.extensions import registry
 from payhub.extensions.api import Changes, Extension, Line, PostingContext, PostingContextV2, frozen
+from payhub.store.cache import cached
 from payhub.store.models import EntityExtension
 
 _pool = concurrent.futures.ThreadPoolExecutor(max_workers=8, thread_name_prefix="payhub-hook")
@@ -37,21 +38,27 @@ class ExtensionMissing(DomainError):
 
 
 def active(s: Session, entity_id: str) -> list[Extension]:
-    """The entity's enabled extensions, each at its pinned version (else the newest installed)."""
-    rows = s.scalars(select(EntityExtension).where(EntityExtension.entity_id == entity_id,
-                                                   EntityExtension.enabled.is_(True))
-                     .order_by(EntityExtension.name)).all()
+    """The entity's enabled extensions, each at its pinned version (else the newest installed). Which are enabled
+    is cached (store/cache.py); the installed versions are looked up on each call, as they may be registered
+    at any time."""
+    def load(r: Session) -> tuple[tuple[str, str | None], ...]:
+        rows = r.execute(select(EntityExtension.name, EntityExtension.pinned_version)
+                         .where(EntityExtension.entity_id == entity_id, EntityExtension.enabled.is_(True))
+                         .order_by(EntityExtension.name))
+        return tuple((name, pinned) for name, pinned in rows)
+
+    rows = cached(s, ("extensions", entity_id), load)
     if not rows:
         return []
     installed = registry.installed()
     chosen = []
-    for row in rows:
-        versions = installed.get(row.name, [])
-        pick = next((e for e in versions if e.version == row.pinned_version), None) if row.pinned_version \
+    for name, pinned in rows:
+        versions = installed.get(name, [])
+        pick = next((e for e in versions if e.version == pinned), None) if pinned \
             else (versions[-1] if versions else None)
         if pick is None:
-            raise ExtensionMissing(f"Extension {row.name} {row.pinned_version or ''} is enabled for this entity "
-                                   f"but not installed", extension=row.name)
+            raise ExtensionMissing(f"Extension {name} {pinned or ''} is enabled for this entity "
+                                   f"but not installed", extension=name)
         chosen.append(pick)
     return chosen
 

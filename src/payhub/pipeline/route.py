@@ -8,7 +8,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,7 +25,8 @@ from payhub.domain.routing import (
     parse_ruleset,
 )
 from payhub.ports import AuthorizeRequest, Gateway, GatewayResult
-from payhub.store.models import Entity, RoutingRuleSet
+from payhub.store.cache import cached
+from payhub.store.models import RoutingRuleSet
 
 
 @dataclass
@@ -61,26 +62,21 @@ class GatewayHealth:
             return {name: b.state(now) for name, b in self.breakers.items()}
 
 
-def current_rules(s: Session, entity: Entity, gateways: dict[str, Gateway]) -> RuleSet:
-    """The entity's newest rule-set version, or version 0: its configured gateway alone. Versions never
-    change once stored, so each is parsed and indexed once per process."""
-    latest = s.execute(select(RoutingRuleSet.version, RoutingRuleSet.created_at)
-                       .where(RoutingRuleSet.entity_id == entity.id)
-                       .order_by(RoutingRuleSet.version.desc()).limit(1)).first()
-    if latest is None:
-        return RuleSet(0, (), (entity.gateway,))
-    key = (entity.id, latest.version, latest.created_at)  # created_at: a restored database is another store
-    if (cached := _parsed.get(key)) is None:
-        row = s.get(RoutingRuleSet, (entity.id, latest.version))
-        assert row is not None
-        cached = parse_ruleset(row.rules, set(gateways) | _named_in(row.rules), row.version)
-        if len(_parsed) >= 1000:
-            _parsed.pop(next(iter(_parsed)))
-        _parsed[key] = cached
-    return cached
+class EntityRouting(Protocol):
+    id: str
+    gateway: str
 
 
-_parsed: dict[tuple[str, int, datetime], RuleSet] = {}
+def current_rules(s: Session, entity: EntityRouting, gateways: dict[str, Gateway]) -> RuleSet:
+    """The entity's newest rule-set version, or version 0: its configured gateway alone. `entity` is the
+    Entity row or its cached repo.EntitySettings. Cached (store/cache.py): parsed and indexed once per version."""
+    def load(r: Session) -> RuleSet | None:
+        row = r.scalar(select(RoutingRuleSet).where(RoutingRuleSet.entity_id == entity.id)
+                       .order_by(RoutingRuleSet.version.desc()).limit(1))
+        return None if row is None else parse_ruleset(row.rules, set(gateways) | _named_in(row.rules), row.version)
+
+    rules = cached(s, ("routing_rules", entity.id, frozenset(gateways)), load)
+    return rules if rules is not None else RuleSet(0, (), (entity.gateway,))
 
 
 def _named_in(rules: dict[str, Any]) -> set[str]:

@@ -15,6 +15,7 @@ from payhub.auth.ratelimit import MemoryRateLimiter, RateLimiter
 from payhub.erp.per_entity import EntityErps
 from payhub.pipeline.route import GatewayHealth
 from payhub.ports import Clock, Erp, Gateway
+from payhub.store.cache import Caches, caches_of
 
 Network = IPv4Network | IPv6Network
 
@@ -46,6 +47,11 @@ class Services:
     limiter: RateLimiter = field(default_factory=MemoryRateLimiter)
     rate_limit_per_s: int = 100
     rng: random.Random = field(default_factory=random.Random)
+    caches: Caches | None = None  # the database's caches (store/cache.py); by default the session factories'
+
+    def __post_init__(self) -> None:
+        if self.caches is None:
+            self.caches = caches_of(self.readers)
 
     def erp_for(self, entity_id: str) -> Erp:
         """The entity's ERP: its own connector if its settings name one, else the server's."""

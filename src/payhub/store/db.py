@@ -101,11 +101,26 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
             _release(conn)
 
         return engine
-    return create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True, hide_parameters=True)
+    # No pre-ping: it cost a round trip per checkout. A connection the server dropped (a restart, an idle
+    # timeout) fails the one statement that finds it; SQLAlchemy recognises the disconnect and invalidates
+    # every pooled connection opened before it, so the following checkouts connect afresh. Connections are
+    # also replaced after RECYCLE_S, before a firewall or server idle timeout can cut them silently, and each
+    # is rolled back when it returns to the pool.
+    return create_engine(url, pool_size=20, max_overflow=20, pool_recycle=RECYCLE_S, pool_reset_on_return="rollback",
+                         hide_parameters=True)
+
+
+RECYCLE_S = 1800
 
 
 def make_sessionmakers(url: str) -> tuple[sessionmaker[Any], sessionmaker[Any]]:
-    """(writer, reader) session factories; the same engine unless the backend is SQLite."""
+    """(writer, reader) session factories; the same engine unless the backend is SQLite. Both carry the
+    database's caches (store/cache.py) in `Session.info`."""
+    from payhub.store.cache import CACHES, Caches  # cache.py builds on this module
+
     writer = make_engine(url)
     reader = make_engine(url, read_only=True) if writer.dialect.name == "sqlite" else writer
-    return sessionmaker(writer, expire_on_commit=False), sessionmaker(reader, expire_on_commit=False)
+    caches = Caches(reader)
+    readers = sessionmaker(reader, expire_on_commit=False, info={CACHES: caches})
+    caches.readers = readers
+    return sessionmaker(writer, expire_on_commit=False, info={CACHES: caches}), readers

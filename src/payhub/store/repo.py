@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, and_, bindparam, case, func, or_, select, text, update
@@ -12,9 +14,10 @@ from sqlalchemy.orm import Session, object_session
 
 from payhub.domain.errors import PaymentNotFound, RefundNotFound
 from payhub.domain.fees import EMPTY_POLICY, FeePolicy, parse_policy
-from payhub.domain.ledger import FEE_BUCKETS, GLLine, JournalEntry
+from payhub.domain.ledger import FEE_BUCKETS, GLLine, JournalEntry, PostingRules
 from payhub.domain.payments import Bucket, FeeAllocation, PaymentState, PaymentStatus
 from payhub.ids import new_id
+from payhub.store.cache import cached
 from payhub.store.models import (
     Allocation,
     ApiKey,
@@ -41,6 +44,35 @@ def get_entity(s: Session, entity_id: str) -> Entity:
     if entity is None:
         raise LookupError(f"entity {entity_id} does not exist")
     return entity
+
+
+@dataclass(frozen=True)
+class EntitySettings:
+    """What the payment path reads of an entity, cached (store/cache.py). Shared between threads: read only."""
+
+    id: str
+    gateway: str
+    posting_rules: PostingRules
+    capture_fee_allocation: str
+    erp: Mapping[str, Any]  # {} for the server's default ERP
+
+
+def entity_settings(s: Session, entity_id: str) -> EntitySettings | None:
+    """The entity's settings, None if it does not exist. Cached (store/cache.py)."""
+    return cached(s, entity_key(entity_id), lambda r: load_entity_settings(r, entity_id))
+
+
+def entity_key(entity_id: str) -> tuple[str, str]:
+    return ("entity", entity_id)
+
+
+def load_entity_settings(s: Session, entity_id: str) -> EntitySettings | None:
+    row = s.get(Entity, entity_id)
+    if row is None:
+        return None
+    return EntitySettings(row.id, row.gateway, PostingRules.from_dict(row.posting_rules),
+                          row.capture_fee_allocation or FeeAllocation.PROPORTIONAL.value,
+                          MappingProxyType(dict(row.erp or {})))
 
 
 def hash_secret(secret: str) -> str:
@@ -111,8 +143,8 @@ def _fee_allocation(p: Payment) -> FeeAllocation:
     s = object_session(p)
     if s is None or not any(a.invoice_id in FEE_BUCKETS for a in p.allocations):
         return FeeAllocation.PROPORTIONAL  # without fees the rule changes nothing
-    rule = s.scalar(select(Entity.capture_fee_allocation).where(Entity.id == p.entity_id))
-    return FeeAllocation(rule or FeeAllocation.PROPORTIONAL)
+    settings = entity_settings(s, p.entity_id)
+    return FeeAllocation(settings.capture_fee_allocation if settings else FeeAllocation.PROPORTIONAL)
 
 
 def apply_state(p: Payment, state: PaymentState, now: datetime) -> None:
@@ -201,9 +233,11 @@ def latest(s: Session, model: type[Versioned], entity_id: str) -> Versioned | No
 
 
 def fee_policy(s: Session, entity_id: str) -> FeePolicy:
-    """The entity's newest fee policy (no fees until an admin sets one)."""
-    row = latest(s, FeePolicyVersion, entity_id)
-    return parse_policy(row.policy) if row is not None else EMPTY_POLICY
+    """The entity's newest fee policy (no fees until an admin sets one); cached, parsed once per version."""
+    def load(r: Session) -> FeePolicy:
+        row = latest(r, FeePolicyVersion, entity_id)
+        return parse_policy(row.policy) if row is not None else EMPTY_POLICY
+    return cached(s, ("fee_policy", entity_id), load)
 
 
 # --- postings and events ---
