@@ -11,13 +11,12 @@ from urllib.parse import unquote
 
 import structlog
 from fastapi import FastAPI, Request
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from payhub import __version__, metrics
 from payhub.api import errors, idempotency, openapi
-from payhub.api.deps import authenticator
+from payhub.api.deps import authenticator, run_authenticator
 from payhub.api.v1 import (
     config,
     customer_tokens,
@@ -177,7 +176,7 @@ async def _authenticate(scope: Scope) -> None:
         return
     request = Request(scope)
     try:
-        await run_in_threadpool(check, request, request.app.state.services)
+        await run_authenticator(check, request, request.app.state.services)
     except StarletteHTTPException:
         raise
     except Exception as error:  # FastAPI would report it as a 400 "error parsing the body"

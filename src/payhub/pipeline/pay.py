@@ -374,7 +374,7 @@ def _record_intent(svc: Services, req: PaymentRequest, payment_id: str, claim: C
         plan = _plan(svc, s, req, erp)
         currency, customer, buckets = plan.currency, plan.customer, plan.buckets
         state = machine.new_payment(currency, buckets)
-        entity = repo.get_entity(s, req.entity_id)
+        entity = repo.settings_of(s, req.entity_id)
         card = _card_summary(req.method)
         decision = route.decide(
             route.current_rules(s, entity, dict(svc.gateways)),
@@ -410,7 +410,7 @@ def _record_intent(svc: Services, req: PaymentRequest, payment_id: str, claim: C
             claim.checkpoint(s, idempotency.INTENT_RECORDED)
     request = AuthorizeRequest(state.amount, req.method, capture=req.capture_method == "automatic",
                                idempotency_key=payment_id, description=req.description, level3=plan.level3)
-    return Intent(request, tuple(decision.candidates), payment, PostingRules.from_dict(entity.posting_rules))
+    return Intent(request, tuple(decision.candidates), payment, entity.posting_rules)
 
 
 def _method(method: PaymentMethod) -> str:
@@ -732,7 +732,7 @@ def _locked(svc: Services, entity_id: str, payment_id: str, wait: bool = True) -
 
 
 def _rules(s: Session, row: Payment) -> PostingRules:
-    return PostingRules.from_dict(repo.get_entity(s, row.entity_id).posting_rules)
+    return repo.settings_of(s, row.entity_id).posting_rules
 
 
 def _finish(svc: Services, entity_id: str, payment_id: str, posting: Posting | None) -> Outcome:

@@ -63,8 +63,11 @@ class GatewayHealth:
 
 
 class EntityRouting(Protocol):
-    id: str
-    gateway: str
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def gateway(self) -> str: ...
 
 
 def current_rules(s: Session, entity: EntityRouting, gateways: dict[str, Gateway]) -> RuleSet:

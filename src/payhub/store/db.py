@@ -57,7 +57,7 @@ def _release(conn: Any) -> None:
         _WRITERS.release()
 
 
-def make_engine(url: str, *, read_only: bool = False) -> Engine:
+def make_engine(url: str, *, read_only: bool = False, pool_size: int = 20, max_overflow: int = 20) -> Engine:
     """On SQLite, writers take the write lock up front (BEGIN IMMEDIATE); a `read_only` engine
     begins deferred transactions, which in WAL mode never wait for a writer. Errors never carry the
     statement's parameters (they may hold emails or names), so logs cannot leak them."""
@@ -106,8 +106,8 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
     # every pooled connection opened before it, so the following checkouts connect afresh. Connections are
     # also replaced after RECYCLE_S, before a firewall or server idle timeout can cut them silently, and each
     # is rolled back when it returns to the pool.
-    return create_engine(url, pool_size=20, max_overflow=20, pool_recycle=RECYCLE_S, pool_reset_on_return="rollback",
-                         hide_parameters=True)
+    return create_engine(url, pool_size=pool_size, max_overflow=max_overflow, pool_recycle=RECYCLE_S,
+                         pool_reset_on_return="rollback", hide_parameters=True)
 
 
 RECYCLE_S = 1800
@@ -119,8 +119,12 @@ def make_sessionmakers(url: str) -> tuple[sessionmaker[Any], sessionmaker[Any]]:
     from payhub.store.cache import CACHES, Caches  # cache.py builds on this module
 
     writer = make_engine(url)
-    reader = make_engine(url, read_only=True) if writer.dialect.name == "sqlite" else writer
-    caches = Caches(reader)
+    sqlite = writer.dialect.name == "sqlite"
+    reader = make_engine(url, read_only=True) if sqlite else writer
+    # The caches read from inside other transactions (a payment's): on PostgreSQL from a pool of their own, so a
+    # transaction never waits for a connection that only another waiting transaction could give back.
+    cache_reader = reader if sqlite else make_engine(url, pool_size=2, max_overflow=8)
+    caches = Caches(cache_reader)
     readers = sessionmaker(reader, expire_on_commit=False, info={CACHES: caches})
-    caches.readers = readers
+    caches.readers = sessionmaker(cache_reader, expire_on_commit=False, info={CACHES: caches})
     return sessionmaker(writer, expire_on_commit=False, info={CACHES: caches}), readers

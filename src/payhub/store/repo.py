@@ -62,6 +62,14 @@ def entity_settings(s: Session, entity_id: str) -> EntitySettings | None:
     return cached(s, entity_key(entity_id), lambda r: load_entity_settings(r, entity_id))
 
 
+def settings_of(s: Session, entity_id: str) -> EntitySettings:
+    """`entity_settings` of an entity that must exist (the caller's key belongs to it)."""
+    settings = entity_settings(s, entity_id)
+    if settings is None:
+        raise LookupError(f"entity {entity_id} does not exist")
+    return settings
+
+
 def entity_key(entity_id: str) -> tuple[str, str]:
     return ("entity", entity_id)
 
