@@ -4,7 +4,7 @@ own database. The default ERP connector; a real ERP (Tryton) sits behind the sam
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
@@ -113,14 +113,15 @@ class ErpJournalLine(Base):
     dimensions: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
 
 
-def _invoice(row: ErpInvoice) -> Invoice:
+def _invoice(row: Any, lines: Iterable[Any]) -> Invoice:
+    """An ErpInvoice (or a Core row of its table) and its lines, as the domain sees them."""
     cur = row.currency
     return Invoice(
         id=row.id, entity_id=row.company_id, customer_id=row.customer_id, number=row.number, status=row.status,
         total=Money(row.total, cur), balance=Money(row.balance, cur), terms=row.terms,
         issued_on=row.issued_on, due_on=row.due_on,
         lines=tuple(InvoiceLine(l.description, l.quantity, Money(l.unit_amount, cur),
-                                Money(l.unit_amount * l.quantity, cur)) for l in row.lines),
+                                Money(l.unit_amount * l.quantity, cur)) for l in lines),
     )
 
 
@@ -166,21 +167,14 @@ class EmbeddedErp:
             row = c.execute(_INVOICE, {"id": invoice_id, "company": entity_id}).first()
             if row is None:
                 raise InvoiceNotFound(f"No invoice {invoice_id}")
-            lines = c.execute(_INVOICE_LINES, {"id": invoice_id}).all()
-        cur = row.currency
-        return Invoice(
-            id=row.id, entity_id=row.company_id, customer_id=row.customer_id, number=row.number, status=row.status,
-            total=Money(row.total, cur), balance=Money(row.balance, cur), terms=row.terms,
-            issued_on=row.issued_on, due_on=row.due_on,
-            lines=tuple(InvoiceLine(l.description, l.quantity, Money(l.unit_amount, cur),
-                                    Money(l.unit_amount * l.quantity, cur)) for l in lines))
+            return _invoice(row, c.execute(_INVOICE_LINES, {"id": invoice_id}).all())
 
     def list_open_invoices(self, entity_id: str, customer_id: str) -> list[Invoice]:
         with self._readers(bind=self._bound) if self._bound is not None else self._readers() as s:
             rows = s.scalars(select(ErpInvoice).where(
                 ErpInvoice.company_id == entity_id, ErpInvoice.customer_id == customer_id,
                 ErpInvoice.status == "open").order_by(ErpInvoice.due_on, ErpInvoice.id)).all()
-            return [_invoice(r) for r in rows]
+            return [_invoice(r, r.lines) for r in rows]
 
     def post(self, entity_id: str, entry: JournalEntry, reference_key: str) -> PostingReceipt:
         """One short transaction of prebuilt Core statements (the ledger is on every payment's path); or, bound
