@@ -193,6 +193,8 @@ class Posting(Base):
 
     lines: Mapped[list[GLLineRow]] = relationship(order_by="GLLineRow.line_no", lazy="selectin",
                                                   cascade="all, delete-orphan")
+    # known to the unit of work, so a refund and its posting flushed together are inserted in that order
+    refund: Mapped[Refund | None] = relationship()
     __table_args__ = (Index("ix_postings_status_created_at", "status", "created_at"),)
 
 

@@ -253,7 +253,7 @@ def add_posting(s: Session, payment: Payment, entry: JournalEntry, erp: str, now
                 refund: Refund | None = None) -> Posting:
     posting = Posting(id=new_id("pst"), entity_id=payment.entity_id, payment_id=payment.id,
                       refund_id=refund.id if refund else None, kind=entry.kind, status="pending", erp=erp,
-                      attempts=0, created_at=now)
+                      attempts=0, created_at=now, refund=refund)
     posting.lines = [GLLineRow(line_no=i, account=l.account, debit=l.debit, credit=l.credit, currency=l.currency,
                                invoice_id=l.invoice_id, customer_id=l.customer_id, dimensions=dict(l.dimensions))
                      for i, l in enumerate(entry.lines, 1)]
