@@ -27,19 +27,27 @@ from tests.webhooks.conftest import Receiver, receiver  # noqa: F401  (the recei
 DEPLOY = Path(__file__).resolve().parents[1] / "deploy"
 
 # Loaded by every Python process started with this directory on PYTHONPATH (the `serve` supervisor and its spawned
-# workers): records TCP_NODELAY of each connection asyncio accepts, as "<pid> <value>" lines.
+# workers): records TCP_NODELAY of each connection uvicorn's HTTP protocols are handed, as "<pid> <value>" lines.
+# At the protocol, not in asyncio: with uvloop (installed, so uvicorn uses it) asyncio's transports are not used.
 PROBE = '''
-import asyncio.selector_events as _se, os as _os, socket as _socket
+import os as _os, socket as _socket
+from uvicorn.protocols.http.h11_impl import H11Protocol as _H11
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as _HttpTools
 
-_init = _se._SelectorSocketTransport.__init__
+def _probe(cls):
+    made = cls.connection_made
 
-def _probe(self, loop, sock, *args, **kwargs):
-    _init(self, loop, sock, *args, **kwargs)
-    if sock.family in (_socket.AF_INET, _socket.AF_INET6):
-        with open(_os.environ["NODELAY_PROBE_OUT"], "a") as out:
-            out.write(f"{_os.getpid()} {sock.getsockopt(_socket.IPPROTO_TCP, _socket.TCP_NODELAY)}\\n")
+    def connection_made(self, transport):
+        made(self, transport)
+        sock = transport.get_extra_info("socket")
+        if sock is not None and sock.family in (_socket.AF_INET, _socket.AF_INET6):
+            with open(_os.environ["NODELAY_PROBE_OUT"], "a") as out:
+                out.write(f"{_os.getpid()} {sock.getsockopt(_socket.IPPROTO_TCP, _socket.TCP_NODELAY)}\\n")
 
-_se._SelectorSocketTransport.__init__ = _probe
+    cls.connection_made = connection_made
+
+_probe(_H11)
+_probe(_HttpTools)
 '''
 
 
