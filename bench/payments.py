@@ -342,6 +342,14 @@ def report_bad(label: str, loads: list[Load]) -> int:
     return bad
 
 
+def report_failure(exc: Exception, servers: list[Server]) -> int:
+    """Say what failed and what each server logged last; the exit status of a failed run."""
+    print(f"error: {exc}", file=sys.stderr)
+    for s in servers:
+        print(f"--- {s.name} log tail ---\n{s.tail()}", file=sys.stderr)
+    return 1
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
@@ -593,10 +601,7 @@ def main() -> int:
         out("bench seconds", f"{time.perf_counter() - started:.1f}")
         return 0
     except Exception as exc:  # noqa: BLE001 - report, then clean up
-        print(f"error: {exc}", file=sys.stderr)
-        for s in servers:
-            print(f"--- {s.name} log tail ---\n{s.tail()}", file=sys.stderr)
-        return 1
+        return report_failure(exc, servers)
     finally:
         for s in servers:
             s.stop()

@@ -53,6 +53,7 @@ from payments import (  # noqa: E402 - the shared harness lives in bench/payment
     payhub_executable,
     print_sql_counts,
     process_tree,
+    report_failure,
     run_wrk,
     sql_counts,
 )
@@ -337,10 +338,7 @@ def main() -> int:
         out("bench seconds", f"{time.perf_counter() - started:.1f}")
         return 0
     except Exception as exc:  # noqa: BLE001 - report, then clean up
-        print(f"error: {exc}", file=sys.stderr)
-        for s in servers:
-            print(f"--- {s.name} log tail ---\n{s.tail()}", file=sys.stderr)
-        return 1
+        return report_failure(exc, servers)
     finally:
         for s in servers:
             s.stop()

@@ -69,5 +69,5 @@ class Services:
     def close(self) -> None:
         for factory in (self.sessions, self.readers):
             factory.kw["bind"].dispose()
-            if (caches := caches_of(factory)) is not None:
-                caches.engine.dispose()
+        if self.caches is not None:  # its own pool on PostgreSQL
+            self.caches.engine.dispose()
