@@ -91,7 +91,7 @@ class LocalErp(Erp, Protocol):
     events commit together, and a transaction never waits on a second connection from the pool."""
 
     def shares(self, s: Session) -> bool:
-        """Whether the ledger is in the database `s` writes to."""
+        """Whether the ledger is in the database `s` works on (a writer's or a reader's session)."""
         ...
 
     def within(self, s: Session) -> Erp:

@@ -332,7 +332,7 @@ def test_a_confirmation_between_the_erp_lookup_and_the_hold_count_is_not_subtrac
     authorized = client.post("/v1/payments", json=pay_body("inv_acme_1001", 5_000, capture_method="manual"))
     assert authorized.status_code == 201, authorized.text
     with services.read() as s:
-        assert repo.held_amounts(s, ["inv_acme_1001"], erp_has=erp_has) == {"inv_acme_1001": 5_000}
+        assert repo.held_amounts(s, DEMO_ENTITY, ["inv_acme_1001"], erp_has=erp_has) == {"inv_acme_1001": 5_000}
 
 
 def test_an_answer_lost_after_booking_is_found_and_confirmed_at_once(client: TestClient, services: Services) -> None:

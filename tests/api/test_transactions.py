@@ -67,3 +67,29 @@ def test_an_authorization_is_two_write_transactions_too(client: TestClient, serv
                                headers={"Idempotency-Key": "two-tx-3"})
     assert response.status_code == 201 and response.json()["status"] == "requires_capture"
     assert len(seen) == 2
+
+
+def test_an_invoice_read_is_one_read_transaction(client: TestClient, services: Services) -> None:
+    """The embedded ERP's invoice and PayHub's holds on it come from the same transaction (and connection)."""
+    touched: list[int] = []
+    engines = {services.sessions.kw["bind"], services.readers.kw["bind"]}
+    counter = iter(range(1_000_000))
+
+    def began(conn: object) -> None:
+        conn.info["payhub_test_tx"] = next(counter)  # type: ignore[attr-defined]
+
+    def executed(conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if "erp_invoices" in statement or "payment_allocations" in statement:
+            touched.append(conn.info["payhub_test_tx"])  # type: ignore[attr-defined]
+
+    for engine in engines:
+        event.listen(engine, "begin", began)
+        event.listen(engine, "before_cursor_execute", executed)
+    try:
+        response = client.get("/v1/invoices/inv_acme_1001")
+    finally:
+        for engine in engines:
+            event.remove(engine, "begin", began)
+            event.remove(engine, "before_cursor_execute", executed)
+    assert response.status_code == 200 and response.json()["id"] == "inv_acme_1001"
+    assert len(touched) >= 2 and len(set(touched)) == 1

@@ -139,8 +139,8 @@ class EmbeddedErp:
         self._bound = bound
 
     def shares(self, s: Session) -> bool:
-        """Whether this ledger lives in the database `s` writes to."""
-        return s.get_bind() is self._engine
+        """Whether this ledger lives in the database `s` works on (a writer's or a reader's session)."""
+        return s.get_bind() in (self._engine, self._read_engine)
 
     def within(self, s: Session) -> EmbeddedErp:
         """This ERP inside `s`'s transaction: it reads what `s` sees and posts in `s`'s transaction (the caller

@@ -113,7 +113,7 @@ def held_amounts(svc: Services, s: Session, entity_id: str, invoice_ids: Sequenc
     if uncertain:
         ledger = erp_within(erp or svc.erp_for(entity_id), s)
         found = [p.id for p in uncertain if _find(ledger, entity_id, repo.entry_of(p), p.id) is not None]
-    return repo.held_amounts(s, invoice_ids, erp_has=found)
+    return repo.held_amounts(s, entity_id, invoice_ids, erp_has=found)
 
 
 def _load(s: Session, posting_id: str) -> Posting:

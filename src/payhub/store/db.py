@@ -63,8 +63,10 @@ def make_engine(url: str, *, read_only: bool = False, pool_size: int = 20, max_o
     statement's parameters (they may hold emails or names), so logs cannot leak them."""
     url = normalize_url(url)
     if url.startswith("sqlite"):
+        # As many pooled connections as PostgreSQL's: with fewer, the threadpool's concurrent requests overflowed
+        # the pool, and each overflow connection was opened (four PRAGMAs) and closed again per request.
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
-                               hide_parameters=True)
+                               pool_size=pool_size, max_overflow=max_overflow, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -78,8 +80,10 @@ def make_engine(url: str, *, read_only: bool = False, pool_size: int = 20, max_o
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Any) -> None:
+            # BEGIN straight on the driver's connection: through exec_driver_sql it cost as much as a query.
+            driver = conn.connection.driver_connection
             if read_only:
-                conn.exec_driver_sql("BEGIN")
+                driver.execute("BEGIN")
                 return
             # SQLite has one writer at a time. Queue this process's writers on a lock (fair, no polling)
             # rather than in SQLite's busy handler, whose growing sleeps gave multi-second tails; and take
@@ -87,7 +91,7 @@ def make_engine(url: str, *, read_only: bool = False, pool_size: int = 20, max_o
             _WRITERS.acquire()
             conn.info["payhub_writer"] = True
             try:
-                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                driver.execute("BEGIN IMMEDIATE")
             except BaseException:
                 _release(conn)
                 raise

@@ -173,7 +173,8 @@ def lock_invoices(s: Session, invoice_ids: Iterable[str]) -> None:
         s.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"), {"k": invoice_id})
 
 
-def held_amounts(s: Session, invoice_ids: Sequence[str], erp_has: Collection[str] = ()) -> dict[str, int]:
+def held_amounts(s: Session, entity_id: str, invoice_ids: Sequence[str],
+                 erp_has: Collection[str] = ()) -> dict[str, int]:
     """What PayHub holds against each invoice that the ERP's balance does not show yet:
     open authorizations plus captured-and-not-refunded money whose posting is not confirmed.
     `erp_has`: unconfirmed postings the ERP is known to have booked (an attempt whose answer was lost);
@@ -181,7 +182,8 @@ def held_amounts(s: Session, invoice_ids: Sequence[str], erp_has: Collection[str
     The ERP-aware entry point is pipeline.posting.held_amounts."""
     if not invoice_ids:
         return {}
-    totals = {inv: int(total or 0) for inv, total in s.execute(_HELD, {"invoices": list(invoice_ids)})}
+    totals = {inv: int(total or 0) for inv, total in s.execute(_HELD, {"entity": entity_id,
+                                                                        "invoices": list(invoice_ids)})}
     if erp_has:  # as if confirmed: the same net amounts the confirmation adds to amount_posted
         # Read after the totals, and only while still unconfirmed: a confirmation committed before the totals
         # is in amount_posted already and must not be subtracted twice (PostgreSQL reads each statement's
@@ -196,7 +198,8 @@ def held_amounts(s: Session, invoice_ids: Sequence[str], erp_has: Collection[str
 _HELD = (select(Allocation.invoice_id, func.sum(
     case((Payment.status.in_(AUTH_HOLDING), Allocation.amount - Allocation.amount_captured), else_=0)
     + (Allocation.amount_captured - Allocation.amount_refunded - Allocation.amount_posted)))
-    .join(Payment).where(Allocation.invoice_id.in_(bindparam("invoices", expanding=True)))
+    .join(Payment).where(Allocation.invoice_id.in_(bindparam("invoices", expanding=True)),
+                         Payment.entity_id == bindparam("entity"))  # two ERPs may reuse an invoice id
     .group_by(Allocation.invoice_id))
 _BOOKED = (select(GLLineRow.invoice_id, func.sum(GLLineRow.credit - GLLineRow.debit))
            .join(Posting, Posting.id == GLLineRow.posting_id)
@@ -289,16 +292,22 @@ def uncertain_postings(s: Session, entity_id: str, invoice_ids: Sequence[str]) -
     or under way now): only the ERP can say whether it has them."""
     if not invoice_ids:
         return []
-    return s.scalars(_UNCERTAIN, {"entity": entity_id, "invoices": list(invoice_ids)}).all()
+    params = {"entity": entity_id, "invoices": list(invoice_ids)}
+    # Almost always none: ask with a plain Core query first, and load postings (with their lines) only if any.
+    if s.execute(_ANY_UNCERTAIN, params).first() is None:
+        return []
+    return s.scalars(_UNCERTAIN, params).all()
 
 
 # few postings are unconfirmed: find them by status, then check their lines (indexed by posting)
-_UNCERTAIN = select(Posting).where(
+_UNCERTAIN_WHERE = (
     Posting.status.in_(UNCONFIRMED), Posting.entity_id == bindparam("entity"),
     or_(Posting.attempts > 0, Posting.lease_until.is_not(None)),
     select(GLLineRow.id).where(GLLineRow.posting_id == Posting.id,
                                GLLineRow.invoice_id.in_(bindparam("invoices", expanding=True))).exists(),
-).order_by(Posting.id)
+)
+_ANY_UNCERTAIN = select(Posting.id).where(*_UNCERTAIN_WHERE).limit(1)
+_UNCERTAIN = select(Posting).where(*_UNCERTAIN_WHERE).order_by(Posting.id)
 
 
 def entry_of(posting: Posting) -> JournalEntry:
