@@ -8,13 +8,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from ipaddress import IPv4Network, IPv6Network
+from typing import cast
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from payhub.auth.ratelimit import MemoryRateLimiter, RateLimiter
 from payhub.erp.per_entity import EntityErps
 from payhub.pipeline.route import GatewayHealth
-from payhub.ports import Clock, Erp, Gateway
+from payhub.ports import Clock, Erp, Gateway, LocalErp
 from payhub.store.cache import Caches, caches_of
 
 Network = IPv4Network | IPv6Network
@@ -52,6 +53,14 @@ class Services:
     def __post_init__(self) -> None:
         if self.caches is None:
             self.caches = caches_of(self.readers)
+
+    def reads_locally(self, entity_id: str) -> bool:
+        """Whether this entity's reads touch only a local SQLite file: PayHub's database and the ERP's ledger
+        in it. SQLite's WAL readers never wait for a writer, so such a read cannot stall anyone."""
+        if self.readers.kw["bind"].dialect.name != "sqlite":
+            return False
+        erp = self.erp_for(entity_id)
+        return hasattr(type(erp), "within") and cast(LocalErp, erp).shares(self.readers())
 
     def erp_for(self, entity_id: str) -> Erp:
         """The entity's ERP: its own connector if its settings name one, else the server's."""

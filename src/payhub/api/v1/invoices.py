@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from payhub.api.deps import ReaderOrCustomer, ServicesDep, envelope
+from payhub.api.deps import ReaderOrCustomer, ServicesDep, envelope, local_read
 from payhub.domain.errors import CustomerNotFound, InvoiceNotFound
 from payhub.pipeline import posting
 from payhub.store.views import InvoiceList, InvoicePublic, invoice_view
@@ -11,6 +11,7 @@ router = APIRouter(tags=["invoices"])
 
 
 @router.get("/invoices/{invoice_id}", response_model=InvoicePublic, operation_id="get_invoice")
+@local_read
 def get_invoice(invoice_id: str, key: ReaderOrCustomer, svc: ServicesDep) -> dict:  # type: ignore[type-arg]
     """The invoice as the ERP has it right now: balance, terms, due date, lines."""
     with svc.read() as s:  # one read transaction: the embedded ERP reads in it too
@@ -25,6 +26,7 @@ def get_invoice(invoice_id: str, key: ReaderOrCustomer, svc: ServicesDep) -> dic
 
 @router.get("/customers/{customer_id}/invoices", response_model=InvoiceList,
             operation_id="list_customer_invoices")
+@local_read
 def list_customer_invoices(customer_id: str, key: ReaderOrCustomer,
                            svc: ServicesDep) -> dict:  # type: ignore[type-arg]
     """A customer's open invoices, live from the ERP, oldest due first."""

@@ -8,7 +8,16 @@ from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime
 
 from payhub.api import idempotency
-from payhub.api.deps import PayerOrCustomer, PaymentPage, PaymentsKey, ReaderOrCustomer, ReadKey, ServicesDep, envelope
+from payhub.api.deps import (
+    PayerOrCustomer,
+    PaymentPage,
+    PaymentsKey,
+    ReaderOrCustomer,
+    ReadKey,
+    ServicesDep,
+    envelope,
+    local_read,
+)
 from payhub.api.schemas import CaptureCreate, PaymentCreate
 from payhub.api.versions import CURRENT, payment_for
 from payhub.domain.errors import PaymentNotFound
@@ -44,6 +53,7 @@ def quote_payment(body: PaymentCreate, key: PaymentsKey, svc: ServicesDep) -> di
 
 
 @router.get("", response_model=PaymentList, operation_id="list_payments")
+@local_read
 def list_payments(
     key: ReadKey, svc: ServicesDep, page: PaymentPage,
     customer: str | None = None,
@@ -60,6 +70,7 @@ def list_payments(
 
 
 @router.get("/{payment_id}", response_model=PaymentPublic, operation_id="get_payment")
+@local_read
 def get_payment(payment_id: str, request: Request, key: ReaderOrCustomer, svc: ServicesDep) -> JSONResponse:
     """One payment. A request pinned to an older `PayHub-Version` gets that version's shape."""
     with svc.read() as s:
