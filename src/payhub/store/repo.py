@@ -182,13 +182,14 @@ def held_amounts(s: Session, entity_id: str, invoice_ids: Sequence[str],
     The ERP-aware entry point is pipeline.posting.held_amounts."""
     if not invoice_ids:
         return {}
-    totals = {inv: int(total or 0) for inv, total in s.execute(_HELD, {"entity": entity_id,
-                                                                        "invoices": list(invoice_ids)})}
+    core = s.connection()  # plain Core: the ORM's statement machinery cost more than these queries
+    totals = {inv: int(total or 0) for inv, total in core.execute(_HELD, {"entity": entity_id,
+                                                                           "invoices": list(invoice_ids)})}
     if erp_has:  # as if confirmed: the same net amounts the confirmation adds to amount_posted
         # Read after the totals, and only while still unconfirmed: a confirmation committed before the totals
         # is in amount_posted already and must not be subtracted twice (PostgreSQL reads each statement's
         # own snapshot); one committed in between is then held twice, which under-offers, safely.
-        booked = s.execute(_BOOKED, {"postings": list(erp_has), "invoices": list(invoice_ids)})
+        booked = core.execute(_BOOKED, {"postings": list(erp_has), "invoices": list(invoice_ids)})
         for inv, net in booked:
             totals[inv] = totals.get(inv, 0) - int(net or 0)
     return {inv: max(0, total) for inv, total in totals.items()}
@@ -294,7 +295,7 @@ def uncertain_postings(s: Session, entity_id: str, invoice_ids: Sequence[str]) -
         return []
     params = {"entity": entity_id, "invoices": list(invoice_ids)}
     # Almost always none: ask with a plain Core query first, and load postings (with their lines) only if any.
-    if s.execute(_ANY_UNCERTAIN, params).first() is None:
+    if s.connection().execute(_ANY_UNCERTAIN, params).first() is None:
         return []
     return s.scalars(_UNCERTAIN, params).all()
 
