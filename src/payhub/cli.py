@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import signal
 import socket
 from collections.abc import Callable, Coroutine
@@ -135,6 +136,8 @@ def _until_signalled(main: Callable[[asyncio.Event], Coroutine[Any, Any, None]])
             loop.add_signal_handler(sig, stop.set)
         await main(stop)
 
+    gc.collect()  # what start-up loaded lives as long as the process: keep it out of full collections (asgi.py)
+    gc.freeze()
     try:
         import uvloop  # as `serve` uses it (pinned): less CPU per delivery than asyncio's loop
     except ImportError:  # not on Windows
