@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from payhub.demo import DEMO_ENTITY
+from payhub.erp.embedded import create_customer, create_invoice
 from payhub.gateways.simulator import SimulatorGateway
 from payhub.pipeline.route import GatewayHealth
 from payhub.pipeline.services import Services
-from tests.helpers import card, pay_body
+from tests.helpers import card, pay_body, usd
 from tests.webhooks.conftest import FakeClock
 
 
@@ -145,3 +147,34 @@ def test_circuit_breaker_skips_a_failing_gateway_then_tries_it_again(
     trial = admin.post("/v1/payments", json=pay_body("inv_acme_1001", 100)).json()
     assert trial["gateway"]["name"] == "flaky"
     assert services.health.states(clock.now())["flaky"] == "closed"
+
+
+def test_rules_on_erp_invoice_and_customer_metadata_route_real_payments(admin: TestClient, services: Services) -> None:
+    """Metadata comes from the ERP's customer and invoices, as `/v1/routing/simulate` takes it; a rule on invoice
+    metadata holds only when every invoice the payment pays says so. The payment's own metadata is not the
+    customer's."""
+    today = date.today()
+    with services.transaction() as s:
+        create_customer(s, DEMO_ENTITY, "cus_meta", "Meta Corp", metadata={"tier": "gold"})
+        for invoice_id, division in (("inv_meta_eu", "eu"), ("inv_meta_eu2", "eu"), ("inv_meta_us", "us")):
+            create_invoice(s, company_id=DEMO_ENTITY, customer_id="cus_meta", invoice_id=invoice_id,
+                           number=invoice_id.upper(), currency="USD", lines=[("Service", 1, 50_000)], terms="Net 30",
+                           issued_on=today, due_on=today + timedelta(days=30), metadata={"division": division})
+    put_rules(admin, [
+        {"id": "eu", "priority": 1, "when": {"invoice_metadata": {"division": "eu"}}, "gateways": ["secondary"]},
+        {"id": "gold", "priority": 2, "when": {"customer_metadata": {"tier": "gold"}}, "gateways": ["simulator"]},
+    ], ["simulator"])
+
+    def routed(*invoices: str, **extra: object) -> tuple[str, str | None]:
+        body = {"allocations": [{"invoice": i, "amount": usd(1_000)} for i in invoices], "payment_method": card(),
+                **extra}
+        response = admin.post("/v1/payments", json=body)
+        assert response.status_code == 201, response.text
+        return response.json()["gateway"]["name"], response.json()["routing"]["rule"]
+
+    assert routed("inv_meta_eu") == ("secondary", "eu")
+    assert routed("inv_meta_eu", "inv_meta_eu2") == ("secondary", "eu")
+    assert routed("inv_meta_eu", "inv_meta_us") == ("simulator", "gold")  # not every invoice is "eu"
+    assert routed("inv_meta_us") == ("simulator", "gold")
+    # a customer without that metadata does not match, whatever the payment's own metadata says
+    assert routed("inv_acme_1001", metadata={"tier": "gold", "division": "eu"}) == ("simulator", None)

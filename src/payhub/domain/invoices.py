@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -15,6 +16,7 @@ class Customer:
     name: str
     email: str | None = None
     segment: str | None = None  # e.g. "nonprofit": fee waivers and routing rules use it
+    metadata: Mapping[str, str] = field(default_factory=dict)  # the ERP's own fields; routing rules match on them
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,10 +40,19 @@ class Invoice:
     issued_on: date
     due_on: date
     lines: tuple[InvoiceLine, ...] = field(default_factory=tuple)
+    metadata: Mapping[str, str] = field(default_factory=dict)  # the ERP's own fields; routing rules match on them
 
     @property
     def is_open(self) -> bool:
         return self.status == "open" and self.balance.is_positive
+
+
+def common_metadata(invoices: list[Invoice]) -> dict[str, str]:
+    """What every one of a payment's invoices says alike: a rule on invoice metadata must hold for all it pays."""
+    if not invoices:
+        return {}
+    first, *rest = invoices
+    return {k: v for k, v in first.metadata.items() if all(inv.metadata.get(k) == v for inv in rest)}
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,6 +57,7 @@ class ErpCustomer(Base):
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(200), nullable=True)
     segment: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    metadata_: Mapped[dict[str, str] | None] = mapped_column("metadata", JSON, nullable=True)
 
 
 class ErpInvoice(Base):
@@ -72,6 +73,7 @@ class ErpInvoice(Base):
     issued_on: Mapped[date] = mapped_column(Date)
     due_on: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(10))  # open | paid | void
+    metadata_: Mapped[dict[str, str] | None] = mapped_column("metadata", JSON, nullable=True)
     lines: Mapped[list[ErpInvoiceLine]] = relationship(order_by="ErpInvoiceLine.line_no", lazy="selectin",
                                                        cascade="all, delete-orphan")
 
@@ -122,7 +124,13 @@ def _invoice(row: Any, lines: Iterable[Any]) -> Invoice:
         issued_on=row.issued_on, due_on=row.due_on,
         lines=tuple(InvoiceLine(l.description, l.quantity, Money(l.unit_amount, cur),
                                 Money(l.unit_amount * l.quantity, cur)) for l in lines),
+        metadata=_metadata(row),
     )
+
+
+def _metadata(row: Any) -> dict[str, str]:
+    """An ORM row's `metadata_` or a Core row's `metadata` column."""
+    return dict((row.metadata_ if hasattr(row, "metadata_") else row._mapping["metadata"]) or {})
 
 
 class EmbeddedErp:
@@ -160,7 +168,7 @@ class EmbeddedErp:
             row = c.execute(_CUSTOMER, {"id": customer_id, "company": entity_id}).first()
         if row is None:
             raise CustomerNotFound(f"No customer {customer_id}")
-        return Customer(row.id, row.company_id, row.name, row.email, row.segment)
+        return Customer(row.id, row.company_id, row.name, row.email, row.segment, _metadata(row))
 
     def get_invoice(self, entity_id: str, invoice_id: str) -> Invoice:
         with self._reading() as c:  # Core, prebuilt: on every payment's and invoice read's path
@@ -274,19 +282,20 @@ def create_company(s: Session, company_id: str, name: str, currency: str) -> Non
 
 
 def create_customer(s: Session, company_id: str, customer_id: str, name: str, email: str | None = None,
-                    segment: str | None = None) -> None:
-    s.add(ErpCustomer(id=customer_id, company_id=company_id, name=name, email=email, segment=segment))
+                    segment: str | None = None, metadata: dict[str, str] | None = None) -> None:
+    s.add(ErpCustomer(id=customer_id, company_id=company_id, name=name, email=email, segment=segment,
+                      metadata_=metadata))
     s.flush()
 
 
 def create_invoice(s: Session, *, company_id: str, customer_id: str, invoice_id: str, number: str,
                    currency: str, lines: list[tuple[str, int, int]], terms: str, issued_on: date,
-                   due_on: date, **_: Any) -> None:
+                   due_on: date, metadata: dict[str, str] | None = None, **_: Any) -> None:
     """lines: (description, quantity, unit_amount in minor units)."""
     total = sum(q * u for _, q, u in lines)
     inv = ErpInvoice(id=invoice_id, company_id=company_id, customer_id=customer_id, number=number,
                      currency=currency, total=total, balance=total, terms=terms, issued_on=issued_on,
-                     due_on=due_on, status="open")
+                     due_on=due_on, status="open", metadata_=metadata)
     inv.lines = [ErpInvoiceLine(line_no=i, description=d, quantity=q, unit_amount=u)
                  for i, (d, q, u) in enumerate(lines, 1)]
     s.add(inv)

@@ -47,7 +47,7 @@ from payhub.domain.errors import (
     recorded_failure,
 )
 from payhub.domain.events import EventType
-from payhub.domain.invoices import Customer, Invoice
+from payhub.domain.invoices import Customer, Invoice, common_metadata
 from payhub.domain.ledger import CONVENIENCE_FEE, SURCHARGE, PostingRules, capture_entry, refund_entry
 from payhub.domain.level3 import Level3Data
 from payhub.domain.methods import BankAccount, Card, CardSummary, PaymentMethod
@@ -382,7 +382,8 @@ def _record_intent(svc: Services, req: PaymentRequest, payment_id: str, claim: C
                          method=_method(req.method), channel=req.channel,
                          card_brand=card.brand if card else None, card_bin=card.bin if card else None,
                          card_country=card.country if card else None, customer_id=customer.id,
-                         customer_segment=customer.segment, customer_metadata=req.metadata),
+                         customer_segment=customer.segment, customer_metadata=customer.metadata,
+                         invoice_metadata=common_metadata(plan.invoices)),
             dict(svc.gateways), svc.health, svc.rng)
         if not decision.candidates:
             raise route.AllGatewaysFailed("No configured gateway can take this payment: " + "; ".join(decision.reasons))
