@@ -76,6 +76,11 @@ class NotFound(DomainError):
     title = "Not found"
 
 
+class EntityNotFound(NotFound):
+    code = "entity_not_found"
+    title = "Entity not found"
+
+
 class InvoiceNotFound(NotFound):
     code = "invoice_not_found"
     title = "Invoice not found"

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, and_, bindparam, case, func, or_, select, text, update
 from sqlalchemy.orm import Session, object_session
 
-from payhub.domain.errors import PaymentNotFound, RefundNotFound
+from payhub.domain.errors import EntityNotFound, PaymentNotFound, RefundNotFound
 from payhub.domain.fees import EMPTY_POLICY, FeePolicy, parse_policy
 from payhub.domain.ledger import FEE_BUCKETS, GLLine, JournalEntry, PostingRules
 from payhub.domain.payments import Bucket, FeeAllocation, PaymentState, PaymentStatus
@@ -42,7 +42,7 @@ UNCONFIRMED = ("pending", "failed")  # posting statuses the ERP may or may not h
 def get_entity(s: Session, entity_id: str) -> Entity:
     entity = s.get(Entity, entity_id)
     if entity is None:
-        raise LookupError(f"entity {entity_id} does not exist")
+        raise EntityNotFound(f"No entity {entity_id}")
     return entity
 
 
@@ -66,7 +66,7 @@ def settings_of(s: Session, entity_id: str) -> EntitySettings:
     """`entity_settings` of an entity that must exist (the caller's key belongs to it)."""
     settings = entity_settings(s, entity_id)
     if settings is None:
-        raise LookupError(f"entity {entity_id} does not exist")
+        raise EntityNotFound(f"No entity {entity_id}")
     return settings
 
 
