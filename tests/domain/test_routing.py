@@ -11,11 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from payhub.domain.health import CircuitBreaker, SuccessWindow
 from payhub.domain.routing import (
-    CircuitBreaker,
     InvalidRoutingRules,
     RoutingInput,
-    SuccessWindow,
     evaluate,
     order_by_success,
     parse_ruleset,

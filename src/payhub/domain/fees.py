@@ -41,15 +41,15 @@ from types import MappingProxyType
 from typing import Any, NoReturn
 
 from payhub.domain.errors import InvalidAmount, InvalidRequest, UnsupportedCurrency
-from payhub.domain.methods import BRANDS, CardSummary
+from payhub.domain.methods import BRANDS, CardSummary, Channel, Method
 from payhub.domain.money import Money, exponent
 
 ROUNDING = ("half-even (banker's rounding) to the currency's minor unit, applied once to each fee after its "
             "minimum and cap; the exact same rounding as Money.times")
 
 FEE_POLICY_VERSION = 1
-METHODS = ("card", "ach")
-CHANNELS = ("api", "widget", "portal", "terminal", "autopay")
+METHODS = tuple(m.value for m in Method)
+CHANNELS = tuple(c.value for c in Channel)
 FUNDINGS = ("credit", "debit", "prepaid", "unknown")
 CARD_BRANDS = tuple(brand for _, brand in BRANDS)
 BRAND_SURCHARGE_MAX_PERCENT = Decimal("3")  # card-brand rules: a surcharge may not exceed 3 %

@@ -6,8 +6,27 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 
 from payhub.domain.errors import InvalidCard
+
+
+class Method(StrEnum):
+    """How a payment is paid; fee rules and routing rules name these."""
+
+    CARD = "card"
+    ACH = "ach"
+
+
+class Channel(StrEnum):
+    """Where a payment comes from; fee rules and routing rules name these."""
+
+    API = "api"
+    WIDGET = "widget"
+    PORTAL = "portal"
+    TERMINAL = "terminal"
+    AUTOPAY = "autopay"
+
 
 BRANDS = (  # (prefixes, brand), checked in order
     (("34", "37"), "amex"),

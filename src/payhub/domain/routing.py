@@ -10,13 +10,13 @@ import hashlib
 import random
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from typing import Any
 
 from payhub.domain.errors import InvalidRequest
+from payhub.domain.methods import Channel, Method
 
-METHODS = frozenset({"card", "ach"})
-CHANNELS = frozenset({"api", "widget", "portal", "terminal", "autopay"})
+METHODS = frozenset(m.value for m in Method)
+CHANNELS = frozenset(c.value for c in Channel)
 
 
 class InvalidRoutingRules(InvalidRequest):
@@ -193,57 +193,6 @@ def order_by_success(candidates: Sequence[str], rates: Mapping[str, float], expl
     if rng.random() * 100 < exploration_percent:
         return tuple(candidates)
     return tuple(sorted(candidates, key=lambda g: -rates.get(g, 1.0)))
-
-
-# --- gateway health ---
-@dataclass
-class CircuitBreaker:
-    """Closed → (threshold consecutive failures) → open → (cool-down) → half-open: one trial call;
-    its success closes the circuit, its failure opens it again."""
-
-    threshold: int = 5
-    cool_down: timedelta = timedelta(seconds=30)
-    failures: int = 0
-    opened_at: datetime | None = None
-    trial_in_flight: bool = False
-
-    def state(self, now: datetime) -> str:
-        if self.opened_at is None:
-            return "closed"
-        return "half_open" if now >= self.opened_at + self.cool_down else "open"
-
-    def allow(self, now: datetime) -> bool:
-        state = self.state(now)
-        if state == "closed":
-            return True
-        if state == "half_open" and not self.trial_in_flight:
-            self.trial_in_flight = True
-            return True
-        return False
-
-    def success(self) -> None:
-        self.failures, self.opened_at, self.trial_in_flight = 0, None, False
-
-    def failure(self, now: datetime) -> None:
-        self.failures += 1
-        if self.trial_in_flight or self.failures >= self.threshold:
-            self.opened_at, self.trial_in_flight = now, False
-
-
-@dataclass
-class SuccessWindow:
-    """Authorization outcomes over a sliding window of the last `size` attempts."""
-
-    size: int = 100
-    outcomes: list[bool] = field(default_factory=list)
-
-    def add(self, ok: bool) -> None:
-        self.outcomes.append(ok)
-        del self.outcomes[: -self.size]
-
-    @property
-    def rate(self) -> float | None:
-        return sum(self.outcomes) / len(self.outcomes) if self.outcomes else None
 
 
 # --- parsing admin configuration ---

@@ -50,7 +50,7 @@ from payhub.domain.events import EventType
 from payhub.domain.invoices import Customer, Invoice, common_metadata
 from payhub.domain.ledger import CONVENIENCE_FEE, SURCHARGE, PostingRules, capture_entry, refund_entry
 from payhub.domain.level3 import Level3Data
-from payhub.domain.methods import BankAccount, Card, CardSummary, PaymentMethod
+from payhub.domain.methods import BankAccount, Card, CardSummary, Method, PaymentMethod
 from payhub.domain.money import Money
 from payhub.domain.payments import PaymentStatus
 from payhub.domain.routing import RoutingInput
@@ -414,8 +414,8 @@ def _record_intent(svc: Services, req: PaymentRequest, payment_id: str, claim: C
     return Intent(request, tuple(decision.candidates), payment, entity.posting_rules)
 
 
-def _method(method: PaymentMethod) -> str:
-    return "ach" if isinstance(method, BankAccount) else "card"
+def _method(method: PaymentMethod) -> Method:
+    return Method.ACH if isinstance(method, BankAccount) else Method.CARD
 
 
 def _card_summary(method: PaymentMethod) -> CardSummary | None:

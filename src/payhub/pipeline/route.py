@@ -14,12 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from payhub.domain.errors import Declined, GatewayError, GatewayTimeout, ProcessingError
+from payhub.domain.health import CircuitBreaker, SuccessWindow
 from payhub.domain.routing import (
-    CircuitBreaker,
     Decision,
     RoutingInput,
     RuleSet,
-    SuccessWindow,
     evaluate,
     order_by_success,
     parse_ruleset,
