@@ -7,6 +7,7 @@ import signal
 import subprocess
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 
 from fastapi import FastAPI
@@ -131,11 +132,21 @@ def test_worker_killed_mid_batch_loses_nothing(app: FastAPI, keys: dict[str, str
     assert 0 < len(receiver.requests) < len(expected)
     assert pending(services) > 0                     # killed mid-batch: leases still held
 
+    # what the next worker sends goes to another path, so each receipt says which worker sent it
+    moved = admin.patch(f"/v1/webhook_endpoints/{endpoint['id']}", json={"url": receiver.url + "?after=kill"})
+    assert moved.status_code == 200, moved.text
     _run_until_drained([_start_worker(db_url)], services)
     assert pending(services) == 0
-    received = receiver.ids()
-    assert set(received) == expected                 # nothing lost
-    assert len(received) >= len(expected)            # duplicates only as redeliveries of the same webhook-id
+    killed = Counter(r.headers["webhook-id"] for r in receiver.requests if r.path == "/hooks")
+    survivor = Counter(r.headers["webhook-id"] for r in receiver.requests if r.path == "/hooks?after=kill")
+    assert killed.total() + survivor.total() == len(receiver.requests)  # every receipt is at one of the two
+    assert set(killed) | set(survivor) == expected   # nothing lost
+    assert set(killed.values()) == set(survivor.values()) == {1}  # no worker sent a webhook twice
+    # a duplicate is only the survivor redelivering, byte for byte, what the killed worker sent and never recorded
+    bodies: dict[str, set[bytes]] = {}
+    for r in receiver.requests:
+        bodies.setdefault(r.headers["webhook-id"], set()).add(r.body)
+    assert all(len(b) == 1 for b in bodies.values())
 
 
 def test_two_workers_share_the_queue(app: FastAPI, keys: dict[str, str], services: Services,
