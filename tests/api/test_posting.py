@@ -103,6 +103,24 @@ class DownErp:
         return self.real.post(*args, **kwargs)  # type: ignore[attr-defined]
 
 
+class UnreadableErp(DownErp):
+    """An ERP that cannot be read either: no live invoice data."""
+
+    def get_invoice(self, *args: object, **kwargs: object) -> object:
+        from payhub.domain.errors import ErpUnavailable
+
+        raise ErpUnavailable("ERP did not answer within 10s")
+
+
+def test_a_new_payment_with_the_erp_down_is_refused_and_charges_nothing(client: TestClient,
+                                                                         services: Services) -> None:
+    services.erp = UnreadableErp(services.erp)  # type: ignore[assignment]
+    response = client.post("/v1/payments", json=pay_body("inv_acme_1001", 3_000))
+    assert response.status_code == 503 and response.json()["code"] == "erp_unavailable", response.text
+    assert services.gateways["simulator"].charges == {}  # type: ignore[attr-defined]
+    assert client.get("/v1/payments").json()["data"] == []
+
+
 def test_erp_down_is_retried_in_the_background_with_backoff(client: TestClient, services: Services) -> None:
     from datetime import timedelta
 
