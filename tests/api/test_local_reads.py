@@ -12,8 +12,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import event
 
-from payhub.pipeline.services import Services
 from payhub.demo import DEMO_ENTITY
+from payhub.pipeline.services import Services
 from tests.helpers import pay_body
 
 READS = ["/v1/invoices/inv_acme_1001", "/v1/customers/cus_acme/invoices", "/v1/payments"]
@@ -69,3 +69,4 @@ def test_an_entity_on_a_remote_erp_reads_in_the_threadpool(client: TestClient, s
         response = client.get("/v1/invoices/inv_acme_1001")
     assert response.status_code == 200 and response.json()["id"] == "inv_acme_1001"
     assert names and not on_loop(names), names
+

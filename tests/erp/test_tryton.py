@@ -73,6 +73,8 @@ def test_get_invoice_reads_live_values(erp: TrytonErp, tryton: dict[str, Any]) -
         ("Consulting (days)", 3, 75000), ("Support plan", 1, 19995), ("Licences", 2, 4995)]
     assert invoice.lines[0].unit_amount == usd("250.00")
     assert invoice.lines[2].unit_amount == usd("24.98")  # Tryton's 24.975 rounded half-even; the amount is exact
+    assert invoice.lines[2].exact_unit_price == Decimal("24.975")  # shown beside it: 2 × 24.975 = 49.95
+    assert invoice.lines[0].unit_price is None and invoice.lines[0].exact_unit_price == Decimal("250.00")
 
 
 def test_customer(erp: TrytonErp, tryton: dict[str, Any]) -> None:

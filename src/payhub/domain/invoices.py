@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from payhub.domain.money import Money
 
@@ -23,8 +24,13 @@ class Customer:
 class InvoiceLine:
     description: str
     quantity: int
-    unit_amount: Money
-    amount: Money
+    unit_amount: Money  # in minor units, rounded half-even when the ERP's price has more decimals
+    amount: Money  # exact, as the ERP has it
+    unit_price: Decimal | None = None  # the ERP's exact unit price in major units, when it has more decimals
+
+    @property
+    def exact_unit_price(self) -> Decimal:
+        return self.unit_price if self.unit_price is not None else self.unit_amount.to_decimal()
 
 
 @dataclass(frozen=True, slots=True)

@@ -511,5 +511,7 @@ def _invoice_line(line: dict[str, Any], currency: str) -> InvoiceLine:
     if quantity != quantity.to_integral_value():  # PayHub lines count whole units: show one line of the total
         return InvoiceLine(f"{line['description'] or ''} ({quantity.normalize()})".strip(), 1, amount, amount)
     # Tryton keeps unit prices to 4 decimals: round to minor units (the line amount stays exact)
-    unit = line["unit_price"].quantize(Money.zero(currency).to_decimal(), rounding=ROUND_HALF_EVEN)
-    return InvoiceLine(line["description"] or "", int(quantity), Money.from_decimal(unit, currency), amount)
+    exact = Decimal(line["unit_price"])
+    unit = exact.quantize(Money.zero(currency).to_decimal(), rounding=ROUND_HALF_EVEN)
+    return InvoiceLine(line["description"] or "", int(quantity), Money.from_decimal(unit, currency), amount,
+                       unit_price=exact if exact != unit else None)

@@ -120,7 +120,8 @@ def invoice_view(inv: Invoice, held: int = 0) -> dict[str, Any]:
         "amount_payable": money(max(0, inv.balance.amount - held), cur) if inv.status == "open" else money(0, cur),
         "terms": inv.terms, "issued_on": inv.issued_on.isoformat(), "due_on": inv.due_on.isoformat(),
         "lines": [{"description": l.description, "quantity": l.quantity,
-                   "unit_amount": money(l.unit_amount.amount, cur), "amount": money(l.amount.amount, cur)}
+                   "unit_amount": money(l.unit_amount.amount, cur), "unit_price": str(l.exact_unit_price),
+                   "amount": money(l.amount.amount, cur)}
                   for l in inv.lines],
     }
 
@@ -216,7 +217,11 @@ class RefundPublic(BaseModel):
 class InvoiceLinePublic(BaseModel):
     description: str
     quantity: int
-    unit_amount: MoneyPublic
+    unit_amount: MoneyPublic = Field(description="The unit price in minor units, rounded half-even when the ERP's "
+                                                 "has more decimals than the currency")
+    unit_price: str = Field(description="The ERP's exact unit price, a decimal string in major units (\"24.975\"): "
+                                        "quantity × unit_price = amount even when unit_amount is rounded",
+                            examples=["24.975"])
     amount: MoneyPublic
 
 
