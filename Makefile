@@ -31,7 +31,7 @@ test: $(VENV)/.dev lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
-	$(VENV)/bin/ruff check src bench
+	$(VENV)/bin/ruff check src bench tests
 	$(VENV)/bin/mypy
 
 # wrk (Debian package) drives the HTTP benchmarks; without it and without apt they print "skipped".

@@ -215,7 +215,7 @@ def migrate_and_demo(payhub: str, env: dict[str, str], cwd: Path) -> str:
     keys = KEY_RE.findall(ANSI_RE.sub("", run_cli(payhub, ["demo"], env, cwd)))
     if not keys:
         raise RuntimeError("`payhub demo` printed no key matching phk_…")
-    return keys[-1]
+    return str(keys[-1])
 
 
 def payment_body(n: int) -> dict[str, Any]:

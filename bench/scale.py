@@ -35,8 +35,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from payments import (  # noqa: E402 - the shared harness lives in bench/payments.py
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script: the repository root
+from bench.payments import (  # noqa: E402 - the shared harness lives in bench/payments.py
     EXPECT_PAYMENT,
     WRK_MISSING,
     Groups,
@@ -134,7 +134,8 @@ def reset_schema(url: str) -> None:
 
 def postgres_processes(database: str) -> tuple[list[int], list[int]]:
     """(this database's backends, every other PostgreSQL process) on this machine, from /proc cmdlines."""
-    mine, other = [], []
+    mine: list[int] = []
+    other: list[int] = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue

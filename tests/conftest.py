@@ -94,7 +94,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return f"sqlite:///{path}"
     if not PG_URL:
         pytest.skip("PostgreSQL suite: set PAYHUB_TEST_POSTGRES_URL (CI=true uses the local server)")
-    url = request.getfixturevalue("postgres_migrated")
+    url = str(request.getfixturevalue("postgres_migrated"))
     _truncate(url)
     return url
 

@@ -31,7 +31,7 @@ def test_passwords_stored_in_config_versions_are_scrubbed(tmp_path: Path) -> Non
                      {"d": document, "t": datetime.now(UTC)})
     upgrade(url)
     with engine.connect() as conn:
-        stored = dict(conn.execute(text("SELECT version, document FROM config_versions")).all())
+        stored: dict[int, str] = {v: d for v, d in conn.execute(text("SELECT version, document FROM config_versions"))}
     engine.dispose()
     assert "hunter2-plain" not in stored[1] and "password" not in stored[1]
     assert "database: acme" in stored[1]  # the rest of the file is kept
@@ -65,6 +65,7 @@ def test_the_drift_check_sees_a_missing_migration(tmp_path: Path) -> None:
 def drift(url: str) -> list[Any]:
     engine = create_engine(normalize_url(url))
     with engine.connect() as conn:
-        found = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+        found: list[Any] = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}),
+                                            Base.metadata)
     engine.dispose()
     return found

@@ -18,7 +18,7 @@ def assert_problem(response: Any, status: int, code: str) -> dict[str, Any]:
     assert body["code"] == code and body["status"] == status and body["title"] and body["detail"]
     assert body["type"].endswith(code)
     assert response.headers["x-request-id"]
-    return body
+    return dict(body)
 
 
 @pytest.mark.parametrize(("body", "status", "code"), [

@@ -28,7 +28,8 @@ def admin(app: FastAPI, keys: dict[str, str], clock: FakeClock) -> Iterator[Test
 
 def works(app: FastAPI, secret: str) -> int:
     with TestClient(app) as c:
-        return c.get("/v1/payments", headers={"Authorization": f"Bearer {secret}"}).status_code
+        status: int = c.get("/v1/payments", headers={"Authorization": f"Bearer {secret}"}).status_code
+        return status
 
 
 def test_create_list_and_use(admin: TestClient, app: FastAPI) -> None:

@@ -3,6 +3,8 @@ with the ERP's balances and the ledger checked at each step."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -13,10 +15,11 @@ from payhub.store.models import OutboxEvent
 from tests.helpers import ach, card, pay_body, usd
 
 
-def invoice(client: TestClient, invoice_id: str) -> dict:
+def invoice(client: TestClient, invoice_id: str) -> dict[str, Any]:
     response = client.get(f"/v1/invoices/{invoice_id}")
     assert response.status_code == 200, response.text
-    return response.json()
+    body: dict[str, Any] = response.json()
+    return body
 
 
 def ledger_totals(svc: Services) -> tuple[int, int]:

@@ -310,7 +310,7 @@ def test_a_posting_booked_after_its_timeout_is_not_held_again(client: TestClient
     assert client.get("/v1/invoices/inv_acme_1001").json()["amount_payable"] == usd(129_500)  # held, not booked
 
     # the slow ERP finishes the timed-out request after PayHub gave up on it
-    real.post(DEMO_ENTITY, repo_entry(services, posting["id"]), posting["id"])  # type: ignore[attr-defined]
+    real.post(DEMO_ENTITY, repo_entry(services, posting["id"]), posting["id"])
     invoice = client.get("/v1/invoices/inv_acme_1001").json()
     assert invoice["balance"] == usd(129_500) and invoice["amount_payable"] == usd(129_500)  # counted once
     erp.slow = False

@@ -92,14 +92,14 @@ def _populate(t: Tenant, services: Services, tag: str, invoice: str, customer: s
 def _get_routes(app: FastAPI) -> list[Any]:
     """Every GET route of the app; non-API routes (docs, spec) must be GLOBAL."""
     routes = [r for r in api_routes(app) if "GET" in r.methods]
-    others = [r.path for r in app.routes if not isinstance(r, APIRoute) and "GET" in (getattr(r, "methods", None)
-                                                                                      or set())]
+    others = [getattr(r, "path", "") for r in app.routes
+              if not isinstance(r, APIRoute) and "GET" in (getattr(r, "methods", None) or set())]
     assert set(others) <= GLOBAL, f"non-API GET routes {set(others) - GLOBAL}: isolate them or list them as global"
     return routes
 
 
 def _path(route: Any, samples: dict[str, str]) -> str:
-    path = route.path
+    path = str(route.path)
     for param in route.dependant.path_params:
         assert param.name in samples, (f"{route.path}: no sample id for path parameter {param.name!r}; create one "
                                        "in _populate so this route's isolation is tested")

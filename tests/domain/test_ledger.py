@@ -153,7 +153,8 @@ def test_multi_currency_entry_balances_per_currency() -> None:
     check_balanced([line("a", 100, 0, "USD"), line("b", 0, 100, "USD"), line("a", 5, 0, "EUR"), line("b", 0, 5, "EUR")])
     with pytest.raises(UnbalancedEntry):
         # totals agree (105 == 105) but not per currency
-        check_balanced([line("a", 100, 0, "USD"), line("b", 0, 5, "USD"), line("a", 5, 0, "EUR"), line("b", 0, 100, "EUR")])
+        check_balanced([line("a", 100, 0, "USD"), line("b", 0, 5, "USD"),
+                        line("a", 5, 0, "EUR"), line("b", 0, 100, "EUR")])
 
 
 @pytest.mark.parametrize("lines", [

@@ -171,7 +171,7 @@ def test_add_sub_neg() -> None:
     assert b - a == Money(125, "USD")
     assert a - b == Money(-125, "USD")
     assert -a == Money(-150, "USD")
-    assert -(-a) == a
+    assert -(-a) == a  # noqa: B002  (negated twice, not a decrement)
     assert (a + b).currency == "USD"
 
 
@@ -193,7 +193,7 @@ def test_combining_with_non_money_raises_type_error(other: object) -> None:
     with pytest.raises(TypeError):
         Money(1, "USD") - other  # type: ignore[operator]
     with pytest.raises(TypeError):
-        Money(1, "USD") < other  # type: ignore[operator]
+        _ = Money(1, "USD") < other  # type: ignore[operator]
 
 
 def test_comparisons() -> None:
@@ -332,7 +332,7 @@ def test_allocate_sums_to_whole_and_is_fair(amount: int, currency: str, weights:
     assert all(p.currency == currency for p in parts)
     assert sum(p.amount for p in parts) == amount
     whole = sum(weights)
-    for part, w in zip(parts, weights):
+    for part, w in zip(parts, weights, strict=True):
         exact = Fraction(amount * w, whole)
         assert 0 <= part.amount - exact.__floor__() <= 1  # floor or floor + 1 of the exact share
         assert abs(part.amount - exact) < 1

@@ -387,7 +387,7 @@ def test_capture_counts_what_a_stored_state_already_captured() -> None:
 
 def test_replay_books_the_recorded_split_and_refuses_one_that_no_longer_fits() -> None:
     state = machine.authorized(machine.new_payment("USD", [Bucket("fee:convenience", 500), Bucket("inv_1", 10_000)]))
-    split = [("fee:convenience", Money(100, "USD")), ("inv_1", Money(2_000, "USD"))]
+    split: list[tuple[str | None, Money]] = [("fee:convenience", Money(100, "USD")), ("inv_1", Money(2_000, "USD"))]
     captured = machine.replay(state, "capture", split)
     assert captured.status is S.CAPTURED and captured.captured == Money(2_100, "USD")
     assert [b.captured for b in captured.buckets] == [100, 2_000]

@@ -67,7 +67,7 @@ def test_refunds_mirror_the_rule() -> None:
 def fee_payments(draw: st.DrawFn) -> PaymentState:
     fees = draw(st.lists(st.sampled_from(FEE_BUCKETS), unique=True, max_size=2))
     invoices = draw(st.integers(min_value=0 if fees else 1, max_value=3))
-    buckets = [(f, draw(st.integers(1, 10_000))) for f in fees]
+    buckets: list[tuple[str | None, int]] = [(f, draw(st.integers(1, 10_000))) for f in fees]
     buckets += [(f"inv_{i}", draw(st.integers(1, 1_000_000))) for i in range(invoices)]
     if draw(st.booleans()) or not buckets:
         buckets.append((None, draw(st.integers(1, 100_000))))

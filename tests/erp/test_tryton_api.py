@@ -52,7 +52,7 @@ def hub(db_url: str, tryton: dict[str, Any]) -> Iterator[tuple[TestClient, Servi
         _, secret = create_key(s, ENTITY, "admin", now)
     with TestClient(create_app(svc), headers={"Authorization": f"Bearer {secret}"}) as client:
         yield client, svc
-    svc.erp.close()  # type: ignore[attr-defined]
+    svc.erp.close()
     svc.close()
 
 

@@ -43,7 +43,7 @@ def test_a_payment_tryton_booked_after_a_timeout_is_subtracted_once(
     invoice_id = new_invoice("small")  # 250.00
     real = svc.erp
     assert isinstance(real, TrytonErp)
-    svc.erp = TimingOut(real)  # type: ignore[assignment]
+    svc.erp = TimingOut(real)
     payment = pay(client, invoice_id, 5_000)
     posting = payment["posting"]
     assert posting["status"] == "failed" and posting["error"]["code"] == "erp_unavailable"
@@ -54,7 +54,7 @@ def test_a_payment_tryton_booked_after_a_timeout_is_subtracted_once(
     invoice = client.get(f"/v1/invoices/{invoice_id}").json()
     assert invoice["balance"] == usd(20_000) and invoice["amount_payable"] == usd(20_000)  # once, not twice
 
-    svc.erp.timing_out = False  # type: ignore[attr-defined]
+    svc.erp.timing_out = False
     retried = client.post(f"/v1/payments/{payment['id']}/post").json()["posting"]
     assert retried["status"] == "confirmed" and retried["attempts"] == 2
     assert client.get(f"/v1/invoices/{invoice_id}").json()["amount_payable"] == usd(20_000)

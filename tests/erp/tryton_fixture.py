@@ -139,7 +139,7 @@ def _answers(info: dict[str, Any]) -> bool:
 
 # --- business set-up, run in a child process (imports trytond and proteus) ---
 def _business(directory: Path) -> None:
-    from proteus import Model, Wizard, config  # type: ignore[import-untyped]
+    from proteus import Model, Wizard, config
 
     cfg = config.set_trytond(DB, config_file=str(directory / CONF))
     Currency = Model.get("currency.currency")

@@ -6,6 +6,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from fastapi import FastAPI
@@ -108,8 +109,9 @@ def test_hooks_get_read_only_data(admin: TestClient) -> None:
     seen: list[str] = []
 
     def meddle(ctx: PostingContext) -> None:
-        for attempt in (lambda: setattr(ctx, "kind", "x"), lambda: ctx.payment.__setitem__("amount", 1),  # type: ignore[attr-defined]
-                        lambda: ctx.lines[0].dimensions.__setitem__("a", "b")):  # type: ignore[attr-defined]
+        payment, dimensions = cast(Any, ctx.payment), cast(Any, ctx.lines[0].dimensions)  # typed read-only
+        for attempt in (lambda: setattr(ctx, "kind", "x"), lambda: payment.__setitem__("amount", 1),
+                        lambda: dimensions.__setitem__("a", "b")):
             try:
                 attempt()
             except (AttributeError, TypeError):

@@ -178,7 +178,7 @@ class LostAnswers:
 
 def test_an_unknown_outcome_is_learnt_by_recovery(admin: TestClient, services: Services, clock: FakeClock,
                                                   gateway: SimulatorGateway) -> None:
-    services.gateways = {"simulator": LostAnswers(gateway)}  # type: ignore[dict-item]
+    services.gateways = {"simulator": LostAnswers(gateway)}
     lost = admin.post("/v1/payments", json=pay_body("inv_acme_1001", AMOUNT))
     assert lost.status_code == 504 and lost.json()["payment_status"] == "unknown"
     assert len(gateway.charges) == 1  # charged, though nobody heard
@@ -198,7 +198,7 @@ def test_a_gateway_that_cannot_tell_leaves_the_payment_unknown(admin: TestClient
             from payhub.domain.errors import LookupUnsupported
             raise LookupUnsupported("no search here")
 
-    services.gateways = {"simulator": CannotTell(gateway)}  # type: ignore[dict-item]
+    services.gateways = {"simulator": CannotTell(gateway)}
     lost = admin.post("/v1/payments", json=pay_body("inv_acme_1001", AMOUNT))
     later(services, clock)
     assert recovery.run_once(services)["payment:unresolved"] == 1

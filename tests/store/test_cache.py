@@ -31,7 +31,8 @@ class Monotonic:
 
 def stamp(svc: Services) -> str | None:
     with svc.read() as s:
-        return s.scalar(text("SELECT stamp FROM cache_versions WHERE name = 'settings'"))
+        stamp: str | None = s.scalar(text("SELECT stamp FROM cache_versions WHERE name = 'settings'"))
+        return stamp
 
 
 def caches(svc: Services) -> Caches:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi import FastAPI
@@ -62,7 +62,7 @@ def test_tampered_body_and_old_timestamp_are_rejected_by_the_client(admin: TestC
         reserialised = json.dumps(json.loads(request.body), indent=2).encode()
         verifier.verify(reserialised, request.headers)
     old = {**request.headers,
-           "webhook-timestamp": str(int((datetime.now(timezone.utc) - timedelta(minutes=10)).timestamp()))}
+           "webhook-timestamp": str(int((datetime.now(UTC) - timedelta(minutes=10)).timestamp()))}
     with pytest.raises(WebhookVerificationError):
         verifier.verify(request.body, old)
     with pytest.raises(WebhookVerificationError):
@@ -123,7 +123,7 @@ def test_catalogue_events_and_redelivery(admin: TestClient, receiver: Receiver, 
     drain(worker)
     assert receiver.ids().count(event["id"]) == 2  # same webhook-id: the receiver can dedupe
 
-    since = (datetime.now(timezone.utc) - timedelta(minutes=1)).isoformat()
+    since = (datetime.now(UTC) - timedelta(minutes=1)).isoformat()
     replayed = admin.post(f"/v1/webhook_endpoints/{endpoint['id']}/replay", params={"since": since}).json()
     assert replayed["replayed"] == 2
     drain(worker)

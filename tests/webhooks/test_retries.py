@@ -150,7 +150,7 @@ def test_receiver_timeout_is_a_retryable_failure(admin: TestClient, receiver: Re
         time.sleep(1.0)
         return 200, {}, b"late"
 
-    receiver.respond = slow  # type: ignore[assignment]
+    receiver.respond = slow
     worker.settings = type(worker.settings)(timeout_s=0.2, allowed_networks=services.webhook_allowed_networks)
     ep = endpoint(admin, receiver.url)
     admin.post(f"/v1/webhook_endpoints/{ep['id']}/test")
