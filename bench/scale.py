@@ -36,25 +36,27 @@ from urllib.parse import urlsplit
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script: the repository root
-from bench.payments import (  # noqa: E402 - the shared harness lives in bench/payments.py
-    EXPECT_PAYMENT,
+from bench.harness import (  # noqa: E402
     WRK_MISSING,
     Groups,
     Load,
     Server,
     bench_env,
-    check_payment,
     cpu_seconds,
     find_wrk,
     free_port,
     median,
-    migrate_and_demo,
     out,
     payhub_executable,
-    print_sql_counts,
     process_tree,
     report_failure,
     run_wrk,
+)
+from bench.payments import (  # noqa: E402
+    EXPECT_PAYMENT,
+    check_payment,
+    migrate_and_demo,
+    print_sql_counts,
     sql_counts,
 )
 

@@ -35,6 +35,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script: the repository root
+from bench.harness import cpu_seconds, free_port, out, percentile  # noqa: E402
+
 TICK = os.sysconf("SC_CLK_TCK")
 HERE = Path(__file__).resolve()
 PAYHUB = str(Path(sys.executable).with_name("payhub"))
@@ -87,13 +90,6 @@ async def serve(port: int) -> None:
 
 
 # --- /proc ---------------------------------------------------------------------------------------------
-def cpu_s(pid: int) -> float:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except FileNotFoundError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / TICK
-
 
 def postgres_cpu_s() -> float:
     """CPU of every postgres process on the machine (other databases' load included)."""
@@ -114,21 +110,9 @@ def machine_busy_s() -> float:
     return (sum(fields) - fields[3] - fields[4]) / TICK
 
 
-def out(label: str, value: object) -> None:
-    print(f"{label}: {value}", flush=True)
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
 # --- talking to the receiver ---------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
 
 def ask(port: int, request: bytes) -> bytes:
     with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
@@ -288,7 +272,7 @@ def wait_idle(procs: list[subprocess.Popen[bytes]], timeout_s: float = 30) -> No
         time.sleep(0.5)
         if any(p.poll() is not None for p in procs):
             raise RuntimeError("a worker exited; see its log (--keep)")
-        used = sum(cpu_s(p.pid) for p in procs)
+        used = sum(cpu_seconds(p.pid) for p in procs)
         if used - last < 0.05:
             return
         last = used
@@ -314,12 +298,12 @@ def run_database(name: str, url: str, workers: int, receiver: subprocess.Popen[b
         # throughput
         ids = add_events(svc, args.events, 0)
         t0 = time.time()
-        cpu0 = [cpu_s(p.pid) for p in procs], cpu_s(receiver.pid), postgres_cpu_s() if pg else 0.0
+        cpu0 = [cpu_seconds(p.pid) for p in procs], cpu_seconds(receiver.pid), postgres_cpu_s() if pg else 0.0
         busy0, wall0 = machine_busy_s(), time.monotonic()
         done = wait_received(port, args.events, args.timeout)
         busy, wall = machine_busy_s() - busy0, time.monotonic() - wall0
-        worker_cpu = sum(cpu_s(p.pid) for p in procs) - sum(cpu0[0])
-        receiver_cpu, pg_cpu = cpu_s(receiver.pid) - cpu0[1], (postgres_cpu_s() - cpu0[2]) if pg else 0.0
+        worker_cpu = sum(cpu_seconds(p.pid) for p in procs) - sum(cpu0[0])
+        receiver_cpu, pg_cpu = cpu_seconds(receiver.pid) - cpu0[1], (postgres_cpu_s() - cpu0[2]) if pg else 0.0
         got = dump(port)
         mine = [(i, at) for i, at in got if i.startswith("evt_")]
         n = len({i for i, _ in mine})
@@ -424,10 +408,10 @@ def main() -> int:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.05)
-        cpu0 = cpu_s(receiver.pid)
+        cpu0 = cpu_seconds(receiver.pid)
         bare_rps = asyncio.run(bare(port, 20_000, 10))
         out("bare receiver requests/s", f"{bare_rps:.0f} (raw-socket client, 10 keep-alive connections)")
-        out("bare receiver CPU ms/request", f"{(cpu_s(receiver.pid) - cpu0) * 1000 / 20_000:.3f}")
+        out("bare receiver CPU ms/request", f"{(cpu_seconds(receiver.pid) - cpu0) * 1000 / 20_000:.3f}")
         out("http client CPU ms/request httpx", f"{asyncio.run(client_cpu(port, 'httpx', 500)):.3f}")
         out("http client CPU ms/request aiohttp", f"{asyncio.run(client_cpu(port, 'aiohttp', 3000)):.3f} "
             "(the worker's client)")
