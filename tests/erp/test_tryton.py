@@ -265,13 +265,13 @@ def test_wrong_password_is_unavailable(tryton: dict[str, Any], mapping: TrytonMa
 def test_expired_session_logs_in_again(erp: TrytonErp, tryton: dict[str, Any]) -> None:
     big = f"inv_{tryton['invoices']['big']['id']}"
     erp.get_invoice(ENTITY, big)
-    first = erp._auth
+    first = erp.session._auth
 
-    erp._rpc("common.db.logout", [])  # the server drops the session, as on expiry: next call gets 401
+    erp.session.rpc("common.db.logout", [])  # the server drops the session, as on expiry: next call gets 401
     assert erp.get_invoice(ENTITY, big).number == tryton["invoices"]["big"]["number"]
-    assert erp._auth not in (None, first)
+    assert erp.session._auth not in (None, first)
 
-    erp._auth = "Session " + base64.b64encode(b"admin:1:not-a-token").decode()  # a corrupted token
+    erp.session._auth = "Session " + base64.b64encode(b"admin:1:not-a-token").decode()  # a corrupted token
     assert erp.get_invoice(ENTITY, big).total == Money(99990, "USD")
 
 
