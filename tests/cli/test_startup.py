@@ -104,3 +104,15 @@ def test_config_functions_are_not_shadowed_by_their_modules() -> None:
 
     with pytest.raises(AttributeError):
         getattr(config, "no_such_name")  # noqa: B009 - a name mypy must not check
+
+
+def test_every_registered_connector_resolves() -> None:
+    """The registries name their connectors as "module:class", imported on first use: each must resolve."""
+    from importlib import import_module
+
+    from payhub.erp.registry import ERPS
+    from payhub.gateways.registry import GATEWAYS
+
+    for where in (*GATEWAYS.values(), *ERPS.values()):
+        module, _, cls = where.partition(":")
+        assert isinstance(getattr(import_module(module), cls), type), where
