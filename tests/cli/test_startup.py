@@ -22,6 +22,11 @@ NOT_FOR_HELP = {"sqlalchemy", "sqlalchemy.orm", "alembic", "fastapi", "starlette
 # What serving needs and a migration does not.
 NOT_FOR_MIGRATE = {"fastapi", "starlette", "uvicorn", "aiohttp", "redis", "payhub.api.app", "payhub.bootstrap",
                    "payhub.config.plan", "payhub.pipeline.services", "payhub.gateways.registry"}
+# Planning a configuration reads the database through the services; it serves nothing and delivers nothing, and
+# a simulator-only, embedded-ERP deployment without Redis needs no connector client.
+NOT_FOR_PLAN = {"fastapi", "uvicorn", "alembic", "aiohttp", "httpx", "redis", "payhub.api.app",
+                "payhub.webhooks.worker", "payhub.webhooks.client", "payhub.gateways.stripe",
+                "payhub.gateways.adyen", "payhub.erp.tryton", "payhub.config.apply"}
 
 RUN = """
 import json, sys
@@ -77,6 +82,19 @@ def test_migrate_loads_no_web_or_service_code(tmp_path: Path) -> None:
     assert "Database migrated" in output
     assert {"alembic", "sqlalchemy.orm", "payhub.store.models"} <= modules  # it did run
     assert NOT_FOR_MIGRATE.isdisjoint(modules), NOT_FOR_MIGRATE & modules
+
+
+def test_config_plan_loads_no_web_delivery_or_connector_code(tmp_path: Path) -> None:
+    from payhub.store.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'plan.db'}"
+    upgrade(url)
+    document = tmp_path / "payhub.yaml"
+    document.write_text("version: 1\nentities:\n  ent_plan:\n    name: Plan Co.\n    default_currency: USD\n")
+    code, modules, output = run_cli("config", "plan", str(document), env={**os.environ, "PAYHUB_DATABASE_URL": url})
+    assert code == 0, output
+    assert "+ create entity ent_plan" in output
+    assert NOT_FOR_PLAN.isdisjoint(modules), NOT_FOR_PLAN & modules
 
 
 def test_the_console_script_prints_help() -> None:
