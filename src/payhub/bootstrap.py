@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -13,14 +13,15 @@ from payhub.auth.ratelimit import build_rate_limiter
 from payhub.auth.sealing import unseal
 from payhub.erp import registry as erps
 from payhub.erp.per_entity import EntityErps
-from payhub.erp.tryton import TrytonMapping
 from payhub.gateways import registry as gateways
 from payhub.pipeline.services import Services, SystemClock
 from payhub.ports import Clock, Erp
 from payhub.settings import Settings
 from payhub.store.db import make_sessionmakers
 from payhub.webhooks.transport import parse_networks
-from payhub.webhooks.worker import WebhookWorker, WorkerSettings
+
+if TYPE_CHECKING:
+    from payhub.webhooks.worker import WebhookWorker
 
 
 def build_services(settings: Settings | None = None, clock: Clock | None = None) -> Services:
@@ -54,6 +55,8 @@ def build_services(settings: Settings | None = None, clock: Clock | None = None)
 
 def build_erp(settings: Settings, sessions: sessionmaker[Session], readers: sessionmaker[Session]) -> Erp:
     if settings.erp == "tryton":
+        from payhub.erp.tryton import TrytonMapping  # here: only a Tryton deployment imports its client
+
         raw = settings.tryton_mapping
         mapping = json.loads(Path(raw[1:]).read_text() if raw.startswith("@") else raw or "{}")
         return erps.build("tryton", url=settings.tryton_url, database=settings.tryton_database,
@@ -65,6 +68,8 @@ def build_erp(settings: Settings, sessions: sessionmaker[Session], readers: sess
 def entity_erp(conf: dict[str, Any], default: Erp, settings: Settings) -> Erp:
     """An entity's own ERP connector from its stored settings (the password is sealed at rest)."""
     if conf.get("type") == "tryton":
+        from payhub.erp.tryton import TrytonMapping
+
         return erps.build("tryton", url=conf["url"], database=conf["database"], user=conf.get("user", "admin"),
                           password=unseal(settings.secret_key, conf["password"]) if conf.get("password") else "",
                           mapping=TrytonMapping.from_dict(conf["mapping"]),
@@ -73,6 +78,8 @@ def entity_erp(conf: dict[str, Any], default: Erp, settings: Settings) -> Erp:
 
 
 def build_worker(svc: Services, settings: Settings | None = None) -> WebhookWorker:
+    from payhub.webhooks.worker import WebhookWorker, WorkerSettings  # here: only `payhub worker` delivers
+
     settings = settings or Settings()
     retention = timedelta(days=settings.webhook_retention_days) if settings.webhook_retention_days > 0 else None
     return WebhookWorker(svc, WorkerSettings(lease=timedelta(seconds=settings.webhook_lease_s),

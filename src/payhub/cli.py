@@ -1,19 +1,23 @@
-"""`payhub`: serve, migrate, demo, keys, settle. Never imports API internals beyond the app factory."""
+"""`payhub`: serve, migrate, demo, keys, settle. Never imports API internals beyond the app factory.
+
+Start-up: this module imports only typer, rich and the `config` commands' module; each command imports what it
+uses when it runs, so `payhub --help` loads no settings, database or web code (tests/cli/test_startup.py)."""
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import signal
 import socket
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 
 from payhub.config.cli import config_app
-from payhub.settings import Settings
+
+if TYPE_CHECKING:
+    import asyncio
 
 app = typer.Typer(help="PayHub: the headless payments hub.", no_args_is_help=True, pretty_exceptions_enable=False)
 keys = typer.Typer(help="API keys.", no_args_is_help=True)
@@ -25,6 +29,7 @@ console = Console(soft_wrap=True)
 @app.command()
 def migrate() -> None:
     """Create or upgrade the database schema."""
+    from payhub.settings import Settings
     from payhub.store.migrate import upgrade
 
     settings = Settings()
@@ -87,12 +92,14 @@ def worker(metrics_port: int = typer.Option(0, help="Expose Prometheus metrics o
                                                            "idempotency keys")) -> None:
     """Deliver webhooks from the outbox; recover what a crash or a lost gateway answer left unfinished
     (payments, captures, voids, refunds, postings); sync settlements."""
+    import asyncio
 
     from payhub.bootstrap import build_services, build_worker
     from payhub.logs import configure
     from payhub.pipeline.idempotency import purge_expired
     from payhub.pipeline.recovery import run_once as recover
     from payhub.pipeline.settle import sync_settlements
+    from payhub.settings import Settings
     from payhub.webhooks.relay import build_relay
 
     settings = Settings()
@@ -128,6 +135,7 @@ def worker(metrics_port: int = typer.Option(0, help="Expose Prometheus metrics o
 
 def _until_signalled(main: Callable[[asyncio.Event], Coroutine[Any, Any, None]]) -> None:
     """Run a long-lived loop until SIGTERM or SIGINT sets its stop event."""
+    import asyncio
 
     async def run() -> None:
         stop = asyncio.Event()
@@ -153,6 +161,7 @@ def relay() -> None:
 
     from payhub.bootstrap import build_services
     from payhub.logs import configure
+    from payhub.settings import Settings
     from payhub.webhooks.relay import build_relay, redact_url
 
     settings = Settings()
@@ -180,6 +189,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
     import uvicorn
 
     from payhub.logs import configure
+    from payhub.settings import Settings
 
     configure(Settings().log_level)
     config = uvicorn.Config("payhub.asgi:app", host=host, port=port, workers=workers, access_log=False,

@@ -23,15 +23,12 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-import redis
 import structlog
-from redis.backoff import NoBackoff
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import RedisError
-from redis.exceptions import TimeoutError as RedisTimeoutError
-from redis.retry import Retry
+
+if TYPE_CHECKING:
+    import redis
 
 log = structlog.get_logger(__name__)
 
@@ -192,6 +189,11 @@ class RedisRateLimiter:
 
     def __init__(self, url: str, *, key_prefix: str = DEFAULT_KEY_PREFIX, timeout_s: float = 0.25,
                  cooldown_s: float = 1.0, log_interval_s: float = 60.0, clock: Clock = time.monotonic) -> None:
+        import redis  # here: a process without a Redis URL never imports the client (start-up time)
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
+
+        self._errors = redis.exceptions
         # One immediate retry covers a pooled connection the server dropped (restart, idle timeout).
         self._client = redis.Redis.from_url(url, socket_timeout=timeout_s, socket_connect_timeout=timeout_s,
                                             retry=Retry(NoBackoff(), 1))
@@ -224,9 +226,9 @@ class RedisRateLimiter:
             reply = self._script(keys=[self.key_for(key)], args=[rate_per_s, burst])
             allowed, retry_after_s, remaining = reply
             return Decision(allowed=int(allowed) == 1, retry_after_s=float(retry_after_s), remaining=int(remaining))
-        except (RedisConnectionError, RedisTimeoutError) as error:
+        except (self._errors.ConnectionError, self._errors.TimeoutError) as error:
             self._failed(error, cooldown=True)
-        except (RedisError, ValueError, TypeError) as error:  # a server-side error or an unexpected reply
+        except (self._errors.RedisError, ValueError, TypeError) as error:  # a server-side error or an unexpected reply
             self._failed(error, cooldown=False)
         return fail_open
 

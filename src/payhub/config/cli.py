@@ -1,4 +1,6 @@
-"""`payhub config …`: export, plan, apply and roll back the configuration file (acts on every entity)."""
+"""`payhub config …`: export, plan, apply and roll back the configuration file (acts on every entity).
+
+Each command imports what it needs when it runs: `payhub --help` and `payhub config --help` import this module."""
 
 from __future__ import annotations
 
@@ -10,7 +12,6 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from payhub.config.document import ConfigInvalid
 from payhub.domain.errors import DomainError
 
 config_app = typer.Typer(help="Configuration as code: export, plan, apply, rollback.", no_args_is_help=True)
@@ -28,6 +29,8 @@ def _print_plan(text: str) -> None:
 
 
 def _fail(error: DomainError) -> typer.Exit:
+    from payhub.config.document import ConfigInvalid
+
     errors.print(f"[red]{escape(error.title)}[/red] ({error.code}): {escape(error.detail)}")
     items = error.extra.get("errors")
     for item in items if isinstance(items, list) else []:

@@ -1,19 +1,19 @@
-"""Explicit name → ERP connector mapping."""
+"""Explicit name → ERP connector mapping. A connector's module is imported when the first instance is built,
+so a command that never talks to Tryton does not import its client (start-up time, bench/startup.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from importlib import import_module
+from typing import Any, cast
 
-from payhub.erp.embedded import EmbeddedErp
-from payhub.erp.tryton import TrytonErp
 from payhub.ports import Erp
 
-ERPS: dict[str, Callable[..., Erp]] = {
-    "embedded": EmbeddedErp,
-    "tryton": TrytonErp,
+ERPS: dict[str, str] = {  # name -> "module:class"
+    "embedded": "payhub.erp.embedded:EmbeddedErp",
+    "tryton": "payhub.erp.tryton:TrytonErp",
 }
 
 
 def build(name: str, **config: Any) -> Erp:
-    return ERPS[name](**config)
+    module, _, cls = ERPS[name].partition(":")
+    return cast(Erp, getattr(import_module(module), cls)(**config))

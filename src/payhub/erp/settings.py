@@ -9,7 +9,6 @@ from pydantic import BaseModel, Field
 
 from payhub.auth.sealing import seal
 from payhub.domain.errors import InvalidRequest
-from payhub.erp.tryton import TrytonMapping
 
 
 class ErpSettings(BaseModel):
@@ -35,6 +34,8 @@ def stored_erp(secret_key: str, entity_id: str, erp: ErpSettings | None) -> dict
         return {}
     if not (erp.url and erp.database and erp.mapping):
         raise InvalidRequest("A Tryton connector needs url, database and mapping", field="erp")
+    from payhub.erp.tryton import TrytonMapping  # here: the connector (and its HTTP client) only when named
+
     try:
         mapping = TrytonMapping.from_dict(erp.mapping)
     except (KeyError, TypeError, ValueError) as error:

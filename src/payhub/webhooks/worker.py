@@ -260,7 +260,11 @@ class WebhookWorker:
         self.svc = svc
         self.settings = settings or WorkerSettings()
         self.rng = rng or random.Random()
-        self.http = transport.Client(lambda: self.settings.allowed_networks)
+        # here, not at the top: the API imports this module (event_body) and never delivers, so it need not
+        # import aiohttp
+        from payhub.webhooks.client import Client
+
+        self.http = Client(lambda: self.settings.allowed_networks)
         self._gates: dict[tuple[str, int], asyncio.Semaphore] = {}
         self._buckets: dict[tuple[str, int], TokenBucket] = {}
         self._closing: asyncio.Task[None] | None = None  # the previous batch's last records, being written
