@@ -6,10 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer
 
+from payhub.admin.fee_policies import put_fee_policy
+from payhub.admin.routing_rules import put_routing_rules
+from payhub.admin.work import Actor, UnitOfWork
 from payhub.auth.sealing import seal
 from payhub.config.document import deep_merge, load
 from payhub.config.export import document, dump
@@ -26,8 +29,6 @@ from payhub.store.models import (
     ConfigVersion,
     Entity,
     EntityExtension,
-    FeePolicyVersion,
-    RoutingRuleSet,
     WebhookAttempt,
     WebhookDelivery,
     WebhookEndpoint,
@@ -55,6 +56,7 @@ class _Writer:
     def __init__(self, s: Session, svc: Services, key_id: str | None, request_id: str | None,
                  now: datetime) -> None:
         self.s, self.svc, self.key_id, self.request_id, self.now = s, svc, key_id, request_id, now
+        self.u, self.actor = UnitOfWork(s, svc, now), Actor(key_id, request_id)
         self.secrets: list[dict[str, Any]] = []
 
     def audit(self, c: Change, action: str, target: str, before: dict[str, Any] | None,
@@ -88,19 +90,11 @@ class _Writer:
 
     def _fee_policy(self, c: Change) -> None:
         assert c.after is not None
-        latest = self.s.scalar(select(func.max(FeePolicyVersion.version))
-                               .where(FeePolicyVersion.entity_id == c.entity)) or 0
-        self.s.add(FeePolicyVersion(entity_id=c.entity, version=latest + 1, policy=c.after, key_id=self.key_id,
-                                    created_at=self.now))
-        self.audit(c, "fee_policy.updated", f"fee_policy:{latest + 1}", {"version": latest}, c.after)
+        put_fee_policy(self.u, c.entity, c.after, self.actor)
 
     def _routing(self, c: Change) -> None:
         assert c.after is not None
-        latest = self.s.scalar(select(func.max(RoutingRuleSet.version))
-                               .where(RoutingRuleSet.entity_id == c.entity)) or 0
-        self.s.add(RoutingRuleSet(entity_id=c.entity, version=latest + 1, rules=c.after, key_id=self.key_id,
-                                  created_at=self.now))
-        self.audit(c, "routing_rules.updated", f"routing_rules:{latest + 1}", {"version": latest}, c.after)
+        put_routing_rules(self.u, c.entity, c.after, self.actor)
 
     def _webhook_endpoint(self, c: Change) -> None:
         if c.action == "create":

@@ -244,6 +244,21 @@ def latest(s: Session, model: type[Versioned], entity_id: str) -> Versioned | No
     return s.scalar(select(model).where(model.entity_id == entity_id).order_by(model.version.desc()).limit(1))
 
 
+def latest_version(s: Session, model: type[Versioned], entity_id: str) -> int:
+    """The number of an entity's newest version of a versioned setting; 0 if it has none."""
+    return s.scalar(select(func.max(model.version)).where(model.entity_id == entity_id)) or 0
+
+
+def versions_page(s: Session, model: type[Versioned], entity_id: str, limit: int,
+                  before: int | None) -> tuple[list[Versioned], bool]:
+    """An entity's versions of a setting, newest first, below version `before`; and whether more follow."""
+    q = select(model).where(model.entity_id == entity_id)
+    if before is not None:
+        q = q.where(model.version < before)
+    rows = list(s.scalars(q.order_by(model.version.desc()).limit(limit + 1)))
+    return rows[:limit], len(rows) > limit
+
+
 def fee_policy(s: Session, entity_id: str) -> FeePolicy:
     """The entity's newest fee policy (no fees until an admin sets one); cached, parsed once per version."""
     def load(r: Session) -> FeePolicy:
