@@ -6,14 +6,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer
 
 from payhub.admin.fee_policies import put_fee_policy
 from payhub.admin.routing_rules import put_routing_rules
+from payhub.admin.webhook_endpoints import (
+    create_webhook_endpoint,
+    delete_webhook_endpoint,
+    update_webhook_endpoint,
+)
 from payhub.admin.work import Actor, UnitOfWork
-from payhub.auth.sealing import seal
 from payhub.config.document import deep_merge, load
 from payhub.config.export import document, dump
 from payhub.config.plan import Change, build, current_version
@@ -21,7 +25,6 @@ from payhub.config.schema import FORMAT_VERSION
 from payhub.domain.errors import Conflict, NotFound
 from payhub.erp.embedded import EmbeddedErp, ErpCompany, create_company
 from payhub.erp.settings import ErpSettings, stored_erp
-from payhub.ids import new_id
 from payhub.pipeline.services import Services
 from payhub.store import audit
 from payhub.store.models import (
@@ -29,11 +32,7 @@ from payhub.store.models import (
     ConfigVersion,
     Entity,
     EntityExtension,
-    WebhookAttempt,
-    WebhookDelivery,
-    WebhookEndpoint,
 )
-from payhub.webhooks import signing
 
 
 class ConfigConflict(Conflict):
@@ -99,30 +98,16 @@ class _Writer:
     def _webhook_endpoint(self, c: Change) -> None:
         if c.action == "create":
             assert c.after is not None
-            secret = signing.new_secret()
-            endpoint = WebhookEndpoint(id=new_id("we"), entity_id=c.entity, secret=seal(self.svc.secret_key, secret),
-                                       consecutive_failures=0, created_at=self.now, updated_at=self.now, **c.after)
-            self.s.add(endpoint)
+            endpoint, secret = create_webhook_endpoint(self.u, c.entity, c.after, self.actor)
             self.secrets.append({"entity": c.entity, "name": c.name, "url": endpoint.url, "id": endpoint.id,
                                  "secret": secret})
-            self.audit(c, "webhook_endpoint.created", f"webhook_endpoint:{endpoint.id}", None, c.after)
-            return
-        found = self.s.get(WebhookEndpoint, c.ref, with_for_update=True)
-        assert found is not None
-        if c.action == "delete":
-            deliveries = select(WebhookDelivery.id).where(WebhookDelivery.endpoint_id == found.id)
-            self.s.execute(delete(WebhookAttempt).where(WebhookAttempt.delivery_id.in_(deliveries)))
-            self.s.execute(delete(WebhookDelivery).where(WebhookDelivery.endpoint_id == found.id))
-            self.s.delete(found)
-            self.audit(c, "webhook_endpoint.deleted", f"webhook_endpoint:{found.id}", c.before, None)
-            return
-        assert c.after is not None and c.before is not None
-        for name, value in c.after.items():
-            setattr(found, name, value)
-        if c.after["enabled"] and not c.before["enabled"]:  # re-enabled: failures start afresh, as in the API
-            found.disabled_reason, found.consecutive_failures, found.failing_since = None, 0, None
-        found.updated_at = self.now
-        self.audit(c, "webhook_endpoint.updated", f"webhook_endpoint:{found.id}", c.before, c.after)
+        elif c.action == "delete":
+            assert c.ref is not None
+            delete_webhook_endpoint(self.u, c.entity, c.ref, self.actor)
+        else:
+            assert c.ref is not None and c.after is not None and c.before is not None
+            changed = {k: v for k, v in c.after.items() if c.before.get(k) != v}  # `enabled` only when it flips
+            update_webhook_endpoint(self.u, c.entity, c.ref, changed, self.actor)
 
     def _extension(self, c: Change) -> None:
         row = self.s.get(EntityExtension, (c.entity, c.target), with_for_update=True)

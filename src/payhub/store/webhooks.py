@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Row, Table, bindparam, delete, exists, insert, select, update
+from sqlalchemy import Row, Select, Table, bindparam, delete, exists, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -49,6 +49,60 @@ def get_event(s: Session, entity_id: str, event_id: str) -> OutboxEvent:
     if event is None or event.entity_id != entity_id:
         raise EventNotFound(f"No event {event_id}")
     return event
+
+
+DELIVERY_ID, EVENT_ID, EVENT_CREATED_AT = WebhookDelivery.id, OutboxEvent.id, OutboxEvent.created_at  # page keys
+
+
+def list_endpoints(s: Session, entity_id: str, enabled_only: bool = False) -> list[WebhookEndpoint]:
+    q = select(WebhookEndpoint).where(WebhookEndpoint.entity_id == entity_id)
+    if enabled_only:
+        q = q.where(WebhookEndpoint.enabled.is_(True))
+    return list(s.scalars(q.order_by(WebhookEndpoint.id)))
+
+
+def delete_endpoint(s: Session, endpoint: WebhookEndpoint) -> None:
+    """The endpoint with its delivery history."""
+    ids = select(WebhookDelivery.id).where(WebhookDelivery.endpoint_id == endpoint.id)
+    s.execute(delete(WebhookAttempt).where(WebhookAttempt.delivery_id.in_(ids)))
+    s.execute(delete(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint.id))
+    s.delete(endpoint)
+
+
+def attempts_of(s: Session, delivery_ids: Sequence[str]) -> dict[str, list[WebhookAttempt]]:
+    """Each delivery's attempts, oldest first."""
+    found: dict[str, list[WebhookAttempt]] = {}
+    for a in s.scalars(select(WebhookAttempt).where(WebhookAttempt.delivery_id.in_(delivery_ids))
+                       .order_by(WebhookAttempt.id)):
+        found.setdefault(a.delivery_id, []).append(a)
+    return found
+
+
+def event_types_of(s: Session, event_ids: Sequence[str]) -> dict[str, str]:
+    return {e.id: e.type for e in s.scalars(select(OutboxEvent).where(OutboxEvent.id.in_(event_ids)))}
+
+
+def deliveries_of_event(s: Session, event_id: str) -> list[WebhookDelivery]:
+    return list(s.scalars(select(WebhookDelivery).where(WebhookDelivery.event_id == event_id)
+                          .order_by(WebhookDelivery.id)))
+
+
+def deliveries_query(endpoint_id: str) -> Select[WebhookDelivery]:
+    return select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint_id)
+
+
+def events_query(entity_id: str, type_: str | None = None) -> Select[OutboxEvent]:
+    q = select(OutboxEvent).where(OutboxEvent.entity_id == entity_id)
+    return q.where(OutboxEvent.type == type_) if type_ else q
+
+
+def events_between(s: Session, entity_id: str, since: datetime, until: datetime | None,
+                   limit: int) -> list[OutboxEvent]:
+    """At most `limit` of the entity's events created in [since, until), oldest first."""
+    q = select(OutboxEvent).where(OutboxEvent.entity_id == entity_id, OutboxEvent.created_at >= since)
+    if until is not None:
+        q = q.where(OutboxEvent.created_at < until)
+    return list(s.scalars(q.order_by(OutboxEvent.id).limit(limit)))
 
 
 def add_delivery(s: Session, event: OutboxEvent, endpoint: WebhookEndpoint, now: datetime) -> WebhookDelivery:
