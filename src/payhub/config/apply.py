@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer
 
+from payhub.admin.extensions import remove_extension, update_extension
 from payhub.admin.fee_policies import put_fee_policy
 from payhub.admin.routing_rules import put_routing_rules
 from payhub.admin.webhook_endpoints import (
@@ -31,7 +32,6 @@ from payhub.store.models import (
     ApiKey,
     ConfigVersion,
     Entity,
-    EntityExtension,
 )
 
 
@@ -110,17 +110,11 @@ class _Writer:
             update_webhook_endpoint(self.u, c.entity, c.ref, changed, self.actor)
 
     def _extension(self, c: Change) -> None:
-        row = self.s.get(EntityExtension, (c.entity, c.target), with_for_update=True)
         if c.action == "delete":
-            if row is not None:
-                self.s.delete(row)
+            remove_extension(self.u, c.entity, c.target, self.actor)
         else:
             assert c.after is not None
-            if row is None:
-                row = EntityExtension(entity_id=c.entity, name=c.target)
-                self.s.add(row)
-            row.enabled, row.pinned_version, row.updated_at = c.after["enabled"], c.after["pinned_version"], self.now
-        self.audit(c, "extension.updated", f"extension:{c.target}", c.before, c.after)
+            update_extension(self.u, c.entity, c.target, c.after, self.actor)
 
 
 def apply(svc: Services, text: str, base_version: int, key_id: str | None, *, scope: str | None = None,

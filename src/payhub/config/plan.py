@@ -13,6 +13,8 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from payhub.admin.extensions import extension_settings
+from payhub.admin.portal_settings import portal_settings
 from payhub.config.document import (
     Problem,
     SecretInDocument,
@@ -23,7 +25,7 @@ from payhub.config.document import (
     load,
     path_str,
 )
-from payhub.config.schema import ConfigDocument, EntityConfig, PortalSettings, WebhookEndpointConfig
+from payhub.config.schema import ConfigDocument, EntityConfig, WebhookEndpointConfig
 from payhub.domain.errors import InvalidRequest
 from payhub.domain.fees import parse_policy
 from payhub.domain.ledger import PostingRules
@@ -36,11 +38,11 @@ from payhub.store import repo
 from payhub.store.models import (
     ConfigVersion,
     Entity,
-    EntityExtension,
     FeePolicyVersion,
     RoutingRuleSet,
     WebhookEndpoint,
 )
+from payhub.store.repo import extension_rows
 from payhub.webhooks.catalogue import event_types_problem
 from payhub.webhooks.retry import schedule_problem
 from payhub.webhooks.transport import check_literal
@@ -334,15 +336,11 @@ def endpoint_settings(e: WebhookEndpoint) -> dict[str, Any]:
     return {name: getattr(e, name) for name in ENDPOINT_FIELDS}
 
 
-def extension_settings(row: EntityExtension) -> dict[str, Any]:
-    return {"enabled": row.enabled, "pinned_version": row.pinned_version}
-
-
 def entity_settings(row: Entity) -> dict[str, Any]:
     return {"name": row.name, "default_currency": row.default_currency, "gateway": row.gateway,
             "timezone": row.timezone, "capture_fee_allocation": row.capture_fee_allocation,
             "branding": dict(sorted((row.branding or {}).items())),
-            "portal": PortalSettings.model_validate(row.portal or {}).model_dump(),
+            "portal": portal_settings(row.portal),
             **({"erp": public_erp(row.erp)} if row.erp else {}),
             "posting_rules": PostingRules.from_dict(row.posting_rules).as_dict()}
 
@@ -375,11 +373,6 @@ def endpoints(s: Session, entity_id: str) -> list[WebhookEndpoint]:
                           .order_by(WebhookEndpoint.id)))
 
 
-def extension_rows(s: Session, entity_id: str) -> list[EntityExtension]:
-    return list(s.scalars(select(EntityExtension).where(EntityExtension.entity_id == entity_id)
-                          .order_by(EntityExtension.name)))
-
-
 def _entity_changes(s: Session, want: Desired) -> list[Change]:
     eid = want.id
     out: list[Change] = []
@@ -389,7 +382,7 @@ def _entity_changes(s: Session, want: Desired) -> list[Change]:
                  "gateway": want.fields.get("gateway", "simulator"), "timezone": want.fields.get("timezone", "UTC"),
                  "capture_fee_allocation": want.fields.get("capture_fee_allocation", "proportional"),
                  "branding": want.fields.get("branding", {}),
-                 "portal": want.fields.get("portal", PortalSettings.model_validate({}).model_dump()),
+                 "portal": want.fields.get("portal", portal_settings(None)),
                  **({"erp": want.fields["erp"]} if want.fields.get("erp") else {}),
                  "posting_rules": want.fields.get("posting_rules", PostingRules().as_dict())}
         out.append(Change(eid, "entity", eid, "create", None, after))

@@ -23,6 +23,7 @@ from payhub.store.models import (
     ApiKey,
     CustomerToken,
     Entity,
+    EntityExtension,
     FeePolicyVersion,
     GLLineRow,
     OutboxEvent,
@@ -242,6 +243,12 @@ Versioned = TypeVar("Versioned", FeePolicyVersion, RoutingRuleSet)
 def latest(s: Session, model: type[Versioned], entity_id: str) -> Versioned | None:
     """An entity's newest version of a versioned setting (fee policy, routing rules)."""
     return s.scalar(select(model).where(model.entity_id == entity_id).order_by(model.version.desc()).limit(1))
+
+
+def extension_rows(s: Session, entity_id: str) -> list[EntityExtension]:
+    """An entity's extension settings, by name."""
+    return list(s.scalars(select(EntityExtension).where(EntityExtension.entity_id == entity_id)
+                          .order_by(EntityExtension.name)))
 
 
 def latest_version(s: Session, model: type[Versioned], entity_id: str) -> int:
