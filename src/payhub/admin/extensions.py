@@ -27,7 +27,7 @@ def extension_problem(name: str, pinned_version: str | None) -> tuple[str, str, 
         return "", f"No installed extension named {name}", ExtensionNotFound.code
     if pinned_version is not None and pinned_version not in versions:
         return ("pinned_version", f"{name} {pinned_version} is not installed (installed: {', '.join(versions)})",
-                InvalidRequest.code)
+                "extension_version_not_installed")
     return None
 
 

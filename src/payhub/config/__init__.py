@@ -1,6 +1,7 @@
 """Configuration as code: one YAML file describes entities' whole configuration (settings, fee policy,
 routing rules, webhook endpoints, extensions); export it, plan it (validated diff), apply it atomically."""
 
+from payhub.admin.entities import EntityNotFound
 from payhub.config.apply import (
     ConfigConflict,
     ConfigVersionNotFound,
@@ -11,7 +12,7 @@ from payhub.config.apply import (
     versions,
 )
 from payhub.config.document import ConfigInvalid, SecretInDocument
-from payhub.config.export import EntityNotFound, export
+from payhub.config.export import export
 from payhub.config.plan import Plan, plan
 from payhub.config.schema import json_schema
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer
 
+from payhub.admin.entities import create_entity, update_entity
 from payhub.admin.extensions import remove_extension, update_extension
 from payhub.admin.fee_policies import put_fee_policy
 from payhub.admin.routing_rules import put_routing_rules
@@ -24,8 +25,7 @@ from payhub.config.export import document, dump
 from payhub.config.plan import Change, build, current_version
 from payhub.config.schema import FORMAT_VERSION
 from payhub.domain.errors import Conflict, NotFound
-from payhub.erp.embedded import EmbeddedErp, ErpCompany, create_company
-from payhub.erp.settings import ErpSettings, stored_erp
+from payhub.erp.settings import ErpSettings
 from payhub.pipeline.services import Services
 from payhub.store import audit
 from payhub.store.models import (
@@ -68,24 +68,13 @@ class _Writer:
 
     def _entity(self, c: Change) -> None:
         assert c.after is not None
-        row = self.s.get(Entity, c.entity)
         values = dict(c.after)
         if "erp" in values:  # the file names the password's environment variable; the row keeps it sealed
-            erp = stored_erp(self.svc.secret_key, c.entity, ErpSettings.model_validate(values["erp"])) \
-                if values["erp"] else {}
-            if erp and "password" not in erp and row is not None and (row.erp or {}).get("password"):
-                erp["password"] = row.erp["password"]
-            values["erp"] = erp
+            values["erp"] = ErpSettings.model_validate(values["erp"]) if values["erp"] else None
         if c.action == "create":
-            self.s.add(Entity(id=c.entity, created_at=self.now, **values))
-            self.s.flush()
-            if isinstance(self.svc.erp, EmbeddedErp) and self.s.get(ErpCompany, c.entity) is None:
-                create_company(self.s, c.entity, c.after["name"], c.after["default_currency"])
+            create_entity(self.u, c.entity, values, self.actor)
         else:
-            assert row is not None
-            for name, value in values.items():
-                setattr(row, name, value)
-        self.audit(c, f"entity.{c.action}d", f"entity:{c.entity}", c.before, c.after)
+            update_entity(self.u, c.entity, values, self.actor, keep_erp_password=True)
 
     def _fee_policy(self, c: Change) -> None:
         assert c.after is not None

@@ -12,6 +12,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session, defer
 
+from payhub.admin.entities import EntityNotFound
 from payhub.admin.extensions import extension_settings
 from payhub.config.document import ConfigInvalid, deep_merge, load
 from payhub.config.plan import (
@@ -25,7 +26,6 @@ from payhub.config.plan import (
     routing_settings,
 )
 from payhub.config.schema import FORMAT_VERSION
-from payhub.domain.errors import NotFound
 from payhub.domain.fees import parse_policy
 from payhub.pipeline.services import Services
 from payhub.store.models import ConfigVersion, Entity
@@ -45,11 +45,6 @@ def _list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
 
 
 _Dumper.add_representer(list, _list)
-
-
-class EntityNotFound(NotFound):
-    code = "entity_not_found"
-    title = "Entity not found"
 
 
 def _endpoint_names(s: Session, entity_ids: Sequence[str]) -> dict[tuple[str, str], str]:

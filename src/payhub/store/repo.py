@@ -245,6 +245,17 @@ def latest(s: Session, model: type[Versioned], entity_id: str) -> Versioned | No
     return s.scalar(select(model).where(model.entity_id == entity_id).order_by(model.version.desc()).limit(1))
 
 
+def api_keys_page(s: Session, entity_id: str, with_platform_keys: bool, limit: int,
+                  starting_after: str | None) -> tuple[Sequence[ApiKey], bool]:
+    mine = ApiKey.entity_id == entity_id
+    return page(s, select(ApiKey).where(mine | ApiKey.entity_id.is_(None) if with_platform_keys else mine),
+                ApiKey.id, limit, starting_after)
+
+
+def all_entities(s: Session) -> list[Entity]:
+    return list(s.scalars(select(Entity).order_by(Entity.id)))
+
+
 def extension_rows(s: Session, entity_id: str) -> list[EntityExtension]:
     """An entity's extension settings, by name."""
     return list(s.scalars(select(EntityExtension).where(EntityExtension.entity_id == entity_id)
