@@ -21,6 +21,7 @@ from payhub.store.cache import cached
 from payhub.store.models import (
     Allocation,
     ApiKey,
+    CustomerAccount,
     CustomerToken,
     Entity,
     EntityExtension,
@@ -250,6 +251,11 @@ def api_keys_page(s: Session, entity_id: str, with_platform_keys: bool, limit: i
     mine = ApiKey.entity_id == entity_id
     return page(s, select(ApiKey).where(mine | ApiKey.entity_id.is_(None) if with_platform_keys else mine),
                 ApiKey.id, limit, starting_after)
+
+
+def customer_accounts(s: Session, entity_id: str) -> list[CustomerAccount]:
+    return list(s.scalars(select(CustomerAccount).where(CustomerAccount.entity_id == entity_id)
+                          .order_by(CustomerAccount.customer_id)))
 
 
 def all_entities(s: Session) -> list[Entity]:
