@@ -12,7 +12,7 @@ from payhub.domain.errors import InvalidRequest
 from payhub.domain.events import EventType
 from payhub.ids import new_id
 from payhub.store import webhooks as queue
-from payhub.store.models import OutboxEvent, WebhookEndpoint
+from payhub.store.models import OutboxEvent, WebhookAttempt, WebhookEndpoint
 from payhub.store.repo import add_event
 from payhub.store.views import ts
 from payhub.webhooks import signing
@@ -33,6 +33,11 @@ def endpoint_view(e: WebhookEndpoint) -> dict[str, Any]:
         "failing_since": ts(e.failing_since), "previous_secret_expires_at": ts(e.previous_secret_expires_at),
         "created_at": ts(e.created_at), "updated_at": ts(e.updated_at),
     }
+
+
+def attempt_view(a: WebhookAttempt) -> dict[str, Any]:
+    return {"attempted_at": ts(a.attempted_at), "status_code": a.status_code, "latency_ms": a.latency_ms,
+            "response_excerpt": a.response_excerpt, "error": a.error, "next_retry_at": ts(a.next_retry_at)}
 
 
 def _target(endpoint: WebhookEndpoint) -> str:

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from payhub.ids import new_id
-from payhub.store import repo
 from payhub.store.models import AuditEvent
 
 
@@ -22,8 +19,3 @@ def record(s: Session, *, entity_id: str, key_id: str | None, action: str, targe
     s.add(event)
     return event
 
-
-def page(s: Session, entity_id: str, limit: int, starting_after: str | None) -> tuple[Sequence[AuditEvent], bool]:
-    """An entity's audit events, newest first, one page."""
-    return repo.page(s, select(AuditEvent).where(AuditEvent.entity_id == entity_id), AuditEvent.id, limit,
-                 starting_after)

@@ -21,6 +21,7 @@ from payhub.store.cache import cached
 from payhub.store.models import (
     Allocation,
     ApiKey,
+    AuditEvent,
     CustomerAccount,
     CustomerToken,
     Entity,
@@ -251,6 +252,18 @@ def api_keys_page(s: Session, entity_id: str, with_platform_keys: bool, limit: i
     mine = ApiKey.entity_id == entity_id
     return page(s, select(ApiKey).where(mine | ApiKey.entity_id.is_(None) if with_platform_keys else mine),
                 ApiKey.id, limit, starting_after)
+
+
+def ping(s: Session) -> None:
+    """A round trip to the database (health checks)."""
+    s.execute(text("SELECT 1"))
+
+
+def audit_events_page(s: Session, entity_id: str, limit: int,
+                      starting_after: str | None) -> tuple[Sequence[AuditEvent], bool]:
+    """An entity's audit trail, newest first, one page."""
+    return page(s, select(AuditEvent).where(AuditEvent.entity_id == entity_id), AuditEvent.id, limit,
+                starting_after)
 
 
 def customer_accounts(s: Session, entity_id: str) -> list[CustomerAccount]:

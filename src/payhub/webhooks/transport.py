@@ -14,14 +14,16 @@ import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 
 from payhub.domain.errors import InvalidRequest
-from payhub.pipeline.services import Network
+
+if TYPE_CHECKING:  # a type only: the transport sits below the pipeline
+    from payhub.pipeline.services import Network
 
 EXCERPT_BYTES = 1024
 GUARD_TTL_S = 10.0

@@ -11,7 +11,7 @@ from payhub import admin
 from payhub.admin.extensions import extension_settings, list_extension_settings, update_extension
 from payhub.api.deps import AdminActor, AdminKey, AuditPage, ServicesDep, envelope
 from payhub.extensions import registry
-from payhub.store import audit
+from payhub.store import repo
 from payhub.store.views import ts
 
 router = APIRouter(tags=["extensions"])
@@ -52,7 +52,7 @@ def patch_extension(name: str, body: ExtensionUpdate, key: AdminKey, actor: Admi
 def list_audit_events(key: AdminKey, svc: ServicesDep, page: AuditPage) -> dict[str, Any]:
     """Every admin change, newest first: who (key id), what, before/after, when, request id."""
     with svc.read() as s:
-        rows, has_more = audit.page(s, key.entity_id, page.limit, page.starting_after)
+        rows, has_more = repo.audit_events_page(s, key.entity_id, page.limit, page.starting_after)
         return envelope([{"id": a.id, "object": "audit_event", "key": a.key_id, "action": a.action,
                           "target": a.target, "before": a.before, "after": a.after, "request_id": a.request_id,
                           "created_at": ts(a.created_at)} for a in rows], has_more)

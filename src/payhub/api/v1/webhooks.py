@@ -3,24 +3,26 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import AwareDatetime, BaseModel, Field, field_validator
 
 from payhub import admin
 from payhub.admin import webhook_endpoints as endpoints
-from payhub.admin.webhook_endpoints import endpoint_view
+from payhub.admin.webhook_endpoints import attempt_view, endpoint_view
 from payhub.api.deps import AdminActor, AdminKey, DeliveryPage, EventPage, ReadKey, ServicesDep, envelope
 from payhub.api.versions import VERSIONS
 from payhub.store import repo
 from payhub.store import webhooks as queue
-from payhub.store.models import OutboxEvent, WebhookAttempt
 from payhub.store.views import ts
 from payhub.webhooks import catalogue
 from payhub.webhooks.catalogue import event_types_problem
 from payhub.webhooks.retry import schedule_problem
 from payhub.webhooks.worker import event_body
+
+if TYPE_CHECKING:  # a type only: the API reads no tables
+    from payhub.store.models import OutboxEvent
 
 router = APIRouter(tags=["webhooks"])
 
@@ -94,11 +96,6 @@ class Redelivery(BaseModel):
 def event_view(e: OutboxEvent) -> dict[str, Any]:
     view: dict[str, Any] = json.loads(event_body(e))  # exactly what receivers get
     return view
-
-
-def attempt_view(a: WebhookAttempt) -> dict[str, Any]:
-    return {"attempted_at": ts(a.attempted_at), "status_code": a.status_code, "latency_ms": a.latency_ms,
-            "response_excerpt": a.response_excerpt, "error": a.error, "next_retry_at": ts(a.next_retry_at)}
 
 
 # --- endpoints ---
