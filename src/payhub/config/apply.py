@@ -3,6 +3,7 @@ config version the plan was made against (optimistic concurrency), recorded as a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -27,7 +28,6 @@ from payhub.config.schema import FORMAT_VERSION
 from payhub.domain.errors import Conflict, NotFound
 from payhub.erp.settings import ErpSettings
 from payhub.pipeline.services import Services
-from payhub.store import audit
 from payhub.store.models import (
     ApiKey,
     ConfigVersion,
@@ -51,59 +51,54 @@ def _conflict(base: int, current: int | None) -> ConfigConflict:
                           "plan again and review the changes", base_version=base, current_version=current)
 
 
-class _Writer:
-    def __init__(self, s: Session, svc: Services, key_id: str | None, request_id: str | None,
-                 now: datetime) -> None:
-        self.s, self.svc, self.key_id, self.request_id, self.now = s, svc, key_id, request_id, now
-        self.u, self.actor = UnitOfWork(s, svc, now), Actor(key_id, request_id)
-        self.secrets: list[dict[str, Any]] = []
+# Each section of a configuration file is written by the admin function the API calls for it: a (kind,
+# action) of the plan maps to one writer. A writer returns a new webhook endpoint's secret (shown once), or None.
+Writer = Callable[[UnitOfWork, Actor, Change], dict[str, Any] | None]
 
-    def audit(self, c: Change, action: str, target: str, before: dict[str, Any] | None,
-              after: dict[str, Any] | None) -> None:
-        audit.record(self.s, entity_id=c.entity, key_id=self.key_id, action=action, target=target, before=before,
-                     after=after, request_id=self.request_id, now=self.now)
 
-    def write(self, c: Change) -> None:
-        getattr(self, f"_{c.kind}")(c)
+def none(_: object) -> None:
+    """A writer's answer when the write shows nothing to the caller."""
+    return None
 
-    def _entity(self, c: Change) -> None:
-        assert c.after is not None
-        values = dict(c.after)
-        if "erp" in values:  # the file names the password's environment variable; the row keeps it sealed
-            values["erp"] = ErpSettings.model_validate(values["erp"]) if values["erp"] else None
-        if c.action == "create":
-            create_entity(self.u, c.entity, values, self.actor)
-        else:
-            update_entity(self.u, c.entity, values, self.actor, keep_erp_password=True)
 
-    def _fee_policy(self, c: Change) -> None:
-        assert c.after is not None
-        put_fee_policy(self.u, c.entity, c.after, self.actor)
+def _after(c: Change) -> dict[str, Any]:
+    assert c.after is not None
+    return c.after
 
-    def _routing(self, c: Change) -> None:
-        assert c.after is not None
-        put_routing_rules(self.u, c.entity, c.after, self.actor)
 
-    def _webhook_endpoint(self, c: Change) -> None:
-        if c.action == "create":
-            assert c.after is not None
-            endpoint, secret = create_webhook_endpoint(self.u, c.entity, c.after, self.actor)
-            self.secrets.append({"entity": c.entity, "name": c.name, "url": endpoint.url, "id": endpoint.id,
-                                 "secret": secret})
-        elif c.action == "delete":
-            assert c.ref is not None
-            delete_webhook_endpoint(self.u, c.entity, c.ref, self.actor)
-        else:
-            assert c.ref is not None and c.after is not None and c.before is not None
-            changed = {k: v for k, v in c.after.items() if c.before.get(k) != v}  # `enabled` only when it flips
-            update_webhook_endpoint(self.u, c.entity, c.ref, changed, self.actor)
+def _entity_values(c: Change) -> dict[str, Any]:
+    values = dict(_after(c))
+    if "erp" in values:  # the file names the password's environment variable; the row keeps it sealed
+        values["erp"] = ErpSettings.model_validate(values["erp"]) if values["erp"] else None
+    return values
 
-    def _extension(self, c: Change) -> None:
-        if c.action == "delete":
-            remove_extension(self.u, c.entity, c.target, self.actor)
-        else:
-            assert c.after is not None
-            update_extension(self.u, c.entity, c.target, c.after, self.actor)
+
+def _new_endpoint(u: UnitOfWork, actor: Actor, c: Change) -> dict[str, Any]:
+    endpoint, secret = create_webhook_endpoint(u, c.entity, _after(c), actor)
+    return {"entity": c.entity, "name": c.name, "url": endpoint.url, "id": endpoint.id, "secret": secret}
+
+
+def _changed_endpoint(u: UnitOfWork, actor: Actor, c: Change) -> None:
+    assert c.ref is not None and c.before is not None
+    changed = {k: v for k, v in _after(c).items() if c.before.get(k) != v}  # `enabled` only when it flips
+    update_webhook_endpoint(u, c.entity, c.ref, changed, actor)
+
+
+WRITERS: dict[tuple[str, str], Writer] = {
+    ("entity", "create"): lambda u, actor, c: none(create_entity(u, c.entity, _entity_values(c), actor)),
+    ("entity", "update"): lambda u, actor, c: none(update_entity(u, c.entity, _entity_values(c), actor,
+                                                                 keep_erp_password=True)),
+    ("fee_policy", "create"): lambda u, actor, c: none(put_fee_policy(u, c.entity, _after(c), actor)),
+    ("fee_policy", "update"): lambda u, actor, c: none(put_fee_policy(u, c.entity, _after(c), actor)),
+    ("routing", "create"): lambda u, actor, c: none(put_routing_rules(u, c.entity, _after(c), actor)),
+    ("routing", "update"): lambda u, actor, c: none(put_routing_rules(u, c.entity, _after(c), actor)),
+    ("webhook_endpoint", "create"): _new_endpoint,
+    ("webhook_endpoint", "update"): _changed_endpoint,
+    ("webhook_endpoint", "delete"): lambda u, actor, c: delete_webhook_endpoint(u, c.entity, c.ref or "", actor),
+    ("extension", "create"): lambda u, actor, c: none(update_extension(u, c.entity, c.target, _after(c), actor)),
+    ("extension", "update"): lambda u, actor, c: none(update_extension(u, c.entity, c.target, _after(c), actor)),
+    ("extension", "delete"): lambda u, actor, c: remove_extension(u, c.entity, c.target, actor),
+}
 
 
 def apply(svc: Services, text: str, base_version: int, key_id: str | None, *, scope: str | None = None,
@@ -131,11 +126,11 @@ def apply(svc: Services, text: str, base_version: int, key_id: str | None, *, sc
             s.flush()
         except IntegrityError:
             raise _conflict(base_version, None) from None
-        writer = _Writer(s, svc, key_id, request_id, now)
-        for change in plan.changes:
-            writer.write(change)
+        u, actor = UnitOfWork(s, svc, now), Actor(key_id, request_id)
+        secrets = [secret for change in plan.changes
+                   if (secret := WRITERS[change.kind, change.action](u, actor, change)) is not None]
         return {"object": "config_apply_result", "version": record.version, "base_version": base_version,
-                "applied": True, "changes": [c.as_dict() for c in plan.changes], "webhook_secrets": writer.secrets}
+                "applied": True, "changes": [c.as_dict() for c in plan.changes], "webhook_secrets": secrets}
 
 
 def _touches(row: ConfigVersion, entity_id: str) -> bool:
