@@ -161,3 +161,15 @@ def test_writes_in_one_unit_of_work_share_its_time_and_number_their_versions(ser
         second = put_fee_policy(u, DEMO_ENTITY, {}, Actor("key_x"))
         assert (first.version, second.version) == (1, 2)
         assert first.created_at == second.created_at == u.now
+
+
+def test_config_applied_over_the_api_is_audited_with_the_requests_actor(admin: TestClient, keys: dict[str, str],
+                                                                        audited: list[Audited]) -> None:
+    key_id = _key_id(admin, keys["admin"])
+    document = ("version: 1\nentities:\n  ent_demo:\n    routing:\n      default: [simulator]\n"
+                "      exploration_percent: 10\n")
+    plan = admin.post("/v1/config/plan", json={"document": document}).json()
+    applied = admin.post("/v1/config/apply", json={"document": document, "base_version": plan["base_version"]})
+    assert applied.status_code == 200, applied.text
+    assert [(a.action, a.actor) for a in audited] == [
+        ("routing_rules.updated", Actor(key_id, applied.headers["x-request-id"]))]
