@@ -46,12 +46,11 @@ def list_customer_accounts(u: UnitOfWork, entity_id: str) -> list[CustomerAccoun
     return repo.customer_accounts(u.s, entity_id)
 
 
-def get_customer_account(u: UnitOfWork, entity_id: str, customer_id: str) -> dict[str, Any]:
-    """The account's view, with the customer's name from the ERP."""
+def get_customer_account(u: UnitOfWork, entity_id: str, customer_id: str) -> CustomerAccount:
     account = u.s.get(CustomerAccount, (entity_id, customer_id))
     if account is None:
         raise AccountNotFound(f"No customer account {customer_id}")
-    return account_view(account, u.svc.erp_for(entity_id).get_customer(entity_id, customer_id).name)
+    return account
 
 
 def put_customer_account(u: UnitOfWork, entity_id: str, body: AccountCreate,

@@ -33,7 +33,9 @@ def list_accounts(key: ReadKey, svc: ServicesDep) -> dict[str, Any]:
 @router.get("/{customer_id}", operation_id="get_customer_account")
 def get_account(customer_id: str, key: ReadKey, svc: ServicesDep) -> dict[str, Any]:
     with admin.reading(svc) as u:
-        return customers.get_customer_account(u, key.entity_id, customer_id)
+        account = customers.get_customer_account(u, key.entity_id, customer_id)
+    # The ERP is asked once the database session is closed: a remote ERP's round trip holds no connection.
+    return account_view(account, svc.erp_for(key.entity_id).get_customer(key.entity_id, customer_id).name)
 
 
 @router.post("/import", operation_id="import_customer_accounts")
