@@ -9,13 +9,14 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Row, Select, Table, bindparam, delete, exists, insert, select, update
+from sqlalchemy import Row, Table, bindparam, delete, exists, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from payhub.domain.errors import NotFound
 from payhub.ids import new_id
 from payhub.store.models import OutboxEvent, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from payhub.store.repo import created_between, page
 
 deliveries = cast(Table, WebhookDelivery.__table__)
 attempts = cast(Table, WebhookAttempt.__table__)
@@ -51,9 +52,6 @@ def get_event(s: Session, entity_id: str, event_id: str) -> OutboxEvent:
     return event
 
 
-DELIVERY_ID, EVENT_ID, EVENT_CREATED_AT = WebhookDelivery.id, OutboxEvent.id, OutboxEvent.created_at  # page keys
-
-
 def list_endpoints(s: Session, entity_id: str, enabled_only: bool = False) -> list[WebhookEndpoint]:
     q = select(WebhookEndpoint).where(WebhookEndpoint.entity_id == entity_id)
     if enabled_only:
@@ -87,13 +85,23 @@ def deliveries_of_event(s: Session, event_id: str) -> list[WebhookDelivery]:
                           .order_by(WebhookDelivery.id)))
 
 
-def deliveries_query(endpoint_id: str) -> Select[WebhookDelivery]:
-    return select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint_id)
+def deliveries_page(s: Session, entity_id: str, endpoint_id: str, limit: int,
+                    starting_after: str | None) -> tuple[Sequence[WebhookDelivery], bool]:
+    """One page of the deliveries to the entity's endpoint, newest first (EndpointNotFound for another's)."""
+    get_endpoint(s, entity_id, endpoint_id)
+    return page(s, select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint_id), WebhookDelivery.id,
+                limit, starting_after)
 
 
-def events_query(entity_id: str, type_: str | None = None) -> Select[OutboxEvent]:
-    q = select(OutboxEvent).where(OutboxEvent.entity_id == entity_id)
-    return q.where(OutboxEvent.type == type_) if type_ else q
+def events_page(s: Session, entity_id: str, type_: str | None, created_gte: datetime | None,
+                created_lt: datetime | None, limit: int,
+                starting_after: str | None) -> tuple[Sequence[OutboxEvent], bool]:
+    """One page of the entity's events, newest first, of one type and in a time range if given."""
+    q = created_between(select(OutboxEvent).where(OutboxEvent.entity_id == entity_id), OutboxEvent.created_at,
+                        created_gte, created_lt)
+    if type_:
+        q = q.where(OutboxEvent.type == type_)
+    return page(s, q, OutboxEvent.id, limit, starting_after)
 
 
 def events_between(s: Session, entity_id: str, since: datetime, until: datetime | None,

@@ -13,7 +13,6 @@ from payhub.admin import webhook_endpoints as endpoints
 from payhub.admin.webhook_endpoints import attempt_view, endpoint_view
 from payhub.api.deps import AdminActor, AdminKey, DeliveryPage, EventPage, ReadKey, ServicesDep, envelope
 from payhub.api.versions import VERSIONS
-from payhub.store import repo
 from payhub.store import webhooks as queue
 from payhub.store.views import ts
 from payhub.webhooks import catalogue
@@ -156,9 +155,7 @@ def list_deliveries(endpoint_id: str, key: AdminKey, svc: ServicesDep, page: Del
     """Deliveries to this endpoint, newest first, each with every attempt (time, status code, latency,
     response excerpt, next retry)."""
     with svc.read() as s:
-        queue.get_endpoint(s, key.entity_id, endpoint_id)
-        rows, has_more = repo.page(s, queue.deliveries_query(endpoint_id), queue.DELIVERY_ID, page.limit,
-                                   page.starting_after)
+        rows, has_more = queue.deliveries_page(s, key.entity_id, endpoint_id, page.limit, page.starting_after)
         attempts = queue.attempts_of(s, [d.id for d in rows])
         events = queue.event_types_of(s, [d.event_id for d in rows])
         return envelope([
@@ -196,9 +193,8 @@ def list_event_types(key: ReadKey) -> dict[str, Any]:
 def list_events(key: ReadKey, svc: ServicesDep, page: EventPage, type: str | None = None,
                 created_gte: AwareDatetime | None = None, created_lt: AwareDatetime | None = None) -> dict[str, Any]:
     with svc.read() as s:
-        q = repo.created_between(queue.events_query(key.entity_id, type), queue.EVENT_CREATED_AT, created_gte,
-                                 created_lt)
-        rows, has_more = repo.page(s, q, queue.EVENT_ID, page.limit, page.starting_after)
+        rows, has_more = queue.events_page(s, key.entity_id, type, created_gte, created_lt, page.limit,
+                                           page.starting_after)
         return envelope([event_view(e) for e in rows], has_more)
 
 
