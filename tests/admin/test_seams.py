@@ -21,7 +21,7 @@ from payhub.demo import DEMO_ENTITY
 from payhub.domain.errors import InvalidRequest
 from payhub.erp.embedded import ErpCompany
 from payhub.pipeline.services import Services
-from payhub.store.models import AuditEvent, Entity, FeePolicyVersion
+from payhub.store.models import AuditEvent, Entity, FeePolicyVersion, WebhookEndpoint
 from tests.conftest import now
 
 POLICY = {"convenience_fees": [{"priority": 10, "methods": ["card"], "percent": "2.5", "minimum": 195,
@@ -173,3 +173,35 @@ def test_config_applied_over_the_api_is_audited_with_the_requests_actor(admin: T
     assert applied.status_code == 200, applied.text
     assert [(a.action, a.actor) for a in audited] == [
         ("routing_rules.updated", Actor(key_id, applied.headers["x-request-id"]))]
+
+
+def test_a_webhook_endpoint_written_by_config_keeps_its_failures_unless_re_enabled(
+        admin: TestClient, services: Services, audited: list[Audited]) -> None:
+    """Config apply hands the endpoint writer only what changed, so `enabled: true` in every file does not wipe
+    a failing endpoint's count; the API's explicit `enabled: true` does."""
+    def apply(description: str, enabled: bool = True) -> None:
+        document = (f"version: 1\nentities:\n  ent_demo:\n    webhook_endpoints:\n      ops:\n"
+                    f"        url: https://ops.example.com/in\n        description: {description}\n"
+                    f"        enabled: {str(enabled).lower()}\n")
+        config.apply(services, document, config.plan(services, document).base_version, None)
+
+    def failures(count: int | None = None) -> int:
+        with services.transaction() as s:
+            endpoint = s.query(WebhookEndpoint).filter_by(entity_id=DEMO_ENTITY).one()
+            if count is not None:
+                endpoint.consecutive_failures = count
+            return endpoint.consecutive_failures
+
+    apply("first")
+    failures(3)
+    apply("second")
+    assert failures() == 3
+    apply("third", enabled=False)
+    failures(4)
+    apply("third")  # re-enabled by the file
+    assert failures() == 0
+    failures(2)
+    endpoint_id = admin.get("/v1/webhook_endpoints").json()["data"][0]["id"]
+    assert admin.patch(f"/v1/webhook_endpoints/{endpoint_id}", json={"enabled": True}).status_code == 200
+    assert failures() == 0
+    assert [a.action for a in audited] == ["webhook_endpoint.created"] + ["webhook_endpoint.updated"] * 4
