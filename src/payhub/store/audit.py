@@ -18,4 +18,3 @@ def record(s: Session, *, entity_id: str, key_id: str | None, action: str, targe
                        before=before, after=after, request_id=request_id, created_at=now)
     s.add(event)
     return event
-
