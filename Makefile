@@ -33,6 +33,7 @@ test: $(VENV)/.dev lint
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check src bench tests
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 # wrk (Debian package) drives the HTTP benchmarks; without it and without apt they print "skipped".
 bench: $(VENV)/.dev

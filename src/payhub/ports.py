@@ -98,3 +98,10 @@ class LocalErp(Erp, Protocol):
         """This ERP inside `s`'s transaction. The caller holds a savepoint around a `post`, so a refusal
         (ErpRejected) undoes only the ledger's part."""
         ...
+
+
+class ProvisioningErp(Erp, Protocol):
+    """An ERP that sets a new PayHub entity up itself (the embedded ERP: a company and its chart of accounts).
+    Optional: `admin.entities` calls it, in the entity's creating transaction, when the ERP has it."""
+
+    def provision_entity(self, s: Session, entity_id: str, name: str, currency: str) -> None: ...

@@ -12,6 +12,7 @@ from typing import Annotated, Any, TypeVar
 from fastapi import Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 
+from payhub.admin import Actor
 from payhub.api.errors import NOT_FOUND_DETAIL, ApiError
 from payhub.auth.keys import CUSTOMER_TOKEN_PREFIX, allows, find_key
 from payhub.pipeline.pay import PayerLimit
@@ -221,11 +222,25 @@ def envelope(data: list[dict[str, Any]], has_more: bool = False) -> dict[str, An
             "next_cursor": data[-1]["id"] if has_more and data else None}
 
 
+def acting(authenticate: Callable[..., Awaitable[Principal]]) -> Callable[..., Awaitable[Actor]]:
+    """The Actor of a change: the key `authenticate` (a `require(...)` dependency, run once per request however
+    many parameters name it) found, and the request id."""
+    # A default, not Annotated: annotations are strings here, and `authenticate` is not a module name.
+    async def actor(request: Request, key: Principal = Depends(authenticate)) -> Actor:  # noqa: B008
+        return Actor(key.key_id, getattr(request.state, "request_id", None))
+
+    return actor
+
+
+_admin = require("admin")
+_admin_any_entity = require("admin", any_entity=True)
 ReadKey = Annotated[Principal, Depends(require("read"))]
 ReaderOrCustomer = Annotated[Principal, Depends(require("read", customers=True))]
 PayerOrCustomer = Annotated[Principal, Depends(require("payments", customers=True))]
 PaymentsKey = Annotated[Principal, Depends(require("payments"))]
-AdminKey = Annotated[Principal, Depends(require("admin"))]
-AdminAnyEntity = Annotated[Principal, Depends(require("admin", any_entity=True))]  # platform: header optional
+AdminKey = Annotated[Principal, Depends(_admin)]
+AdminAnyEntity = Annotated[Principal, Depends(_admin_any_entity)]  # platform: header optional
+AdminActor = Annotated[Actor, Depends(acting(_admin))]  # who makes an admin change (with AdminKey)
+AdminAnyEntityActor = Annotated[Actor, Depends(acting(_admin_any_entity))]  # … with AdminAnyEntity
 
 

@@ -23,9 +23,10 @@ if TYPE_CHECKING:
         versions,
     )
     from payhub.config.document import ConfigInvalid, SecretInDocument
-    from payhub.config.export import EntityNotFound, export
+    from payhub.config.export import export
     from payhub.config.plan import Plan, plan
     from payhub.config.schema import json_schema
+    from payhub.domain.errors import EntityNotFound
 
 # name -> the submodule that defines it
 _SOURCES = {"ConfigConflict": "apply", "ConfigVersionNotFound": "apply", "apply": "apply",

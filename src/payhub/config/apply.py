@@ -3,36 +3,36 @@ config version the plan was made against (optimistic concurrency), recorded as a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer
 
-from payhub.auth.sealing import seal
+from payhub.admin.entities import create_entity, update_entity
+from payhub.admin.extensions import remove_extension, update_extension
+from payhub.admin.fee_policies import put_fee_policy
+from payhub.admin.routing_rules import put_routing_rules
+from payhub.admin.webhook_endpoints import (
+    create_webhook_endpoint,
+    delete_webhook_endpoint,
+    update_webhook_endpoint,
+)
+from payhub.admin.work import Actor, UnitOfWork
 from payhub.config.document import deep_merge, load
 from payhub.config.export import document, dump
 from payhub.config.plan import Change, build, current_version
 from payhub.config.schema import FORMAT_VERSION
 from payhub.domain.errors import Conflict, NotFound
-from payhub.erp.embedded import EmbeddedErp, ErpCompany, create_company
-from payhub.erp.settings import ErpSettings, stored_erp
-from payhub.ids import new_id
+from payhub.erp.settings import ErpSettings
 from payhub.pipeline.services import Services
-from payhub.store import audit
 from payhub.store.models import (
     ApiKey,
     ConfigVersion,
     Entity,
-    EntityExtension,
-    FeePolicyVersion,
-    RoutingRuleSet,
-    WebhookAttempt,
-    WebhookDelivery,
-    WebhookEndpoint,
 )
-from payhub.webhooks import signing
 
 
 class ConfigConflict(Conflict):
@@ -51,97 +51,54 @@ def _conflict(base: int, current: int | None) -> ConfigConflict:
                           "plan again and review the changes", base_version=base, current_version=current)
 
 
-class _Writer:
-    def __init__(self, s: Session, svc: Services, key_id: str | None, request_id: str | None,
-                 now: datetime) -> None:
-        self.s, self.svc, self.key_id, self.request_id, self.now = s, svc, key_id, request_id, now
-        self.secrets: list[dict[str, Any]] = []
+# Each section of a configuration file is written by the admin function the API calls for it: a (kind,
+# action) of the plan maps to one writer. A writer returns a new webhook endpoint's secret (shown once), or None.
+Writer = Callable[[UnitOfWork, Actor, Change], dict[str, Any] | None]
 
-    def audit(self, c: Change, action: str, target: str, before: dict[str, Any] | None,
-              after: dict[str, Any] | None) -> None:
-        audit.record(self.s, entity_id=c.entity, key_id=self.key_id, action=action, target=target, before=before,
-                     after=after, request_id=self.request_id, now=self.now)
 
-    def write(self, c: Change) -> None:
-        getattr(self, f"_{c.kind}")(c)
+def none(_: object) -> None:
+    """A writer's answer when the write shows nothing to the caller."""
+    return None
 
-    def _entity(self, c: Change) -> None:
-        assert c.after is not None
-        row = self.s.get(Entity, c.entity)
-        values = dict(c.after)
-        if "erp" in values:  # the file names the password's environment variable; the row keeps it sealed
-            erp = stored_erp(self.svc.secret_key, c.entity, ErpSettings.model_validate(values["erp"])) \
-                if values["erp"] else {}
-            if erp and "password" not in erp and row is not None and (row.erp or {}).get("password"):
-                erp["password"] = row.erp["password"]
-            values["erp"] = erp
-        if c.action == "create":
-            self.s.add(Entity(id=c.entity, created_at=self.now, **values))
-            self.s.flush()
-            if isinstance(self.svc.erp, EmbeddedErp) and self.s.get(ErpCompany, c.entity) is None:
-                create_company(self.s, c.entity, c.after["name"], c.after["default_currency"])
-        else:
-            assert row is not None
-            for name, value in values.items():
-                setattr(row, name, value)
-        self.audit(c, f"entity.{c.action}d", f"entity:{c.entity}", c.before, c.after)
 
-    def _fee_policy(self, c: Change) -> None:
-        assert c.after is not None
-        latest = self.s.scalar(select(func.max(FeePolicyVersion.version))
-                               .where(FeePolicyVersion.entity_id == c.entity)) or 0
-        self.s.add(FeePolicyVersion(entity_id=c.entity, version=latest + 1, policy=c.after, key_id=self.key_id,
-                                    created_at=self.now))
-        self.audit(c, "fee_policy.updated", f"fee_policy:{latest + 1}", {"version": latest}, c.after)
+def _after(c: Change) -> dict[str, Any]:
+    assert c.after is not None
+    return c.after
 
-    def _routing(self, c: Change) -> None:
-        assert c.after is not None
-        latest = self.s.scalar(select(func.max(RoutingRuleSet.version))
-                               .where(RoutingRuleSet.entity_id == c.entity)) or 0
-        self.s.add(RoutingRuleSet(entity_id=c.entity, version=latest + 1, rules=c.after, key_id=self.key_id,
-                                  created_at=self.now))
-        self.audit(c, "routing_rules.updated", f"routing_rules:{latest + 1}", {"version": latest}, c.after)
 
-    def _webhook_endpoint(self, c: Change) -> None:
-        if c.action == "create":
-            assert c.after is not None
-            secret = signing.new_secret()
-            endpoint = WebhookEndpoint(id=new_id("we"), entity_id=c.entity, secret=seal(self.svc.secret_key, secret),
-                                       consecutive_failures=0, created_at=self.now, updated_at=self.now, **c.after)
-            self.s.add(endpoint)
-            self.secrets.append({"entity": c.entity, "name": c.name, "url": endpoint.url, "id": endpoint.id,
-                                 "secret": secret})
-            self.audit(c, "webhook_endpoint.created", f"webhook_endpoint:{endpoint.id}", None, c.after)
-            return
-        found = self.s.get(WebhookEndpoint, c.ref, with_for_update=True)
-        assert found is not None
-        if c.action == "delete":
-            deliveries = select(WebhookDelivery.id).where(WebhookDelivery.endpoint_id == found.id)
-            self.s.execute(delete(WebhookAttempt).where(WebhookAttempt.delivery_id.in_(deliveries)))
-            self.s.execute(delete(WebhookDelivery).where(WebhookDelivery.endpoint_id == found.id))
-            self.s.delete(found)
-            self.audit(c, "webhook_endpoint.deleted", f"webhook_endpoint:{found.id}", c.before, None)
-            return
-        assert c.after is not None and c.before is not None
-        for name, value in c.after.items():
-            setattr(found, name, value)
-        if c.after["enabled"] and not c.before["enabled"]:  # re-enabled: failures start afresh, as in the API
-            found.disabled_reason, found.consecutive_failures, found.failing_since = None, 0, None
-        found.updated_at = self.now
-        self.audit(c, "webhook_endpoint.updated", f"webhook_endpoint:{found.id}", c.before, c.after)
+def _entity_values(c: Change) -> dict[str, Any]:
+    values = dict(_after(c))
+    if "erp" in values:  # the file names the password's environment variable; the row keeps it sealed
+        values["erp"] = ErpSettings.model_validate(values["erp"]) if values["erp"] else None
+    return values
 
-    def _extension(self, c: Change) -> None:
-        row = self.s.get(EntityExtension, (c.entity, c.target), with_for_update=True)
-        if c.action == "delete":
-            if row is not None:
-                self.s.delete(row)
-        else:
-            assert c.after is not None
-            if row is None:
-                row = EntityExtension(entity_id=c.entity, name=c.target)
-                self.s.add(row)
-            row.enabled, row.pinned_version, row.updated_at = c.after["enabled"], c.after["pinned_version"], self.now
-        self.audit(c, "extension.updated", f"extension:{c.target}", c.before, c.after)
+
+def _new_endpoint(u: UnitOfWork, actor: Actor, c: Change) -> dict[str, Any]:
+    endpoint, secret = create_webhook_endpoint(u, c.entity, _after(c), actor)
+    return {"entity": c.entity, "name": c.name, "url": endpoint.url, "id": endpoint.id, "secret": secret}
+
+
+def _changed_endpoint(u: UnitOfWork, actor: Actor, c: Change) -> None:
+    assert c.ref is not None and c.before is not None
+    changed = {k: v for k, v in _after(c).items() if c.before.get(k) != v}  # `enabled` only when it flips
+    update_webhook_endpoint(u, c.entity, c.ref, changed, actor)
+
+
+WRITERS: dict[tuple[str, str], Writer] = {
+    ("entity", "create"): lambda u, actor, c: none(create_entity(u, c.entity, _entity_values(c), actor)),
+    ("entity", "update"): lambda u, actor, c: none(update_entity(u, c.entity, _entity_values(c), actor,
+                                                                 keep_erp_password=True)),
+    ("fee_policy", "create"): lambda u, actor, c: none(put_fee_policy(u, c.entity, _after(c), actor)),
+    ("fee_policy", "update"): lambda u, actor, c: none(put_fee_policy(u, c.entity, _after(c), actor)),
+    ("routing", "create"): lambda u, actor, c: none(put_routing_rules(u, c.entity, _after(c), actor)),
+    ("routing", "update"): lambda u, actor, c: none(put_routing_rules(u, c.entity, _after(c), actor)),
+    ("webhook_endpoint", "create"): _new_endpoint,
+    ("webhook_endpoint", "update"): _changed_endpoint,
+    ("webhook_endpoint", "delete"): lambda u, actor, c: delete_webhook_endpoint(u, c.entity, c.ref or "", actor),
+    ("extension", "create"): lambda u, actor, c: none(update_extension(u, c.entity, c.target, _after(c), actor)),
+    ("extension", "update"): lambda u, actor, c: none(update_extension(u, c.entity, c.target, _after(c), actor)),
+    ("extension", "delete"): lambda u, actor, c: remove_extension(u, c.entity, c.target, actor),
+}
 
 
 def apply(svc: Services, text: str, base_version: int, key_id: str | None, *, scope: str | None = None,
@@ -169,11 +126,11 @@ def apply(svc: Services, text: str, base_version: int, key_id: str | None, *, sc
             s.flush()
         except IntegrityError:
             raise _conflict(base_version, None) from None
-        writer = _Writer(s, svc, key_id, request_id, now)
-        for change in plan.changes:
-            writer.write(change)
+        u, actor = UnitOfWork(s, svc, now), Actor(key_id, request_id)
+        secrets = [secret for change in plan.changes
+                   if (secret := WRITERS[change.kind, change.action](u, actor, change)) is not None]
         return {"object": "config_apply_result", "version": record.version, "base_version": base_version,
-                "applied": True, "changes": [c.as_dict() for c in plan.changes], "webhook_secrets": writer.secrets}
+                "applied": True, "changes": [c.as_dict() for c in plan.changes], "webhook_secrets": secrets}
 
 
 def _touches(row: ConfigVersion, entity_id: str) -> bool:

@@ -12,24 +12,24 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session, defer
 
+from payhub.admin.extensions import extension_settings
 from payhub.config.document import ConfigInvalid, deep_merge, load
 from payhub.config.plan import (
     NO_FEES,
     endpoint_settings,
     endpoints,
     entity_settings,
-    extension_rows,
-    extension_settings,
     implicit_routing,
     latest_fee_policy,
     latest_routing,
     routing_settings,
 )
 from payhub.config.schema import FORMAT_VERSION
-from payhub.domain.errors import NotFound
+from payhub.domain.errors import EntityNotFound
 from payhub.domain.fees import parse_policy
 from payhub.pipeline.services import Services
 from payhub.store.models import ConfigVersion, Entity
+from payhub.store.repo import extension_rows
 
 HEADER = ("# PayHub configuration (payhub config export). JSON Schema: GET /v1/config/schema\n"
           "# Webhook secrets are never exported; endpoints are matched by url.\n")
@@ -45,11 +45,6 @@ def _list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
 
 
 _Dumper.add_representer(list, _list)
-
-
-class EntityNotFound(NotFound):
-    code = "entity_not_found"
-    title = "Entity not found"
 
 
 def _endpoint_names(s: Session, entity_ids: Sequence[str]) -> dict[tuple[str, str], str]:

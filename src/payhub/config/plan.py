@@ -7,12 +7,16 @@ import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import available_timezones
 
 from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from payhub.admin.entities import entity_problems
+from payhub.admin.extensions import extension_problem, extension_settings
+from payhub.admin.fee_policies import validate_fee_policy
+from payhub.admin.portal_settings import portal_settings
+from payhub.admin.routing_rules import validate_routing_rules
 from payhub.config.document import (
     Problem,
     SecretInDocument,
@@ -23,24 +27,21 @@ from payhub.config.document import (
     load,
     path_str,
 )
-from payhub.config.schema import ConfigDocument, EntityConfig, PortalSettings, WebhookEndpointConfig
+from payhub.config.schema import ConfigDocument, EntityConfig, WebhookEndpointConfig
 from payhub.domain.errors import InvalidRequest
 from payhub.domain.fees import parse_policy
 from payhub.domain.ledger import PostingRules
-from payhub.domain.money import exponent
-from payhub.domain.routing import parse_ruleset
 from payhub.erp.settings import public_erp, stored_erp
-from payhub.extensions import registry
 from payhub.pipeline.services import Services
 from payhub.store import repo
 from payhub.store.models import (
     ConfigVersion,
     Entity,
-    EntityExtension,
     FeePolicyVersion,
     RoutingRuleSet,
     WebhookEndpoint,
 )
+from payhub.store.repo import extension_rows
 from payhub.webhooks.catalogue import event_types_problem
 from payhub.webhooks.retry import schedule_problem
 from payhub.webhooks.transport import check_literal
@@ -206,17 +207,9 @@ def _validate_entity(s: Session, svc: Services, source: Source, problems: list[P
         for required in ("name", "default_currency"):
             if getattr(config, required) is None:
                 problems.append(source.problem(at, f"`{required}` is required to create the entity", "missing"))
-    if config.default_currency is not None:
-        try:
-            exponent(config.default_currency)
-        except InvalidRequest as error:
-            problems.append(source.problem(f"{at}.default_currency", error.detail, error.code))
-    if config.gateway is not None and config.gateway not in svc.gateways:
-        problems.append(source.problem(f"{at}.gateway", f"unknown gateway {config.gateway!r} (configured: "
-                                                        f"{', '.join(sorted(svc.gateways))})", "gateway_unknown"))
-    if config.timezone is not None and config.timezone not in available_timezones():
-        problems.append(source.problem(f"{at}.timezone", f"{config.timezone!r} is not an IANA time zone",
-                                       "timezone_unknown"))
+    for problem in entity_problems(svc.gateways, config.model_dump(include={"default_currency", "gateway",
+                                                                          "timezone"})):
+        problems.append(source.problem(f"{at}.{problem.field}", problem.error.detail, problem.code))
     fields: dict[str, Any] = {k: getattr(config, k) for k in ("name", "default_currency", "gateway", "timezone",
                                                              "capture_fee_allocation", "branding")
                               if getattr(config, k) is not None}
@@ -233,14 +226,14 @@ def _validate_entity(s: Session, svc: Services, source: Source, problems: list[P
     fee_policy = None
     if config.fee_policy is not None:
         try:
-            fee_policy = parse_policy(config.fee_policy).to_dict()
+            fee_policy = validate_fee_policy(config.fee_policy)
         except InvalidRequest as error:
             _check(source, problems, f"{at}.fee_policy", error)
     routing = None
     if config.routing is not None:
         routing = config.routing.model_dump()
         try:
-            parse_ruleset(routing, svc.gateways.keys(), 1)
+            validate_routing_rules(routing, svc.gateways.keys())
         except InvalidRequest as error:
             _check(source, problems, f"{at}.routing", error)
 
@@ -262,19 +255,13 @@ def _validate_entity(s: Session, svc: Services, source: Source, problems: list[P
 
     extensions = None
     if config.extensions is not None:
-        installed = registry.installed()
         extensions = {}
         for name, ext in config.extensions.items():
             if ext is None:
                 continue
-            versions = [e.version for e in installed.get(name, [])]
-            if not versions:
-                problems.append(source.problem(f"{at}.extensions.{name}", f"no installed extension named {name}",
-                                               "extension_not_found"))
-            elif ext.pinned_version is not None and ext.pinned_version not in versions:
-                problems.append(source.problem(f"{at}.extensions.{name}.pinned_version",
-                                               f"{name} {ext.pinned_version} is not installed (installed: "
-                                               f"{', '.join(versions)})"))
+            if (wrong := extension_problem(name, ext.pinned_version)) is not None:
+                field, message, code = wrong
+                problems.append(source.problem(join(f"{at}.extensions.{name}", field), message, code))
             extensions[name] = ext.model_dump()
     return Desired(entity_id, fields, fee_policy, routing, webhooks, extensions)
 
@@ -334,15 +321,11 @@ def endpoint_settings(e: WebhookEndpoint) -> dict[str, Any]:
     return {name: getattr(e, name) for name in ENDPOINT_FIELDS}
 
 
-def extension_settings(row: EntityExtension) -> dict[str, Any]:
-    return {"enabled": row.enabled, "pinned_version": row.pinned_version}
-
-
 def entity_settings(row: Entity) -> dict[str, Any]:
     return {"name": row.name, "default_currency": row.default_currency, "gateway": row.gateway,
             "timezone": row.timezone, "capture_fee_allocation": row.capture_fee_allocation,
             "branding": dict(sorted((row.branding or {}).items())),
-            "portal": PortalSettings.model_validate(row.portal or {}).model_dump(),
+            "portal": portal_settings(row.portal),
             **({"erp": public_erp(row.erp)} if row.erp else {}),
             "posting_rules": PostingRules.from_dict(row.posting_rules).as_dict()}
 
@@ -375,11 +358,6 @@ def endpoints(s: Session, entity_id: str) -> list[WebhookEndpoint]:
                           .order_by(WebhookEndpoint.id)))
 
 
-def extension_rows(s: Session, entity_id: str) -> list[EntityExtension]:
-    return list(s.scalars(select(EntityExtension).where(EntityExtension.entity_id == entity_id)
-                          .order_by(EntityExtension.name)))
-
-
 def _entity_changes(s: Session, want: Desired) -> list[Change]:
     eid = want.id
     out: list[Change] = []
@@ -389,7 +367,7 @@ def _entity_changes(s: Session, want: Desired) -> list[Change]:
                  "gateway": want.fields.get("gateway", "simulator"), "timezone": want.fields.get("timezone", "UTC"),
                  "capture_fee_allocation": want.fields.get("capture_fee_allocation", "proportional"),
                  "branding": want.fields.get("branding", {}),
-                 "portal": want.fields.get("portal", PortalSettings.model_validate({}).model_dump()),
+                 "portal": want.fields.get("portal", portal_settings(None)),
                  **({"erp": want.fields["erp"]} if want.fields.get("erp") else {}),
                  "posting_rules": want.fields.get("posting_rules", PostingRules().as_dict())}
         out.append(Change(eid, "entity", eid, "create", None, after))

@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from payhub.admin.portal_settings import PortalSettings
 from payhub.erp.settings import ErpSettings
 from payhub.webhooks.retry import DEFAULT_SCHEDULE
 
@@ -81,25 +82,6 @@ class ErpConfig(BaseModel):
 
     def settings(self) -> ErpSettings:
         return ErpSettings.model_validate(self.model_dump())
-
-
-Method = Literal["card", "ach"]
-
-
-def _all_methods() -> list[Method]:
-    return ["card", "ach"]
-
-
-class PortalSettings(_Strict):
-    """What the customer portal offers (PUT /v1/portal_settings)."""
-
-    enabled: bool = False
-    payment_methods: list[Method] = Field(default_factory=_all_methods, min_length=1)
-    show_paid_invoices: bool = True
-    allow_partial_payments: bool = True
-    allow_autopay: bool = False
-    support_email: str | None = Field(None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-    invite_ttl_days: int = Field(7, ge=1, le=30)
 
 
 class EntityConfig(_Strict):

@@ -138,6 +138,12 @@ class EmbeddedErp:
 
     name = "embedded"
 
+    def provision_entity(self, s: Session, entity_id: str, name: str, currency: str) -> None:
+        """Set a new PayHub entity up in this ERP, in the entity's own transaction `s`: its company with
+        PayHub's default chart of accounts (once)."""
+        if s.get(ErpCompany, entity_id) is None:
+            create_company(s, entity_id, name, currency)
+
     def __init__(self, sessions: sessionmaker[Session], readers: sessionmaker[Session] | None = None,
                  bound: Connection | None = None) -> None:
         self._sessions = sessions

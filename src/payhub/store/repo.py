@@ -21,8 +21,11 @@ from payhub.store.cache import cached
 from payhub.store.models import (
     Allocation,
     ApiKey,
+    AuditEvent,
+    CustomerAccount,
     CustomerToken,
     Entity,
+    EntityExtension,
     FeePolicyVersion,
     GLLineRow,
     OutboxEvent,
@@ -242,6 +245,55 @@ Versioned = TypeVar("Versioned", FeePolicyVersion, RoutingRuleSet)
 def latest(s: Session, model: type[Versioned], entity_id: str) -> Versioned | None:
     """An entity's newest version of a versioned setting (fee policy, routing rules)."""
     return s.scalar(select(model).where(model.entity_id == entity_id).order_by(model.version.desc()).limit(1))
+
+
+def api_keys_page(s: Session, entity_id: str, with_platform_keys: bool, limit: int,
+                  starting_after: str | None) -> tuple[Sequence[ApiKey], bool]:
+    mine = ApiKey.entity_id == entity_id
+    return page(s, select(ApiKey).where(mine | ApiKey.entity_id.is_(None) if with_platform_keys else mine),
+                ApiKey.id, limit, starting_after)
+
+
+def ping(s: Session) -> None:
+    """A round trip to the database (health checks)."""
+    s.execute(text("SELECT 1"))
+
+
+def audit_events_page(s: Session, entity_id: str, limit: int,
+                      starting_after: str | None) -> tuple[Sequence[AuditEvent], bool]:
+    """An entity's audit trail, newest first, one page."""
+    return page(s, select(AuditEvent).where(AuditEvent.entity_id == entity_id), AuditEvent.id, limit,
+                starting_after)
+
+
+def customer_accounts(s: Session, entity_id: str) -> list[CustomerAccount]:
+    return list(s.scalars(select(CustomerAccount).where(CustomerAccount.entity_id == entity_id)
+                          .order_by(CustomerAccount.customer_id)))
+
+
+def all_entities(s: Session) -> list[Entity]:
+    return list(s.scalars(select(Entity).order_by(Entity.id)))
+
+
+def extension_rows(s: Session, entity_id: str) -> list[EntityExtension]:
+    """An entity's extension settings, by name."""
+    return list(s.scalars(select(EntityExtension).where(EntityExtension.entity_id == entity_id)
+                          .order_by(EntityExtension.name)))
+
+
+def latest_version(s: Session, model: type[Versioned], entity_id: str) -> int:
+    """The number of an entity's newest version of a versioned setting; 0 if it has none."""
+    return s.scalar(select(func.max(model.version)).where(model.entity_id == entity_id)) or 0
+
+
+def versions_page(s: Session, model: type[Versioned], entity_id: str, limit: int,
+                  before: int | None) -> tuple[list[Versioned], bool]:
+    """An entity's versions of a setting, newest first, below version `before`; and whether more follow."""
+    q = select(model).where(model.entity_id == entity_id)
+    if before is not None:
+        q = q.where(model.version < before)
+    rows = list(s.scalars(q.order_by(model.version.desc()).limit(limit + 1)))
+    return rows[:limit], len(rows) > limit
 
 
 def fee_policy(s: Session, entity_id: str) -> FeePolicy:

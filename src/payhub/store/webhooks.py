@@ -16,6 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from payhub.domain.errors import NotFound
 from payhub.ids import new_id
 from payhub.store.models import OutboxEvent, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from payhub.store.repo import created_between, page
 
 deliveries = cast(Table, WebhookDelivery.__table__)
 attempts = cast(Table, WebhookAttempt.__table__)
@@ -49,6 +50,67 @@ def get_event(s: Session, entity_id: str, event_id: str) -> OutboxEvent:
     if event is None or event.entity_id != entity_id:
         raise EventNotFound(f"No event {event_id}")
     return event
+
+
+def list_endpoints(s: Session, entity_id: str, enabled_only: bool = False) -> list[WebhookEndpoint]:
+    q = select(WebhookEndpoint).where(WebhookEndpoint.entity_id == entity_id)
+    if enabled_only:
+        q = q.where(WebhookEndpoint.enabled.is_(True))
+    return list(s.scalars(q.order_by(WebhookEndpoint.id)))
+
+
+def delete_endpoint(s: Session, endpoint: WebhookEndpoint) -> None:
+    """The endpoint with its delivery history."""
+    ids = select(WebhookDelivery.id).where(WebhookDelivery.endpoint_id == endpoint.id)
+    s.execute(delete(WebhookAttempt).where(WebhookAttempt.delivery_id.in_(ids)))
+    s.execute(delete(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint.id))
+    s.delete(endpoint)
+
+
+def attempts_of(s: Session, delivery_ids: Sequence[str]) -> dict[str, list[WebhookAttempt]]:
+    """Each delivery's attempts, oldest first."""
+    found: dict[str, list[WebhookAttempt]] = {}
+    for a in s.scalars(select(WebhookAttempt).where(WebhookAttempt.delivery_id.in_(delivery_ids))
+                       .order_by(WebhookAttempt.id)):
+        found.setdefault(a.delivery_id, []).append(a)
+    return found
+
+
+def event_types_of(s: Session, event_ids: Sequence[str]) -> dict[str, str]:
+    return {e.id: e.type for e in s.scalars(select(OutboxEvent).where(OutboxEvent.id.in_(event_ids)))}
+
+
+def deliveries_of_event(s: Session, event_id: str) -> list[WebhookDelivery]:
+    return list(s.scalars(select(WebhookDelivery).where(WebhookDelivery.event_id == event_id)
+                          .order_by(WebhookDelivery.id)))
+
+
+def deliveries_page(s: Session, entity_id: str, endpoint_id: str, limit: int,
+                    starting_after: str | None) -> tuple[Sequence[WebhookDelivery], bool]:
+    """One page of the deliveries to the entity's endpoint, newest first (EndpointNotFound for another's)."""
+    get_endpoint(s, entity_id, endpoint_id)
+    return page(s, select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint_id), WebhookDelivery.id,
+                limit, starting_after)
+
+
+def events_page(s: Session, entity_id: str, type_: str | None, created_gte: datetime | None,
+                created_lt: datetime | None, limit: int,
+                starting_after: str | None) -> tuple[Sequence[OutboxEvent], bool]:
+    """One page of the entity's events, newest first, of one type and in a time range if given."""
+    q = created_between(select(OutboxEvent).where(OutboxEvent.entity_id == entity_id), OutboxEvent.created_at,
+                        created_gte, created_lt)
+    if type_:
+        q = q.where(OutboxEvent.type == type_)
+    return page(s, q, OutboxEvent.id, limit, starting_after)
+
+
+def events_between(s: Session, entity_id: str, since: datetime, until: datetime | None,
+                   limit: int) -> list[OutboxEvent]:
+    """At most `limit` of the entity's events created in [since, until), oldest first."""
+    q = select(OutboxEvent).where(OutboxEvent.entity_id == entity_id, OutboxEvent.created_at >= since)
+    if until is not None:
+        q = q.where(OutboxEvent.created_at < until)
+    return list(s.scalars(q.order_by(OutboxEvent.id).limit(limit)))
 
 
 def add_delivery(s: Session, event: OutboxEvent, endpoint: WebhookEndpoint, now: datetime) -> WebhookDelivery:

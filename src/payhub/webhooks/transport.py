@@ -15,11 +15,13 @@ import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from payhub.domain.errors import InvalidRequest
-from payhub.pipeline.services import Network
+
+if TYPE_CHECKING:  # a type only: the transport sits below the pipeline
+    from payhub.pipeline.services import Network
 
 GUARD_TTL_S = 10.0
 

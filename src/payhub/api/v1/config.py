@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, Field
 
 from payhub import config
-from payhub.api.deps import AdminAnyEntity, Principal, ServicesDep, envelope
+from payhub.api.deps import AdminAnyEntity, AdminAnyEntityActor, Principal, ServicesDep, envelope
 
 router = APIRouter(prefix="/config", tags=["config"])
 
@@ -44,10 +44,6 @@ def _scope(key: Principal) -> str | None:
     return None if key.platform else key.entity_id
 
 
-def _request_id(request: Request) -> str | None:
-    return getattr(request.state, "request_id", None)
-
-
 @router.get("/schema", operation_id="get_config_schema")
 def get_schema(key: AdminAnyEntity) -> dict[str, Any]:
     """The JSON Schema of the configuration file."""
@@ -63,11 +59,11 @@ def plan(body: PlanIn, key: AdminAnyEntity, svc: ServicesDep) -> dict[str, Any]:
 
 
 @router.post("/apply", operation_id="apply_config")
-def apply(body: ApplyIn, request: Request, key: AdminAnyEntity, svc: ServicesDep) -> dict[str, Any]:
+def apply(body: ApplyIn, key: AdminAnyEntity, actor: AdminAnyEntityActor, svc: ServicesDep) -> dict[str, Any]:
     """Apply the file to every entity in it in one transaction (all or nothing) and record it as a new
     config version. New webhook endpoints' signing secrets are in this response only."""
-    return config.apply(svc, body.document, body.base_version, key.key_id, scope=_scope(key),
-                        request_id=_request_id(request))
+    return config.apply(svc, body.document, body.base_version, actor.key_id, scope=_scope(key),
+                        request_id=actor.request_id)
 
 
 @router.get("/export", operation_id="export_config", response_class=Response,
@@ -79,10 +75,10 @@ def export(key: AdminAnyEntity, svc: ServicesDep) -> Response:
 
 
 @router.post("/rollback", operation_id="rollback_config")
-def rollback(body: RollbackIn, request: Request, key: AdminAnyEntity, svc: ServicesDep) -> dict[str, Any]:
+def rollback(body: RollbackIn, key: AdminAnyEntity, actor: AdminAnyEntityActor, svc: ServicesDep) -> dict[str, Any]:
     """Apply a past version's file again, as a new version."""
-    return config.rollback(svc, body.version, key.key_id, base_version=body.base_version, scope=_scope(key),
-                           request_id=_request_id(request))
+    return config.rollback(svc, body.version, actor.key_id, base_version=body.base_version, scope=_scope(key),
+                           request_id=actor.request_id)
 
 
 @router.get("/versions", operation_id="list_config_versions")

@@ -4,32 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Body, Request
-from sqlalchemy import func, select
+from fastapi import APIRouter, Body
 
-from payhub.api.deps import AdminKey, ServicesDep
-from payhub.domain.fees import ROUNDING, parse_policy
-from payhub.store import audit, repo
-from payhub.store.models import FeePolicyVersion
-from payhub.store.views import ts
+from payhub import admin
+from payhub.admin.fee_policies import fee_policy_view, get_fee_policy, put_fee_policy
+from payhub.api.deps import AdminActor, AdminKey, ServicesDep
 
 router = APIRouter(prefix="/fee_policy", tags=["fees"])
 
 
-def _view(row: FeePolicyVersion | None) -> dict[str, Any]:
-    policy = row.policy if row else {"convenience_fees": [], "surcharge": None, "waivers": []}
-    return {"object": "fee_policy", "version": row.version if row else 0, "policy": policy, "rounding": ROUNDING,
-            "created_at": ts(row.created_at) if row else None}
-
-
 @router.get("", operation_id="get_fee_policy")
 def get_policy(key: AdminKey, svc: ServicesDep) -> dict[str, Any]:
-    with svc.read() as s:
-        return _view(repo.latest(s, FeePolicyVersion, key.entity_id))
+    with admin.reading(svc) as u:
+        return fee_policy_view(get_fee_policy(u, key.entity_id))
 
 
 @router.put("", operation_id="put_fee_policy")
-def put_policy(request: Request, key: AdminKey, svc: ServicesDep,
+def put_policy(key: AdminKey, actor: AdminActor, svc: ServicesDep,
                policy: dict[str, Any] = Body(..., examples=[{  # noqa: B008
                    "convenience_fees": [{"priority": 10, "methods": ["card"], "percent": "2.95", "minimum": 195,
                                          "cap": 2500, "currency": "USD"}],
@@ -37,14 +28,5 @@ def put_policy(request: Request, key: AdminKey, svc: ServicesDep,
                    "waivers": [{"segment": "nonprofit", "convenience_fee": True}]}])) -> dict[str, Any]:
     """Replace the entity's fee policy with a new version. Invalid rules (negative fees, overlapping tiers,
     duplicate priorities, caps above card-brand limits …) get 422 `fee_policy_invalid` with the field."""
-    normalized = parse_policy(policy).to_dict()
-    with svc.transaction() as s:
-        latest = s.scalar(select(func.max(FeePolicyVersion.version)).where(FeePolicyVersion.entity_id == key.entity_id))
-        now = svc.clock.now()
-        row = FeePolicyVersion(entity_id=key.entity_id, version=(latest or 0) + 1, policy=normalized,
-                               key_id=key.key_id, created_at=now)
-        s.add(row)
-        audit.record(s, entity_id=key.entity_id, key_id=key.key_id, action="fee_policy.updated",
-                     target=f"fee_policy:{row.version}", before={"version": latest or 0}, after=normalized,
-                     request_id=getattr(request.state, "request_id", None), now=now)
-        return _view(row)
+    with admin.transaction(svc) as u:
+        return fee_policy_view(put_fee_policy(u, key.entity_id, policy, actor))

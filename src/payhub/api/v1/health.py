@@ -6,10 +6,10 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from sqlalchemy import text
 
 from payhub.api.deps import ServicesDep
 from payhub.api.errors import problem, problem_body
+from payhub.store import repo
 
 router = APIRouter(tags=["operations"])
 
@@ -26,7 +26,7 @@ def readyz(svc: ServicesDep) -> dict[str, Any] | Response:
     be possible while the ERP is down; postings catch up.)"""
     try:
         with svc.read() as s:
-            s.execute(text("SELECT 1"))
+            repo.ping(s)
     except Exception as error:  # noqa: BLE001 - any failure means "not ready"
         return problem(503, problem_body(503, "not_ready", "Not ready", f"database: {type(error).__name__}"))
     return {"status": "ready", "database": "ok", "gateways": sorted(svc.gateways)}

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select
 
-from payhub.api.deps import AdminKey, ReadKey, ServicesDep, VersionPage, envelope
+from payhub import admin
+from payhub.admin.routing_rules import (
+    get_routing_rules,
+    list_routing_rule_versions,
+    put_routing_rules,
+    routing_rules_view,
+)
+from payhub.api.deps import AdminActor, AdminKey, ReadKey, ServicesDep, VersionPage, envelope
 from payhub.api.schemas import MoneyIn
 from payhub.domain.methods import bin_info, card_brand
-from payhub.domain.routing import RoutingInput, parse_ruleset
+from payhub.domain.routing import RoutingInput
 from payhub.ids import new_id
 from payhub.pipeline import route
-from payhub.store import audit, repo
-from payhub.store.models import RoutingRuleSet
-from payhub.store.views import ts
+from payhub.store import repo
 
 router = APIRouter(prefix="/routing", tags=["routing"])
 
@@ -53,47 +57,26 @@ class SimulateIn(BaseModel):
     payment_key: str = Field("simulated", description="Stands in for the payment id in volume splits")
 
 
-def _view(row: RoutingRuleSet | None) -> dict[str, Any]:
-    if row is None:
-        return {"object": "routing_rules", "version": 0, "rules": [], "default": None, "created_at": None}
-    return {"object": "routing_rules", "version": row.version, **row.rules, "created_at": ts(row.created_at),
-            "key": row.key_id}
-
-
 @router.get("/rules", operation_id="get_routing_rules")
 def get_rules(key: AdminKey, svc: ServicesDep) -> dict[str, Any]:
-    with svc.read() as s:
-        return _view(repo.latest(s, RoutingRuleSet, key.entity_id))
+    with admin.reading(svc) as u:
+        return routing_rules_view(get_routing_rules(u, key.entity_id))
 
 
 @router.put("/rules", operation_id="put_routing_rules")
-def put_rules(body: RuleSetIn, request: Request, key: AdminKey, svc: ServicesDep) -> dict[str, Any]:
+def put_rules(body: RuleSetIn, key: AdminKey, actor: AdminActor, svc: ServicesDep) -> dict[str, Any]:
     """Store a new version of the rules (validated: unique priorities, known gateways, positive weights …).
     Payments record the version that routed them."""
-    data = body.model_dump()
-    with svc.transaction() as s:
-        latest = s.scalar(select(func.max(RoutingRuleSet.version)).where(RoutingRuleSet.entity_id == key.entity_id))
-        version = (latest or 0) + 1
-        parse_ruleset(data, svc.gateways.keys(), version)  # raises routing_rules_invalid with the field
-        now = svc.clock.now()
-        row = RoutingRuleSet(entity_id=key.entity_id, version=version, rules=data, key_id=key.key_id,
-                             created_at=now)
-        s.add(row)
-        audit.record(s, entity_id=key.entity_id, key_id=key.key_id, action="routing_rules.updated",
-                     target=f"routing_rules:{version}", before={"version": latest or 0}, after=data,
-                     request_id=getattr(request.state, "request_id", None), now=now)
-        return _view(row)
+    with admin.transaction(svc) as u:
+        return routing_rules_view(put_routing_rules(u, key.entity_id, body.model_dump(), actor))
 
 
 @router.get("/rules/versions", operation_id="list_routing_rule_versions")
 def list_versions(key: AdminKey, svc: ServicesDep, page: VersionPage) -> dict[str, Any]:
-    with svc.read() as s:
-        q = select(RoutingRuleSet).where(RoutingRuleSet.entity_id == key.entity_id)
-        if page.starting_after:
-            q = q.where(RoutingRuleSet.version < int(page.starting_after))
-        rows = s.scalars(q.order_by(RoutingRuleSet.version.desc()).limit(page.limit + 1)).all()
-        data = [{**_view(r), "id": str(r.version)} for r in rows[: page.limit]]
-        return envelope(data, len(rows) > page.limit)
+    before = int(page.starting_after) if page.starting_after else None
+    with admin.reading(svc) as u:
+        rows, has_more = list_routing_rule_versions(u, key.entity_id, page.limit, before)
+        return envelope([{**routing_rules_view(r), "id": str(r.version)} for r in rows], has_more)
 
 
 @router.post("/simulate", operation_id="simulate_routing")
