@@ -30,6 +30,7 @@ from payhub.domain.errors import CustomerNotFound, ErpError, ErpRejected, ErpUna
 from payhub.domain.invoices import Customer, Invoice, InvoiceLine, PostingReceipt
 from payhub.domain.ledger import JournalEntry
 from payhub.domain.money import Money
+from payhub.ports import FIND_POSTING
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +135,7 @@ class TrytonErp:
     """Implements ports.Erp on a Tryton server. Thread-safe; one HTTP session to Tryton, re-logged in on 401."""
 
     name = "tryton"
+    capabilities = frozenset({FIND_POSTING})
 
     def __init__(self, url: str, database: str, user: str, password: str,
                  mapping: TrytonMapping | Mapping[str, Any], *, timeout: float = 10.0,
