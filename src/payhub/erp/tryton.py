@@ -457,10 +457,11 @@ class TrytonErp:
         headers = {"Authorization": auth} if auth else {}
         try:
             return self._http.post(self._endpoint, content=body, headers=headers)
-        except httpx.TimeoutException as error:
-            raise ErpUnavailable(f"Tryton did not answer in time ({method})") from error
+        except httpx.TimeoutException:
+            failure = ErpUnavailable(f"Tryton did not answer in time ({method})")
         except httpx.HTTPError as error:
-            raise ErpUnavailable(f"Tryton is unreachable: {type(error).__name__}") from error
+            failure = ErpUnavailable(f"Tryton is unreachable: {type(error).__name__}")
+        raise failure  # outside `except`: the httpx error's request holds the body, the login's password included
 
     @staticmethod
     def _result(method: str, response: httpx.Response) -> Any:
@@ -470,8 +471,10 @@ class TrytonErp:
             raise ErpError(f"Tryton answered HTTP {response.status_code} to {method}")
         try:
             data = json.loads(response.text, object_hook=_decode, parse_float=Decimal)
-        except ValueError as error:
-            raise ErpUnavailable(f"Tryton sent an unreadable answer to {method}") from error
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
+            raise ErpUnavailable(f"Tryton sent an unreadable answer to {method}")
         if "error" not in data or data["error"] is None:
             return data.get("result")
         raise _error(method, data["error"])
