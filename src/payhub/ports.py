@@ -25,6 +25,7 @@ REFUND_PARTIAL = "refund_partial"  # several refunds, each of part of the captur
 LEVEL3 = "level3"  # Level 2/3 card data (AuthorizeRequest.level3) reaches the card networks
 DISPUTES = "disputes"  # chargebacks are reported to PayHub
 FIND_POSTING = "find_posting"  # Erp.find_posting says whether a posting whose answer was lost is in the ledger
+CAPABILITIES = frozenset({SETTLEMENT_REPORTS, FIND_CHARGE, REFUND_PARTIAL, LEVEL3, DISPUTES, FIND_POSTING})
 
 
 def supports(connector: Gateway | Erp, capability: str) -> bool:

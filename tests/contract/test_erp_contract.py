@@ -15,9 +15,9 @@ from payhub.domain.errors import CustomerNotFound, DomainError, ErpError, Invoic
 from payhub.domain.ledger import PostingRules, capture_entry, refund_entry
 from payhub.domain.money import Money
 from payhub.erp.registry import ERPS
-from payhub.ports import FIND_POSTING
+from payhub.ports import CAPABILITIES, FIND_POSTING
 from tests.contract.erps import CASES, OVER_HTTP, ErpCase
-from tests.contract.test_gateway_contract import KNOWN_CAPABILITIES, _transport_errors, httpx_in_chain
+from tests.contract.transport import httpx_in_chain, transport_errors
 
 RULES = PostingRules()
 UNKNOWN_INVOICE, UNKNOWN_CUSTOMER = "inv_999999", "cus_999999"  # well-formed for every connector, never there
@@ -51,7 +51,7 @@ def test_every_registered_erp_is_in_the_contract() -> None:
 
 
 def test_capabilities_are_declared_from_the_known_set(case: ErpCase) -> None:
-    assert isinstance(case.erp.capabilities, frozenset) and case.erp.capabilities <= KNOWN_CAPABILITIES
+    assert isinstance(case.erp.capabilities, frozenset) and case.erp.capabilities <= CAPABILITIES
 
 
 # --- posting ----------------------------------------------------------------------------------------
@@ -150,7 +150,7 @@ def test_open_invoices_are_listed_by_due_date(case: ErpCase) -> None:
 
 # --- the transport never leaks out --------------------------------------------------------------
 
-@pytest.mark.parametrize("raised", _transport_errors(), ids=lambda c: c.__name__)
+@pytest.mark.parametrize("raised", transport_errors(), ids=lambda c: c.__name__)
 def test_no_transport_exception_escapes(http_case: ErpCase, raised: type[httpx.HTTPError]) -> None:
     def fail(sent: httpx.Request) -> httpx.Response:
         raise raised("boom", request=sent) if issubclass(raised, httpx.RequestError) else raised("boom")

@@ -26,10 +26,8 @@ from payhub.domain.methods import PaymentMethod
 from payhub.domain.money import Money
 from payhub.gateways.registry import GATEWAYS
 from payhub.ports import (
-    DISPUTES,
+    CAPABILITIES,
     FIND_CHARGE,
-    FIND_POSTING,
-    LEVEL3,
     REFUND_PARTIAL,
     SETTLEMENT_REPORTS,
     AuthorizeRequest,
@@ -38,8 +36,8 @@ from payhub.ports import (
     Settlement,
 )
 from tests.contract.gateways import CASES, GatewayCase
+from tests.contract.transport import httpx_in_chain, transport_errors
 
-KNOWN_CAPABILITIES = {SETTLEMENT_REPORTS, FIND_CHARGE, REFUND_PARTIAL, LEVEL3, DISPUTES, FIND_POSTING}
 PATIENT_S, IMPATIENT_S = 10.0, 0.2
 _keys = itertools.count(1)
 
@@ -69,22 +67,13 @@ def request(method: PaymentMethod, amount: int = 10000, capture: bool = False,
                             description="INV-1001")
 
 
-def httpx_in_chain(error: BaseException | None) -> bool:
-    """Whether an httpx exception hangs off `error` (its request may hold the card number)."""
-    while error is not None:
-        if isinstance(error, httpx.HTTPError):
-            return True
-        error = error.__cause__ or error.__context__
-    return False
-
-
 def test_every_registered_gateway_is_in_the_contract() -> None:
     assert set(CASES) == set(GATEWAYS)
 
 
 def test_capabilities_are_declared_from_the_known_set(gateway: Gateway) -> None:
     assert isinstance(gateway.capabilities, frozenset)
-    assert gateway.capabilities <= KNOWN_CAPABILITIES
+    assert gateway.capabilities <= CAPABILITIES
 
 
 # --- outcomes and their error classes --------------------------------------------------------------
@@ -230,16 +219,6 @@ def test_settlement_is_reported_or_declared_unsupported(gateway: Gateway, case: 
 
 # --- the transport never leaks out --------------------------------------------------------------
 
-def _transport_errors() -> list[type[httpx.HTTPError]]:
-    found: list[type[httpx.HTTPError]] = []
-    pending: list[type[httpx.HTTPError]] = [httpx.TransportError, httpx.DecodingError, httpx.TooManyRedirects]
-    while pending:
-        cls = pending.pop()
-        found.append(cls)
-        pending.extend(cls.__subclasses__())
-    return sorted(set(found), key=lambda c: c.__name__)
-
-
 def _calls(case: GatewayCase) -> dict[str, Callable[[Gateway], object]]:
     ref = case.reference
     return {
@@ -261,7 +240,7 @@ def _only_domain_errors(case: GatewayCase, transport: httpx.BaseTransport) -> No
         assert not httpx_in_chain(error.value), name
 
 
-@pytest.mark.parametrize("raised", _transport_errors(), ids=lambda c: c.__name__)
+@pytest.mark.parametrize("raised", transport_errors(), ids=lambda c: c.__name__)
 def test_no_transport_exception_escapes(case: GatewayCase, raised: type[httpx.HTTPError]) -> None:
     if case.over is None:
         pytest.skip("this connector makes no HTTP calls")

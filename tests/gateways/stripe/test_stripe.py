@@ -31,6 +31,7 @@ from payhub.gateways.stripe import STRIPE_VERSION, GatewayAuthFailed, StripeGate
 from payhub.gateways.stripe import errors as stripe_errors
 from payhub.gateways.stripe import transformers as wire
 from payhub.ports import AuthorizeRequest, GatewayResult, Settlement
+from tests.contract.transport import httpx_in_chain
 from tests.gateways.stripe.fake import API_KEY, FakeStripe
 
 PAN = "4242424242424242"
@@ -394,15 +395,6 @@ def test_transport_errors(raised: httpx.HTTPError, expected: type[GatewayError])
         gateway.authorize(request(CardToken("pm_card_visa")))
     assert type(error.value) is expected
     assert not httpx_in_chain(error.value)
-
-
-def httpx_in_chain(error: BaseException | None) -> bool:
-    """Whether an httpx exception (whose request holds the form, card number included) hangs off `error`."""
-    while error is not None:
-        if isinstance(error, httpx.HTTPError):
-            return True
-        error = error.__cause__ or error.__context__
-    return False
 
 
 def test_payment_method_timeout_is_safe_to_retry() -> None:
