@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
+from payhub.api.errors import domain_problem
 from payhub.domain.errors import CapabilityUnsupported, ProcessingError
 from payhub.gateways.simulator import SimulatorGateway
 from payhub.pipeline.services import Services
@@ -66,3 +67,11 @@ def test_a_gateway_failing_to_answer_does_not_stop_the_others(client: TestClient
         s.execute(update(Payment).where(Payment.id == ids[0]).values(gateway="backup"))
     assert sync_settlements(services) == [ids[1]]
     assert client.get(f"/v1/payments/{ids[0]}").json()["settlement"]["status"] == "pending"  # asked again later
+
+
+def test_a_missing_capability_is_a_problem_with_a_stable_code() -> None:
+    status, body = domain_problem(CapabilityUnsupported(connector="eu", capability=SETTLEMENT_REPORTS))
+    assert status == 422
+    assert (body["code"], body["connector"], body["capability"]) == ("capability_unsupported", "eu",
+                                                                     "settlement_reports")
+    assert body["type"] == "/problems/capability_unsupported" and "eu" in body["detail"]
