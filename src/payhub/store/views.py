@@ -196,7 +196,10 @@ class PaymentPublic(BaseModel):
     payment_method: dict[str, Any]
     gateway: dict[str, Any]
     routing: dict[str, Any] = Field(description="Rule-set version and rule that routed it; every gateway attempt")
-    settlement: dict[str, Any]
+    settlement: dict[str, Any] = Field(
+        description="`status`: `pending` (captured, not settled yet), `settled` (with `settled_at`), `unreported` "
+                    "(captured on a gateway that cannot report settlement: PayHub does not guess) or "
+                    "`not_applicable`")
     failure: dict[str, Any] | None
     refunds: list[dict[str, Any]]
     posting: PostingPublic | None = Field(description="The GL posting this response's operation produced")
