@@ -38,7 +38,7 @@ def test_settlement_is_unreported_never_pending_and_never_asked(client: TestClie
     assert payment["status"] == "captured"
     assert payment["settlement"] == {"status": "unreported", "settled_at": None}
 
-    assert sync_settlements(services) == []  # a 500 or a wrong "not settled" before; now not asked at all
+    assert sync_settlements(services) == []  # never asked (the sync used to fail on it)
     assert gateway.asked == 0
     for shown in (client.get(f"/v1/payments/{payment['id']}").json(),
                   client.get("/v1/payments").json()["data"][0],

@@ -11,8 +11,9 @@ import pytest
 from payhub.erp.tryton import TrytonErp, TrytonMapping
 from tests.conftest import HAS_TRYTOND, TRYTON_ENTITY
 
-ENTITY = TRYTON_ENTITY
+ENTITY = TRYTON_ENTITY  # the tests here import ENTITY and HAS_TRYTOND from this module
 __all__ = ["ENTITY", "HAS_TRYTOND"]
+
 
 @pytest.fixture
 def erp(tryton: dict[str, Any], mapping: TrytonMapping) -> Iterator[TrytonErp]:
