@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import socket
@@ -12,6 +13,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -23,15 +25,20 @@ from payhub.api.app import create_app
 from payhub.auth.keys import create_key
 from payhub.bootstrap import build_services
 from payhub.demo import DEMO_ENTITY, seed
+from payhub.erp.tryton import TrytonEntity, TrytonMapping
 from payhub.pipeline.services import Services
 from payhub.settings import Settings
 from payhub.store.db import Base, normalize_url
 from payhub.store.migrate import upgrade
 from tests import leak_scan
+from tests.erp import tryton_fixture
 
 CI = os.environ.get("CI", "").lower() == "true"
 PG_URL = os.environ.get("PAYHUB_TEST_POSTGRES_URL") or ("postgresql://postgres@127.0.0.1:5432/test" if CI else "")
 
+
+TRYTON_ENTITY = "ent_tryton"
+HAS_TRYTOND = importlib.util.find_spec("trytond") is not None
 
 SUITE_LOG = Path(tempfile.mkdtemp(prefix="payhub-test-logs-")) / "suite.log"
 
@@ -160,3 +167,27 @@ def live_url(app: FastAPI) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(10)
+
+
+@pytest.fixture(scope="session")
+def tryton(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """A real trytond for the Tryton connector tests (tests/erp) and the ERP contract (tests/contract): set up once
+    per session in a temporary directory (or in $PAYHUB_TRYTON_DIR, kept between runs to skip the ~20 s set-up),
+    served on a free 127.0.0.1 port."""
+    if not HAS_TRYTOND:
+        pytest.skip("trytond is not installed (pip install trytond trytond-account-invoice proteus)")
+    directory = Path(os.environ.get("PAYHUB_TRYTON_DIR") or tmp_path_factory.mktemp("tryton"))
+    proc, info = tryton_fixture.start(directory, tryton_fixture.free_port())
+    yield info
+    tryton_fixture.stop(proc)
+
+
+@pytest.fixture(scope="session")
+def mapping(tryton: dict[str, Any]) -> TrytonMapping:
+    """PayHub's entity TRYTON_ENTITY on the fixture's company, with the default posting accounts mapped."""
+    accounts = tryton["accounts"]
+    return TrytonMapping(entities={TRYTON_ENTITY: TrytonEntity(
+        company=tryton["company"],
+        accounts={"1150": accounts["clearing"]["id"], "1200": accounts["receivable"]["id"],
+                  "2150": accounts["customer_credit"]["id"]},
+        payment_method=tryton["payment_method"])})

@@ -17,6 +17,21 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 
+# Capabilities: what a connector can do beyond its Protocol's core calls. A connector lists the ones it has in
+# `capabilities`; PayHub asks before relying on one, and answers honestly (CapabilityUnsupported) when it is missing.
+SETTLEMENT_REPORTS = "settlement_reports"  # Gateway.settlement says whether a capture has reached the bank
+FIND_CHARGE = "find_charge"  # Gateway.find_charge says what became of an authorization sent with a key
+REFUND_PARTIAL = "refund_partial"  # several refunds, each of part of the captured amount
+LEVEL3 = "level3"  # Level 2/3 card data (AuthorizeRequest.level3) reaches the card networks
+DISPUTES = "disputes"  # chargebacks are reported to PayHub
+FIND_POSTING = "find_posting"  # Erp.find_posting says whether a posting whose answer was lost is in the ledger
+CAPABILITIES = frozenset({SETTLEMENT_REPORTS, FIND_CHARGE, REFUND_PARTIAL, LEVEL3, DISPUTES, FIND_POSTING})
+
+
+def supports(connector: Gateway | Erp, capability: str) -> bool:
+    return capability in connector.capabilities
+
+
 class Clock(Protocol):
     def now(self) -> datetime: ...
 
@@ -45,6 +60,7 @@ class Settlement:
 
 class Gateway(Protocol):
     name: str
+    capabilities: frozenset[str]  # of the names above
 
     def authorize(self, request: AuthorizeRequest) -> GatewayResult: ...
 
@@ -54,17 +70,21 @@ class Gateway(Protocol):
 
     def refund(self, reference: str, amount: Money, idempotency_key: str) -> GatewayResult: ...
 
-    def settlement(self, reference: str) -> Settlement: ...
+    def settlement(self, reference: str) -> Settlement:
+        """Whether the capture `reference` has settled. Raises CapabilityUnsupported when the connector has no
+        SETTLEMENT_REPORTS: "not settled" would be a guess."""
+        ...
 
     def find_charge(self, idempotency_key: str) -> GatewayResult | None:
         """What became of the authorization sent with this key: its result, or None when the gateway
-        never charged it. Raises LookupUnsupported when the connector cannot tell (recovery then
-        leaves the payment `unknown` for a person)."""
+        never charged it. Raises LookupUnsupported when the connector cannot tell (it has no FIND_CHARGE;
+        recovery then leaves the payment `unknown` for a person)."""
         ...
 
 
 class Erp(Protocol):
     name: str
+    capabilities: frozenset[str]  # of the names above
 
     def get_customer(self, entity_id: str, customer_id: str) -> Customer: ...
 

@@ -1,41 +1,18 @@
-"""A real trytond for the Tryton connector tests: set up once per session in a temporary directory (or in
-$PAYHUB_TRYTON_DIR, kept between runs to skip the ~20 s set-up), served on a free 127.0.0.1 port."""
+"""Fixtures of the Tryton connector tests. The server itself (`tryton`, `mapping`) is in tests/conftest.py,
+shared with the contract suite (tests/contract)."""
 
 from __future__ import annotations
 
-import importlib.util
-import os
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from payhub.erp.tryton import TrytonEntity, TrytonErp, TrytonMapping
-from tests.erp import tryton_fixture
+from payhub.erp.tryton import TrytonErp, TrytonMapping
+from tests.conftest import HAS_TRYTOND, TRYTON_ENTITY
 
-ENTITY = "ent_tryton"
-HAS_TRYTOND = importlib.util.find_spec("trytond") is not None
-
-
-@pytest.fixture(scope="session")
-def tryton(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    if not HAS_TRYTOND:
-        pytest.skip("trytond is not installed (pip install trytond trytond-account-invoice proteus)")
-    directory = Path(os.environ.get("PAYHUB_TRYTON_DIR") or tmp_path_factory.mktemp("tryton"))
-    proc, info = tryton_fixture.start(directory, tryton_fixture.free_port())
-    yield info
-    tryton_fixture.stop(proc)
-
-
-@pytest.fixture(scope="session")
-def mapping(tryton: dict[str, Any]) -> TrytonMapping:
-    accounts = tryton["accounts"]
-    return TrytonMapping(entities={ENTITY: TrytonEntity(
-        company=tryton["company"],
-        accounts={"1150": accounts["clearing"]["id"], "1200": accounts["receivable"]["id"],
-                  "2150": accounts["customer_credit"]["id"]},
-        payment_method=tryton["payment_method"])})
+ENTITY = TRYTON_ENTITY  # the tests here import ENTITY and HAS_TRYTOND from this module
+__all__ = ["ENTITY", "HAS_TRYTOND"]
 
 
 @pytest.fixture

@@ -85,19 +85,18 @@ def test_customer(erp: TrytonErp, tryton: dict[str, Any]) -> None:
             erp.get_customer(ENTITY, bad)
 
 
-def test_list_open_invoices_due_first(erp: TrytonErp, tryton: dict[str, Any],
-                                      new_invoice: Callable[..., str]) -> None:
+def test_open_invoices_leave_out_paid_drafts_and_other_customers(erp: TrytonErp, tryton: dict[str, Any],
+                                                                 new_invoice: Callable[..., str]) -> None:
+    """Which Tryton states are open (tests/contract checks the order by due date)."""
     paid = new_invoice("small")
     pay(erp, customer(tryton), [(paid, usd("250.00"))], f"pst_{paid}_list")
     draft = new_invoice("small", post=False)
 
     open_ids = [i.id for i in erp.list_open_invoices(ENTITY, customer(tryton))]
 
-    big, small = (f"inv_{tryton['invoices'][k]['id']}" for k in ("big", "small"))
-    assert open_ids.index(big) < open_ids.index(small)  # due today before due in 30 days
+    assert f"inv_{tryton['invoices']['big']['id']}" in open_ids
     assert paid not in open_ids and draft not in open_ids
     assert f"inv_{tryton['invoices']['globex']['id']}" not in open_ids  # another customer's
-    assert erp.list_open_invoices(ENTITY, "cus_999999") == []
 
 
 def test_unknown_invoices_are_not_found(erp: TrytonErp, tryton: dict[str, Any]) -> None:
@@ -145,20 +144,6 @@ def test_partial_payment_then_the_rest_pays_the_invoice(erp: TrytonErp, tryton: 
     (row,) = erp.call("model.account.invoice.read", [tryton_id(inv)], ["state", "lines_to_pay.reconciliation"],
                       company=tryton["company"])
     assert row["state"] == "paid" and all(l["reconciliation"] for l in row["lines_to_pay."])
-
-
-def test_posting_is_idempotent_on_the_reference_key(erp: TrytonErp, tryton: dict[str, Any],
-                                                   new_invoice: Callable[..., str]) -> None:
-    inv = new_invoice("small")
-    entry = capture_entry(RULES, customer(tryton), [(inv, usd("100.00"))])
-
-    first = erp.post(ENTITY, entry, f"pst_{inv}_idem")
-    again = erp.post(ENTITY, entry, f"pst_{inv}_idem")
-
-    assert again == first
-    assert erp.get_invoice(ENTITY, inv).balance == usd("150.00")
-    assert erp.call("model.account.move.search_count", [("description", "=", f"pst_{inv}_idem")],
-                    company=tryton["company"]) == 1
 
 
 def test_unapplied_cash_goes_to_customer_credit(erp: TrytonErp, tryton: dict[str, Any],

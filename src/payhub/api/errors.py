@@ -23,6 +23,7 @@ STATUS: list[tuple[type[e.DomainError], int]] = [
     (e.Forbidden, 403),
     (e.NotFound, 404),
     (e.Conflict, 409),
+    (e.CapabilityUnsupported, 422),
     (e.Declined, 402),
     (e.GatewayTimeout, 504),
     (e.GatewayError, 502),

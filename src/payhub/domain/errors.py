@@ -122,6 +122,20 @@ class PaymentLocked(Conflict):
     title = "Another operation on this payment is in progress"
 
 
+# --- connector capabilities ---
+class CapabilityUnsupported(DomainError):
+    """The connector does not have a capability this needs (ports.py lists them): PayHub says so rather than
+    guess, e.g. a gateway without settlement reports is never reported "not settled"."""
+
+    code = "capability_unsupported"
+    title = "The connector does not support this"
+
+    def __init__(self, detail: str = "", *, connector: str, capability: str, **extra: object) -> None:
+        super().__init__(detail or f"{connector} does not support {capability}", connector=connector,
+                         capability=capability, **extra)
+        self.connector, self.capability = connector, capability
+
+
 # --- ledger controls ---
 class UnbalancedEntry(DomainError):
     code = "ledger_unbalanced"

@@ -32,6 +32,7 @@ from payhub.domain.errors import CustomerNotFound, ErpRejected, InvoiceNotFound
 from payhub.domain.invoices import Customer, Invoice, InvoiceLine, PostingReceipt
 from payhub.domain.ledger import JournalEntry
 from payhub.domain.money import Money
+from payhub.ports import FIND_POSTING
 from payhub.store.db import Base, UTCDateTime
 
 
@@ -137,6 +138,7 @@ class EmbeddedErp:
     """Implements ports.Erp on PayHub's database. Each call is its own short transaction."""
 
     name = "embedded"
+    capabilities = frozenset({FIND_POSTING})
 
     def provision_entity(self, s: Session, entity_id: str, name: str, currency: str) -> None:
         """Set a new PayHub entity up in this ERP, in the entity's own transaction `s`: its company with

@@ -9,6 +9,8 @@ Cards (any future expiry, any CVC)          Tokens
   4000000000009995             insufficient_funds   tok_chargeDeclinedInsufficientFunds
   4000000000000119             processing_error (retryable)   tok_processingError
   4000000000006975             slow: times out (ambiguous)    tok_timeout
+                               charges, then the answer is lost (times out); a replay
+                               with the same idempotency key gets the charge    tok_lostAnswer
 ACH (routing 110000000)
   000123456789 approved · 000111111116 insufficient_funds · 000111111113 bank_account_declined
 """
@@ -30,9 +32,10 @@ from payhub.domain.errors import (
 )
 from payhub.domain.methods import BankAccount, Card, CardSummary, CardToken
 from payhub.domain.money import Money
-from payhub.ports import AuthorizeRequest, GatewayResult, Settlement
+from payhub.ports import FIND_CHARGE, REFUND_PARTIAL, SETTLEMENT_REPORTS, AuthorizeRequest, GatewayResult, Settlement
 
 APPROVE, DECLINE, NSF, ERROR, SLOW = "approve", "card_declined", "insufficient_funds", "processing_error", "slow"
+LOST = "lost"  # approved, but the answer never reaches PayHub
 
 CARDS = {
     "4242424242424242": APPROVE, "4000056655665556": APPROVE, "5555555555554444": APPROVE, "378282246310005": APPROVE,
@@ -47,6 +50,7 @@ TOKENS = {  # token → (behaviour, card it stands for)
     "tok_chargeDeclinedInsufficientFunds": (NSF, CardSummary("visa", "9995", 12, 2034)),
     "tok_processingError": (ERROR, CardSummary("visa", "0119", 12, 2034)),
     "tok_timeout": (SLOW, CardSummary("visa", "6975", 12, 2034)),
+    "tok_lostAnswer": (LOST, CardSummary("visa", "4242", 12, 2034)),
 }
 ACH_ROUTING = "110000000"
 MAX_REMEMBERED = 100_000
@@ -59,6 +63,8 @@ class SimulatorGateway:
     `outage` makes this whole instance misbehave ("timeout", "processing_error"), to exercise failover.
     Authorizations, captures, voids and refunds are remembered by idempotency key, as real gateways do: a
     replay returns the first answer, and `charges` and `operations` count what really happened."""
+
+    capabilities = frozenset({SETTLEMENT_REPORTS, FIND_CHARGE, REFUND_PARTIAL})
 
     def __init__(self, timeout_s: float = 15.0, settlement_delay: timedelta = timedelta(0),
                  name: str = "simulator", outage: str | None = None) -> None:
@@ -76,14 +82,18 @@ class SimulatorGateway:
             raise GatewayTimeout(f"{self.name} did not answer within {self.timeout_s}s")
         if self.outage == "processing_error":
             raise ProcessingError(f"{self.name} is failing (HTTP 503)")
-        result = self._authorize(request)
+        behaviour, card = self._behaviour(request)
+        result = self._authorize(behaviour, card)
         with self._lock:
             if len(self.charges) >= MAX_REMEMBERED:  # bounded memory in a long-running demo server
                 del self.charges[next(iter(self.charges))]
-            return self.charges.setdefault(request.idempotency_key, result)
+            result = self.charges.setdefault(request.idempotency_key, result)
+        if behaviour == LOST:  # charged, as a gateway whose answer is lost on the way back
+            time.sleep(self.timeout_s)
+            raise GatewayTimeout(f"simulator did not answer within {self.timeout_s}s")
+        return result
 
-    def _authorize(self, request: AuthorizeRequest) -> GatewayResult:
-        behaviour, card = self._behaviour(request)
+    def _authorize(self, behaviour: str, card: CardSummary | None) -> GatewayResult:
         if behaviour == SLOW:
             time.sleep(self.timeout_s)
             raise GatewayTimeout(f"simulator did not answer within {self.timeout_s}s")

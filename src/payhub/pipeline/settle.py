@@ -3,34 +3,57 @@
 Settlement is the gateway's fact (the money reached the bank) and is recorded whatever the ERP knows: it
 does not wait for the posting. It never hides one either: the payment keeps showing `posting_status`
 (failed / pending / confirmed), its `payment.settled` event carries it, an unposted settled payment is logged,
-and the recovery job keeps retrying the posting (pending ones abandoned by a crash included)."""
+and the recovery job keeps retrying the posting (pending ones abandoned by a crash included).
+
+Only gateways with the SETTLEMENT_REPORTS capability are asked: a payment on one without it is never guessed
+settled or not, and its `settlement.status` says `unreported` (store/views.py)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import structlog
 from sqlalchemy import select
 
 from payhub.domain import payments as machine
+from payhub.domain.errors import DomainError
 from payhub.domain.events import EventType
 from payhub.pipeline.services import Services
+from payhub.ports import SETTLEMENT_REPORTS, supports
 from payhub.store import repo
-from payhub.store.models import Payment
+from payhub.store.models import Payment, Posting
 from payhub.store.views import payment_view, posting_status
 
 log = structlog.get_logger(__name__)
 
 
+def reports_settlement(svc: Services, gateway: str) -> bool:
+    """Whether the configured gateway `gateway` can say when its captures settle."""
+    connector = svc.gateways.get(gateway)
+    return connector is not None and supports(connector, SETTLEMENT_REPORTS)
+
+
+def payment_view_for(svc: Services, payment: Payment, posting: Posting | None = None) -> dict[str, Any]:
+    """The payment's view as the API shows it: its settlement `unreported` when its gateway cannot report it."""
+    return payment_view(payment, posting, settlement_reported=reports_settlement(svc, payment.gateway))
+
+
 def sync_settlements(svc: Services, entity_id: str | None = None, limit: int = 500) -> list[str]:
     """Move captured payments the gateway reports settled to `settled`; returns their ids."""
-    with svc.read() as s:
+    reporting = sorted(name for name in svc.gateways if reports_settlement(svc, name))
+    with svc.read() as s:  # only payments someone can ask about: the others would crowd out the `limit`
         q = select(Payment.id, Payment.entity_id, Payment.gateway, Payment.gateway_reference).where(
-            Payment.status == machine.PaymentStatus.CAPTURED.value)
+            Payment.status == machine.PaymentStatus.CAPTURED.value, Payment.gateway.in_(reporting))
         if entity_id:
             q = q.where(Payment.entity_id == entity_id)
         candidates = s.execute(q.order_by(Payment.id).limit(limit)).all()
     settled: list[str] = []
     for payment_id, entity, gateway, reference in candidates:
-        answer = svc.gateways[gateway].settlement(reference or "")
+        try:
+            answer = svc.gateways[gateway].settlement(reference or "")
+        except DomainError as error:  # one gateway failing must not stop the others' payments settling
+            log.warning("settlement.unavailable", payment=payment_id, gateway=gateway, error=error.code)
+            continue
         if not answer.settled:
             continue
         with svc.transaction() as s:

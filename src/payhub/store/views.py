@@ -53,8 +53,10 @@ def posting_status(postings: list[Posting]) -> str:
     return next((s for s in ("failed", "pending", "confirmed") if s in statuses), "none")
 
 
-def payment_view(p: Payment, posting: Posting | None = None) -> dict[str, Any]:
-    """`posting` is the journal entry this response's operation produced (None if it moved no money)."""
+def payment_view(p: Payment, posting: Posting | None = None, *, settlement_reported: bool = True) -> dict[str, Any]:
+    """`posting` is the journal entry this response's operation produced (None if it moved no money).
+    `settlement_reported`: whether the payment's gateway reports settlement (its SETTLEMENT_REPORTS capability);
+    without it a captured payment's settlement is `unreported`, never a guessed `pending`."""
     cur = p.currency
     if p.method_type == "card":
         method: dict[str, Any] = {"type": "card", "card": {
@@ -81,7 +83,7 @@ def payment_view(p: Payment, posting: Posting | None = None) -> dict[str, Any]:
         "gateway": {"name": p.gateway, "reference": p.gateway_reference},
         "routing": {"rule_set_version": p.routing_version, "rule": p.routing_rule,
                     "reasons": p.routing_reasons or [], "attempts": p.attempts or []},
-        "settlement": {"status": SETTLEMENT.get(p.status, "not_applicable"), "settled_at": ts(p.settled_at)},
+        "settlement": settlement_view(p, settlement_reported),
         "failure": {"code": p.failure_code, "message": p.failure_message} if p.failure_code else None,
         "refunds": [{"id": r.id, "amount": money(r.amount, r.currency), "status": r.status,
                      "created_at": ts(r.created_at)} for r in p.refunds],
@@ -93,6 +95,13 @@ def payment_view(p: Payment, posting: Posting | None = None) -> dict[str, Any]:
         "description": p.description, "metadata": p.metadata_,
         "created_at": ts(p.created_at), "updated_at": ts(p.updated_at),
     }
+
+
+def settlement_view(p: Payment, reported: bool = True) -> dict[str, Any]:
+    status = SETTLEMENT.get(p.status, "not_applicable")
+    if status == "pending" and not reported:  # nobody will say it settled: PayHub cannot tell, so says so
+        status = "unreported"
+    return {"status": status, "settled_at": ts(p.settled_at)}
 
 
 def quote_view(q: FeeQuote) -> dict[str, Any]:
@@ -188,7 +197,10 @@ class PaymentPublic(BaseModel):
     payment_method: dict[str, Any]
     gateway: dict[str, Any]
     routing: dict[str, Any] = Field(description="Rule-set version and rule that routed it; every gateway attempt")
-    settlement: dict[str, Any]
+    settlement: dict[str, Any] = Field(
+        description="`status`: `pending` (captured, not settled yet), `settled` (with `settled_at`), `unreported` "
+                    "(captured on a gateway that cannot report settlement: PayHub does not guess) or "
+                    "`not_applicable`")
     failure: dict[str, Any] | None
     refunds: list[dict[str, Any]]
     posting: PostingPublic | None = Field(description="The GL posting this response's operation produced")

@@ -81,7 +81,11 @@ class FakeAdyen:
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
-                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length)
+                if len(raw) < length:  # the client died mid-request: Adyen never sees it
+                    self.close_connection = True
+                    return
                 status, answer, delay = fake.handle(self.path, dict(self.headers.items()), raw)
                 if delay:
                     fake._stop.wait(delay)

@@ -395,7 +395,11 @@ class FakeStripe:
             protocol_version = "HTTP/1.1"
 
             def _answer(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length)
+                if len(body) < length:  # the client died mid-request (a killed API): Stripe never sees it
+                    self.close_connection = True
+                    return
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 status, extra, answer, wait = fake.handle(self.command, self.path, headers, body)
                 if wait:

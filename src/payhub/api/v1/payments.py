@@ -24,8 +24,9 @@ from payhub.domain.errors import PaymentNotFound
 from payhub.domain.payments import PaymentStatus
 from payhub.pipeline import pay, posting
 from payhub.pipeline.idempotency import Claim
+from payhub.pipeline.settle import payment_view_for as shown
 from payhub.store import repo
-from payhub.store.views import PaymentList, PaymentPublic, payment_view, quote_view
+from payhub.store.views import PaymentList, PaymentPublic, quote_view
 
 router = APIRouter(prefix="/payments", tags=["payments"])
 
@@ -40,8 +41,8 @@ def create_payment(body: PaymentCreate, request: Request, key: PayerOrCustomer, 
         req = body.to_request(key.entity_id, svc.clock.now().date(), channel="widget" if key.limit else "api")
         return pay.create_payment(svc, replace(req, limit=key.limit), claim)
 
-    return idempotency.run(svc, key, request, body.model_dump(mode="json"), action, pay.Outcome.payment_view,
-                           status=201, resource="pay")
+    return idempotency.run(svc, key, request, body.model_dump(mode="json"), action,
+                           lambda outcome: shown(svc, outcome.payment, outcome.posting), status=201, resource="pay")
 
 
 @router.post("/quote", operation_id="quote_payment")
@@ -66,7 +67,7 @@ def list_payments(
         rows, has_more = repo.list_payments(
             s, key.entity_id, customer_id=customer, status=status.value if status else None,
             created_gte=created_gte, created_lt=created_lt, limit=page.limit, starting_after=page.starting_after)
-        return envelope([payment_view(p) for p in rows], has_more)
+        return envelope([shown(svc, p) for p in rows], has_more)
 
 
 @router.get("/{payment_id}", response_model=PaymentPublic, operation_id="get_payment")
@@ -79,7 +80,7 @@ def get_payment(payment_id: str, request: Request, key: ReaderOrCustomer, svc: S
             raise PaymentNotFound(f"No payment {payment_id}")
         latest = payment.postings[-1] if payment.postings else None
         # JSONResponse: an older pinned version's shape is not the current response model's
-        return JSONResponse(payment_for(getattr(request.state, "api_version", CURRENT), payment_view(payment, latest)))
+        return JSONResponse(payment_for(getattr(request.state, "api_version", CURRENT), shown(svc, payment, latest)))
 
 
 @router.post("/{payment_id}/capture", response_model=PaymentPublic, operation_id="capture_payment")
@@ -91,7 +92,7 @@ def capture_payment(payment_id: str, request: Request, key: PaymentsKey, svc: Se
     amount = body.amount.money() if body.amount else None
     return idempotency.run(svc, key, request, body.model_dump(mode="json"),
                            lambda claim: pay.capture_payment(svc, key.entity_id, payment_id, amount, claim),
-                           pay.Outcome.payment_view, resource="op")
+                           lambda outcome: shown(svc, outcome.payment, outcome.posting), resource="op")
 
 
 @router.post("/{payment_id}/void", response_model=PaymentPublic, operation_id="void_payment")
@@ -100,7 +101,7 @@ def void_payment(payment_id: str, request: Request, key: PaymentsKey, svc: Servi
     """Release an authorization that was not captured."""
     return idempotency.run(svc, key, request, {},
                            lambda claim: pay.void_payment(svc, key.entity_id, payment_id, claim),
-                           pay.Outcome.payment_view, resource="op")
+                           lambda outcome: shown(svc, outcome.payment, outcome.posting), resource="op")
 
 
 @router.post("/{payment_id}/post", response_model=PaymentPublic, operation_id="retry_payment_posting")
@@ -111,4 +112,4 @@ def retry_posting(payment_id: str, key: PaymentsKey, svc: ServicesDep) -> dict: 
     with svc.read() as s:
         payment = repo.get_payment(s, key.entity_id, payment_id)
         latest = retried[-1].posting if retried else (payment.postings[-1] if payment.postings else None)
-        return payment_view(payment, latest)
+        return shown(svc, payment, latest)

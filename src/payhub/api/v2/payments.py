@@ -12,8 +12,8 @@ from payhub.api import idempotency
 from payhub.api.deps import PaymentPage, PaymentsKey, ReadKey, ServicesDep, envelope
 from payhub.api.schemas import PaymentCreate
 from payhub.pipeline import pay
+from payhub.pipeline.settle import payment_view_for as shown
 from payhub.store import repo
-from payhub.store.views import payment_view
 
 router = APIRouter(prefix="/payments", tags=["payments v2"])
 
@@ -39,14 +39,14 @@ def create_payment(body: PaymentCreate, request: Request, key: PaymentsKey, svc:
     return idempotency.run(
         svc, key, request, {"v2": body.model_dump(mode="json")},
         lambda claim: pay.create_payment(svc, body.to_request(key.entity_id, svc.clock.now().date()), claim),
-        lambda outcome: v2(outcome.payment_view()), status=201, resource="pay")
+        lambda outcome: v2(shown(svc, outcome.payment, outcome.posting)), status=201, resource="pay")
 
 
 @router.get("/{payment_id}", operation_id="get_payment_v2")
 def get_payment(payment_id: str, key: ReadKey, svc: ServicesDep) -> dict[str, Any]:
     with svc.read() as s:
         payment = repo.get_payment(s, key.entity_id, payment_id)
-        return v2(payment_view(payment, payment.postings[-1] if payment.postings else None))
+        return v2(shown(svc, payment, payment.postings[-1] if payment.postings else None))
 
 
 @router.get("", operation_id="list_payments_v2")
@@ -54,4 +54,4 @@ def list_payments(key: ReadKey, svc: ServicesDep, page: PaymentPage) -> dict[str
     with svc.read() as s:
         rows, has_more = repo.list_payments(s, key.entity_id, customer_id=None, status=None, created_gte=None,
                                             created_lt=None, limit=page.limit, starting_after=page.starting_after)
-        return envelope([v2(payment_view(p)) for p in rows], has_more)
+        return envelope([v2(shown(svc, p)) for p in rows], has_more)

@@ -25,12 +25,14 @@ from payhub.domain.ledger import JournalEntry
 from payhub.erp.tryton.config import TrytonEntity, TrytonMapping
 from payhub.erp.tryton.rpc import TrytonRpc
 from payhub.erp.tryton.transformers import INVOICE_FIELDS, Part, invoice, plan, precheck, receipt
+from payhub.ports import FIND_POSTING
 
 
 class TrytonErp:
     """Implements ports.Erp on a Tryton server, through one JSON-RPC session (`rpc.TrytonRpc`). Thread-safe."""
 
     name = "tryton"
+    capabilities = frozenset({FIND_POSTING})
 
     def __init__(self, url: str, database: str, user: str, password: str,
                  mapping: TrytonMapping | Mapping[str, Any], *, timeout: float = 10.0,

@@ -12,12 +12,18 @@ from urllib.parse import quote
 import httpx
 import structlog
 
-from payhub.domain.errors import GatewayError, GatewayTimeout, LookupUnsupported, ProcessingError
+from payhub.domain.errors import (
+    CapabilityUnsupported,
+    GatewayError,
+    GatewayTimeout,
+    LookupUnsupported,
+    ProcessingError,
+)
 from payhub.domain.methods import BankAccount
 from payhub.domain.money import Money
 from payhub.gateways.adyen import transformers as wire
 from payhub.gateways.adyen.errors import to_error
-from payhub.ports import AuthorizeRequest, GatewayResult, Settlement
+from payhub.ports import LEVEL3, REFUND_PARTIAL, SETTLEMENT_REPORTS, AuthorizeRequest, GatewayResult, Settlement
 
 log = structlog.get_logger(__name__)
 
@@ -28,6 +34,9 @@ NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 class AdyenGateway:
     """Implements ports.Gateway on Adyen. Thread-safe (one pooled httpx.Client)."""
+
+    # No settlement reports and no find_charge: Adyen tells both only by webhook and report files.
+    capabilities = frozenset({REFUND_PARTIAL, LEVEL3})
 
     def __init__(self, api_key: str, merchant_account: str, base_url: str = "https://checkout-test.adyen.com",
                  timeout_s: float = 15.0, name: str = "adyen", transport: httpx.BaseTransport | None = None) -> None:
@@ -57,10 +66,11 @@ class AdyenGateway:
         return self._modify(reference, "refunds", idempotency_key, amount)
 
     def settlement(self, reference: str) -> Settlement:
-        """Always "not settled": Adyen has no per-payment settlement query. It reports settlement in its
-        Settlement details report (and a capture's success only by webhook), which this connector does not
-        read; a guess from the capture date would mark payments settled whose capture later failed."""
-        return Settlement(False)
+        """Adyen has no per-payment settlement query. It reports settlement in its Settlement details report
+        (and a capture's success only by webhook), which this connector does not read: "not settled" would be a
+        guess, and so would "settled" from the capture date (the capture may later fail)."""
+        raise CapabilityUnsupported("Adyen reports settlement only in its Settlement details report",
+                                    connector=self.name, capability=SETTLEMENT_REPORTS)
 
     def find_charge(self, idempotency_key: str) -> GatewayResult | None:
         """Adyen's Checkout API has no search by reference; it reports outcomes by webhook. A replay needs the
@@ -78,12 +88,15 @@ class AdyenGateway:
 
     def _post(self, path: str, body: dict[str, Any], idempotency_key: str) -> tuple[int, dict[str, Any]]:
         """POST and return (status, JSON object); transport failures become domain errors."""
+        failure: GatewayError | None = None
         try:
             response = self._http.post(path, json=body, headers={"Idempotency-Key": idempotency_key})
         except NOT_SENT as error:
-            raise ProcessingError(f"Adyen is unreachable ({type(error).__name__}); nothing was sent") from error
+            failure = ProcessingError(f"Adyen is unreachable ({type(error).__name__}); nothing was sent")
         except httpx.HTTPError as error:  # sent, but no answer: Adyen may have acted
-            raise GatewayTimeout(f"Adyen did not answer within {self.timeout_s}s ({type(error).__name__})") from error
+            failure = GatewayTimeout(f"Adyen did not answer within {self.timeout_s}s ({type(error).__name__})")
+        if failure is not None:  # raised outside `except`: the httpx error's request holds the card number
+            raise failure
         try:
             answer = response.json()
         except (json.JSONDecodeError, UnicodeDecodeError):

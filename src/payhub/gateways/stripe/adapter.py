@@ -25,7 +25,15 @@ from payhub.domain.errors import GatewayError, GatewayTimeout, InvalidRequest, P
 from payhub.domain.money import Money
 from payhub.gateways.stripe import errors
 from payhub.gateways.stripe import transformers as wire
-from payhub.ports import AuthorizeRequest, GatewayResult, Settlement
+from payhub.ports import (
+    FIND_CHARGE,
+    LEVEL3,
+    REFUND_PARTIAL,
+    SETTLEMENT_REPORTS,
+    AuthorizeRequest,
+    GatewayResult,
+    Settlement,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -35,6 +43,8 @@ INTENT_ID = re.compile(r"pi_[A-Za-z0-9_]+")
 
 class StripeGateway:
     """Implements ports.Gateway. Cards only (pm_… and tok_… ids, or raw numbers where Stripe allows them)."""
+
+    capabilities = frozenset({SETTLEMENT_REPORTS, FIND_CHARGE, REFUND_PARTIAL, LEVEL3})
 
     def __init__(self, api_key: str, base_url: str = "https://api.stripe.com", timeout_s: float = 15.0,
                  name: str = "stripe", transport: httpx.BaseTransport | None = None) -> None:
