@@ -26,7 +26,7 @@ from payhub.auth.keys import create_key
 from payhub.bootstrap import build_services
 from payhub.demo import DEMO_ENTITY, seed
 from payhub.erp.tryton import TrytonEntity, TrytonMapping
-from payhub.pipeline.services import Services
+from payhub.services import Services
 from payhub.settings import Settings
 from payhub.store.db import Base, normalize_url
 from payhub.store.migrate import upgrade

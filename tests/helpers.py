@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from payhub.pipeline.services import Services
+from payhub.services import Services
 from payhub.store.models import OutboxEvent, Payment
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from standardwebhooks import Webhook
 
 from payhub.cli import app as cli_app
-from payhub.pipeline.services import Services
+from payhub.services import Services
 from payhub.store.models import OutboxEvent
 from tests.helpers import pay_body, usd
 from tests.processes import free_port, payhub_env, start, stop, wait_healthy

@@ -14,8 +14,8 @@ from payhub.auth.sealing import unseal
 from payhub.erp import registry as erps
 from payhub.erp.per_entity import EntityErps
 from payhub.gateways import registry as gateways
-from payhub.pipeline.services import Services, SystemClock
 from payhub.ports import Clock, Erp
+from payhub.services import Services, SystemClock
 from payhub.settings import Settings
 from payhub.store.db import make_sessionmakers
 from payhub.webhooks.transport import parse_networks

@@ -20,7 +20,7 @@ from payhub.admin.work import Actor, UnitOfWork
 from payhub.demo import DEMO_ENTITY
 from payhub.domain.errors import InvalidRequest
 from payhub.erp.embedded import ErpCompany
-from payhub.pipeline.services import Services
+from payhub.services import Services
 from payhub.store.models import AuditEvent, Entity, FeePolicyVersion, WebhookEndpoint
 from tests.conftest import now
 

@@ -18,7 +18,7 @@ from payhub.api.app import create_app
 from payhub.bootstrap import build_services
 from payhub.extensions import registry
 from payhub.gateways.simulator import SimulatorGateway
-from payhub.pipeline.services import Services
+from payhub.services import Services
 from payhub.settings import Settings
 from payhub.store.cache import MAX_AGE_S
 from payhub.store.models import ApiKey

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 from fastapi.testclient import TestClient
 
-from payhub.pipeline.services import Services
+from payhub.services import Services
 from tests.helpers import pay_body, usd
 
 

@@ -9,7 +9,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from payhub.pipeline.services import Services
+from payhub.services import Services
 from tests.helpers import counts, pay_body, usd
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from payhub import config
 from payhub.auth.keys import create_key
-from payhub.pipeline.services import Services
+from payhub.services import Services
 from payhub.store.models import Entity
 from tests.conftest import now
 

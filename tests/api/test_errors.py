@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from payhub.pipeline.services import Services
+from payhub.services import Services
 from tests.helpers import card, counts, pay_body, usd
 
 

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from payhub.erp.embedded import ErpCustomer
-from payhub.pipeline.services import Services
+from payhub.services import Services
 from tests.helpers import ach, card, counts, pay_body, usd
 
 POLICY: dict[str, Any] = {

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from payhub.pipeline.services import Services
+from payhub.services import Services
 from payhub.store.models import IdempotencyRecord
 from tests.helpers import card, counts, pay_body, usd
 

@@ -22,7 +22,7 @@ from payhub.api.app import create_app, operation
 from payhub.auth.keys import create_key
 from payhub.domain.money import MAX_AMOUNTS, MAX_SAFE_MINOR_UNITS
 from payhub.logs import scrub_database_errors
-from payhub.pipeline.services import Services
+from payhub.services import Services
 from payhub.settings import DEFAULT_SECRET_KEY, Settings
 from payhub.store import repo
 from payhub.store.db import make_engine

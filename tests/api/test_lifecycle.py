@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from payhub.erp.embedded import ErpJournalLine
-from payhub.pipeline.services import Services
 from payhub.pipeline.settle import sync_settlements
+from payhub.services import Services
 from payhub.store.models import OutboxEvent
 from tests.helpers import ach, card, pay_body, usd
 

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event
 
 from payhub.demo import DEMO_ENTITY
-from payhub.pipeline.services import Services
+from payhub.services import Services
 from tests.helpers import pay_body
 
 READS = ["/v1/invoices/inv_acme_1001", "/v1/customers/cus_acme/invoices", "/v1/payments"]

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from payhub.auth.keys import create_key
-from payhub.pipeline.services import Services
+from payhub.services import Services
 from tests.conftest import now
 from tests.helpers import pay_body
 

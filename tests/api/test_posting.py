@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from payhub.demo import DEMO_ENTITY
 from payhub.erp.embedded import ErpAccount
-from payhub.pipeline.services import Services
+from payhub.services import Services
 from payhub.store import repo
 from payhub.store.models import Entity, OutboxEvent, Posting
 from tests.helpers import pay_body, usd

@@ -14,7 +14,7 @@ from payhub.auth.keys import create_key
 from payhub.auth.ratelimit import Decision, MemoryRateLimiter, RedisRateLimiter
 from payhub.bootstrap import build_services
 from payhub.demo import DEMO_ENTITY
-from payhub.pipeline.services import Services
+from payhub.services import Services
 from payhub.settings import Settings
 from tests.conftest import now
 

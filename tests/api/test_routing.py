@@ -10,10 +10,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from payhub.demo import DEMO_ENTITY
+from payhub.domain.health import GatewayHealth
 from payhub.erp.embedded import create_customer, create_invoice
 from payhub.gateways.simulator import SimulatorGateway
-from payhub.pipeline.route import GatewayHealth
-from payhub.pipeline.services import Services
+from payhub.services import Services
 from tests.helpers import card, pay_body, usd
 from tests.webhooks.conftest import FakeClock
 

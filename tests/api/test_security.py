@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from payhub.auth.keys import create_key
 from payhub.erp.embedded import create_company
-from payhub.pipeline.services import Services
+from payhub.services import Services
 from payhub.store.db import Base
 from payhub.store.models import ApiKey, Entity
 from payhub.store.repo import hash_secret

@@ -9,9 +9,9 @@ from sqlalchemy import update
 from payhub.api.errors import domain_problem
 from payhub.domain.errors import CapabilityUnsupported, ProcessingError
 from payhub.gateways.simulator import SimulatorGateway
-from payhub.pipeline.services import Services
 from payhub.pipeline.settle import sync_settlements
 from payhub.ports import FIND_CHARGE, SETTLEMENT_REPORTS, Settlement
+from payhub.services import Services
 from payhub.store.models import Payment
 from tests.helpers import pay_body
 

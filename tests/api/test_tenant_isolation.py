@@ -20,7 +20,7 @@ from payhub.auth.keys import create_key
 from payhub.erp.embedded import create_customer, create_invoice
 from payhub.extensions import registry
 from payhub.extensions.api import Extension
-from payhub.pipeline.services import Services
+from payhub.services import Services
 from payhub.store.webhooks import fan_out
 from tests.api.test_security import api_routes
 from tests.conftest import now

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from fastapi.testclient import TestClient
 from sqlalchemy import event, select
 
-from payhub.pipeline.services import Services
+from payhub.services import Services
 from payhub.store.models import IdempotencyRecord, OutboxEvent
 from tests.helpers import pay_body, usd
 

@@ -17,11 +17,11 @@ import pytest
 NOT_FOR_HELP = {"sqlalchemy", "sqlalchemy.orm", "alembic", "fastapi", "starlette", "uvicorn", "aiohttp", "httpx",
                 "redis", "yaml", "structlog", "asyncio", "pydantic_settings", "payhub.settings",
                 "payhub.store.models", "payhub.bootstrap", "payhub.api.app", "payhub.config.plan",
-                "payhub.config.apply", "payhub.config.export", "payhub.pipeline.services", "payhub.gateways.registry",
+                "payhub.config.apply", "payhub.config.export", "payhub.services", "payhub.gateways.registry",
                 "payhub.gateways.stripe", "payhub.erp.tryton", "payhub.webhooks.transport"}
 # What serving needs and a migration does not.
 NOT_FOR_MIGRATE = {"fastapi", "starlette", "uvicorn", "aiohttp", "redis", "payhub.api.app", "payhub.bootstrap",
-                   "payhub.config.plan", "payhub.pipeline.services", "payhub.gateways.registry"}
+                   "payhub.config.plan", "payhub.services", "payhub.gateways.registry"}
 # Planning a configuration reads the database through the services; it serves nothing and delivers nothing, and
 # a simulator-only, embedded-ERP deployment without Redis needs no connector client.
 NOT_FOR_PLAN = {"fastapi", "uvicorn", "alembic", "aiohttp", "httpx", "redis", "payhub.api.app",

@@ -13,7 +13,7 @@ from payhub.api.v1 import config as config_api
 from payhub.auth.keys import create_key
 from payhub.extensions import registry
 from payhub.extensions.api import Extension
-from payhub.pipeline.services import Services
+from payhub.services import Services
 from payhub.store.db import Base
 from tests.conftest import now
 

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from payhub.pipeline.services import Services
+from payhub.services import Services
 from payhub.store.models import ConfigVersion
 from tests.config.conftest import DOC, entity_admin, mount
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from payhub import config
 from payhub.config.schema import json_schema
 from payhub.erp.embedded import ErpCompany
-from payhub.pipeline.services import Services
+from payhub.services import Services
 from payhub.store.models import (
     AuditEvent,
     ConfigVersion,

@@ -18,7 +18,7 @@ from payhub.bootstrap import build_services
 from payhub.domain.ledger import PostingRules
 from payhub.erp.tryton import TrytonErp
 from payhub.pipeline.posting import retry_due
-from payhub.pipeline.services import Services
+from payhub.services import Services
 from payhub.settings import Settings
 from payhub.store.models import Entity, OutboxEvent
 from tests.erp.conftest import ENTITY, HAS_TRYTOND

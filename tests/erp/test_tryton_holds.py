@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from payhub.domain.errors import ErpUnavailable
 from payhub.domain.ledger import JournalEntry
 from payhub.erp.tryton import TrytonErp
-from payhub.pipeline.services import Services
+from payhub.services import Services
 from tests.erp import test_tryton_api
 from tests.erp.conftest import ENTITY, HAS_TRYTOND
 from tests.erp.test_tryton_api import _entry_of, moves_described, pay, usd

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from payhub.extensions import registry
 from payhub.extensions.api import Changes, Extension, PostingContext
-from payhub.pipeline.services import Services
+from payhub.services import Services
 from tests.helpers import pay_body, usd
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "extensions"

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from payhub.extensions import registry
 from payhub.extensions.api import Changes, Extension, PostingContext
-from payhub.pipeline.services import Services
+from payhub.services import Services
 from payhub.store.models import OutboxEvent
 from tests.helpers import pay_body, usd
 

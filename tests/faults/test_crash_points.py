@@ -28,7 +28,7 @@ from sqlalchemy import func, select, update
 from payhub.demo import DEMO_ENTITY
 from payhub.gateways.stripe.adapter import StripeGateway
 from payhub.pipeline import recovery
-from payhub.pipeline.services import Services
+from payhub.services import Services
 from payhub.store.models import Entity, GLLineRow, Posting
 from tests import processes
 from tests.gateways.stripe.fake import API_KEY, FakeStripe

@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 from payhub.domain.errors import GatewayTimeout
 from payhub.gateways.simulator import SimulatorGateway
 from payhub.pipeline import recovery
-from payhub.pipeline.services import Services
 from payhub.ports import AuthorizeRequest, GatewayResult
+from payhub.services import Services
 from payhub.store.models import GLLineRow, OutboxEvent, PaymentOperation
 from tests.helpers import pay_body
 from tests.webhooks.conftest import FakeClock

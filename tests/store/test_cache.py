@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from payhub.bootstrap import build_services
 from payhub.domain.fees import EMPTY_POLICY
-from payhub.pipeline.services import Services
+from payhub.services import Services
 from payhub.settings import Settings
 from payhub.store import repo
 from payhub.store.cache import MAX_AGE_S, Caches

@@ -7,7 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
-from payhub.pipeline.services import Services
+from payhub.services import Services
 from payhub.store.db import normalize_url
 
 

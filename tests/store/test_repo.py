@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from payhub.domain.errors import EntityNotFound, NotFound
-from payhub.pipeline.services import Services
+from payhub.services import Services
 from payhub.store import repo
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from payhub.pipeline.services import Services
+from payhub.services import Services
 from payhub.webhooks.transport import parse_networks
 from payhub.webhooks.worker import WebhookWorker, WorkerSettings
 

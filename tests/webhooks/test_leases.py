@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 
-from payhub.pipeline.services import Services
+from payhub.services import Services
 from payhub.store import webhooks as queue
 from payhub.store.models import OutboxEvent, WebhookDelivery, WebhookEndpoint
 from payhub.webhooks.worker import FENCE_S, WebhookWorker, WorkerSettings

@@ -22,7 +22,7 @@ from sqlalchemy import select, update
 from typer.testing import CliRunner
 
 from payhub.cli import app as cli
-from payhub.pipeline.services import Services
+from payhub.services import Services
 from payhub.settings import Settings
 from payhub.store.models import OutboxEvent, RelayLease
 from payhub.webhooks.relay import NatsPublisher, Relay, RelaySettings, build_relay, redact_url, subject_for

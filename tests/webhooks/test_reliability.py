@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from payhub.pipeline.services import Services
+from payhub.services import Services
 from payhub.store.models import WebhookDelivery
 from payhub.webhooks.worker import WebhookWorker
 from tests.processes import PAYHUB, payhub_env

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 
 from payhub.demo import DEMO_ENTITY
-from payhub.pipeline.services import Services
+from payhub.services import Services
 from payhub.store.models import OutboxEvent, WebhookAttempt, WebhookDelivery
 from payhub.store.repo import add_event
 from payhub.webhooks.worker import WebhookWorker

@@ -8,7 +8,7 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from payhub.pipeline.services import Services
+from payhub.services import Services
 from payhub.store.models import OutboxEvent, WebhookDelivery
 from payhub.webhooks.retry import DEFAULT_SCHEDULE, Verdict, next_try, verdict
 from payhub.webhooks.worker import WebhookWorker

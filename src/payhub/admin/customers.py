@@ -16,7 +16,7 @@ from payhub.auth.keys import create_customer_token
 from payhub.domain.errors import DomainError, InvalidRequest, NotFound
 from payhub.store import repo
 from payhub.store.models import CustomerAccount
-from payhub.store.views import ts
+from payhub.views import ts
 
 INVITE_TTL = timedelta(days=7)
 MAX_IMPORT_ROWS = 5_000

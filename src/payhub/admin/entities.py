@@ -18,7 +18,7 @@ from payhub.domain.payments import FeeAllocation
 from payhub.erp.settings import ErpSettings, public_erp, stored_erp
 from payhub.store import repo
 from payhub.store.models import ApiKey, Entity
-from payhub.store.views import ts
+from payhub.views import ts
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 DEFAULTS: dict[str, Any] = {"gateway": "simulator", "timezone": "UTC",

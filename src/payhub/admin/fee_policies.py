@@ -8,7 +8,7 @@ from payhub.admin.work import Actor, UnitOfWork
 from payhub.domain.fees import ROUNDING, parse_policy
 from payhub.store import repo
 from payhub.store.models import FeePolicyVersion
-from payhub.store.views import ts
+from payhub.views import ts
 
 
 def validate_fee_policy(policy: dict[str, Any]) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from payhub.auth.keys import create_key
 from payhub.domain.errors import Forbidden, InvalidRequest, NotFound
 from payhub.store import repo
 from payhub.store.models import ApiKey
-from payhub.store.views import ts
+from payhub.views import ts
 
 
 class KeyNotFound(NotFound):

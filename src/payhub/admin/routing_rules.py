@@ -10,7 +10,7 @@ from payhub.admin.work import Actor, UnitOfWork
 from payhub.domain.routing import parse_ruleset
 from payhub.store import repo
 from payhub.store.models import RoutingRuleSet
-from payhub.store.views import ts
+from payhub.views import ts
 
 
 def validate_routing_rules(rules: dict[str, Any], gateways: Collection[str], version: int = 1) -> None:

@@ -14,7 +14,7 @@ from payhub.ids import new_id
 from payhub.store import webhooks as queue
 from payhub.store.models import OutboxEvent, WebhookAttempt, WebhookEndpoint
 from payhub.store.repo import add_event
-from payhub.store.views import ts
+from payhub.views import ts
 from payhub.webhooks import signing
 from payhub.webhooks.retry import DEFAULT_SCHEDULE
 from payhub.webhooks.transport import check_literal

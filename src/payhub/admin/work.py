@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from payhub.store import audit
 
 if TYPE_CHECKING:  # the container is built above this layer; admin only reads its settings
-    from payhub.pipeline.services import Services
+    from payhub.services import Services
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from payhub.api.v1 import (
 from payhub.api.v2 import payments as payments_v2
 from payhub.api.versions import VersionHeaders
 from payhub.domain.money import MAX_SAFE_MINOR_UNITS
-from payhub.pipeline.services import Services
+from payhub.services import Services
 from payhub.settings import DEFAULT_SECRET_KEY, Settings
 
 log = structlog.get_logger("payhub.access")

@@ -16,7 +16,7 @@ from payhub.admin import Actor
 from payhub.api.errors import NOT_FOUND_DETAIL, ApiError
 from payhub.auth.keys import CUSTOMER_TOKEN_PREFIX, allows, find_key
 from payhub.pipeline.pay import PayerLimit
-from payhub.pipeline.services import Services
+from payhub.services import Services
 from payhub.store.cache import WouldBlock
 from payhub.store.repo import entity_key, entity_settings, find_customer_token, load_entity_settings
 

@@ -22,7 +22,7 @@ from payhub.api.errors import domain_problem, problem
 from payhub.domain.errors import DomainError, GatewayTimeout
 from payhub.pipeline import idempotency
 from payhub.pipeline.idempotency import Claim
-from payhub.pipeline.services import Services
+from payhub.services import Services
 
 O = TypeVar("O")
 F = TypeVar("F", bound=Callable[..., Any])

@@ -1,4 +1,4 @@
-"""Request schemas (XCreate). Response shapes (XPublic) live beside their builders in store/views.py."""
+"""Request schemas (XCreate). Response shapes (XPublic) live beside their builders in payhub/views.py."""
 
 from __future__ import annotations
 

@@ -27,7 +27,7 @@ from payhub.config.plan import Change, build, current_version
 from payhub.config.schema import FORMAT_VERSION
 from payhub.domain.errors import Conflict, NotFound
 from payhub.erp.settings import ErpSettings
-from payhub.pipeline.services import Services
+from payhub.services import Services
 from payhub.store.models import (
     ApiKey,
     ConfigVersion,

@@ -27,7 +27,7 @@ from payhub.config.plan import (
 from payhub.config.schema import FORMAT_VERSION
 from payhub.domain.errors import EntityNotFound
 from payhub.domain.fees import parse_policy
-from payhub.pipeline.services import Services
+from payhub.services import Services
 from payhub.store.models import ConfigVersion, Entity
 from payhub.store.repo import extension_rows
 

@@ -32,7 +32,7 @@ from payhub.domain.errors import InvalidRequest
 from payhub.domain.fees import parse_policy
 from payhub.domain.ledger import PostingRules
 from payhub.erp.settings import public_erp, stored_erp
-from payhub.pipeline.services import Services
+from payhub.services import Services
 from payhub.store import repo
 from payhub.store.models import (
     ConfigVersion,

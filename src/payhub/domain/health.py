@@ -3,6 +3,7 @@ gateways by them (pipeline/route.py keeps one of each per gateway)."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -55,3 +56,36 @@ class SuccessWindow:
     @property
     def rate(self) -> float | None:
         return sum(self.outcomes) / len(self.outcomes) if self.outcomes else None
+
+
+@dataclass
+class GatewayHealth:
+    """Per-process view of each gateway: circuit breaker and recent authorization success rate."""
+
+    threshold: int = 5
+    cool_down: timedelta = timedelta(seconds=30)
+    breakers: dict[str, CircuitBreaker] = field(default_factory=dict)
+    windows: dict[str, SuccessWindow] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def _breaker(self, name: str) -> CircuitBreaker:
+        return self.breakers.setdefault(name, CircuitBreaker(self.threshold, self.cool_down))
+
+    def allow(self, name: str, now: datetime) -> bool:
+        with self.lock:
+            return self._breaker(name).allow(now)
+
+    def record(self, name: str, outcome: str, now: datetime) -> None:
+        """outcome: approved | declined (the gateway worked) | failed (it did not)."""
+        with self.lock:
+            breaker = self._breaker(name)
+            breaker.failure(now) if outcome == "failed" else breaker.success()
+            self.windows.setdefault(name, SuccessWindow()).add(outcome == "approved")
+
+    def rates(self) -> dict[str, float]:
+        with self.lock:
+            return {name: rate for name, w in self.windows.items() if (rate := w.rate) is not None}
+
+    def states(self, now: datetime) -> dict[str, str]:
+        with self.lock:
+            return {name: b.state(now) for name, b in self.breakers.items()}

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from payhub.auth.sealing import seal, unseal
 from payhub.domain.errors import Conflict, InvalidRequest
 from payhub.ids import new_id
-from payhub.pipeline.services import Services
+from payhub.services import Services
 from payhub.store.models import IdempotencyRecord
 
 MAX_KEY_LENGTH = 255

@@ -58,11 +58,11 @@ from payhub.ids import new_id
 from payhub.pipeline import idempotency, route
 from payhub.pipeline import posting as posting_pipeline
 from payhub.pipeline.idempotency import Claim
-from payhub.pipeline.services import Services
 from payhub.ports import AuthorizeRequest, Erp
+from payhub.services import Services
 from payhub.store import repo
 from payhub.store.models import Allocation, Payment, PaymentOperation, Posting, Refund
-from payhub.store.views import level3_view, payment_view, quote_view, refund_view
+from payhub.views import level3_view, payment_view, quote_view, refund_view
 
 log = structlog.get_logger(__name__)
 IN_FLIGHT_VALUES = tuple(s.value for s in machine.IN_FLIGHT)

@@ -38,11 +38,11 @@ from payhub.domain.invoices import PostingReceipt
 from payhub.domain.ledger import GLLine, JournalEntry, check_balanced
 from payhub.extensions import runner
 from payhub.metrics import RECOVERIES
-from payhub.pipeline.services import Services
 from payhub.ports import Erp, LocalErp
+from payhub.services import Services
 from payhub.store import repo
 from payhub.store.models import Allocation, Payment, Posting
-from payhub.store.views import payment_view, posting_view
+from payhub.views import payment_view, posting_view
 
 log = structlog.get_logger(__name__)
 

@@ -20,7 +20,7 @@ from payhub import metrics
 from payhub.domain.errors import DomainError, PaymentLocked
 from payhub.domain.payments import IN_FLIGHT
 from payhub.pipeline import pay, posting
-from payhub.pipeline.services import Services
+from payhub.services import Services
 from payhub.store.models import Payment, PaymentOperation
 
 log = structlog.get_logger(__name__)

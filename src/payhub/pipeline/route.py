@@ -4,17 +4,15 @@ failing over on retryable failures only, with a circuit breaker and success rate
 from __future__ import annotations
 
 import random
-import threading
 import time
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from payhub.domain.errors import Declined, GatewayError, GatewayTimeout, ProcessingError
-from payhub.domain.health import CircuitBreaker, SuccessWindow
+from payhub.domain.health import GatewayHealth
 from payhub.domain.routing import (
     Decision,
     RoutingInput,
@@ -26,39 +24,6 @@ from payhub.domain.routing import (
 from payhub.ports import AuthorizeRequest, Gateway, GatewayResult
 from payhub.store.cache import cached
 from payhub.store.models import RoutingRuleSet
-
-
-@dataclass
-class GatewayHealth:
-    """Per-process view of each gateway: circuit breaker and recent authorization success rate."""
-
-    threshold: int = 5
-    cool_down: timedelta = timedelta(seconds=30)
-    breakers: dict[str, CircuitBreaker] = field(default_factory=dict)
-    windows: dict[str, SuccessWindow] = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def _breaker(self, name: str) -> CircuitBreaker:
-        return self.breakers.setdefault(name, CircuitBreaker(self.threshold, self.cool_down))
-
-    def allow(self, name: str, now: datetime) -> bool:
-        with self.lock:
-            return self._breaker(name).allow(now)
-
-    def record(self, name: str, outcome: str, now: datetime) -> None:
-        """outcome: approved | declined (the gateway worked) | failed (it did not)."""
-        with self.lock:
-            breaker = self._breaker(name)
-            breaker.failure(now) if outcome == "failed" else breaker.success()
-            self.windows.setdefault(name, SuccessWindow()).add(outcome == "approved")
-
-    def rates(self) -> dict[str, float]:
-        with self.lock:
-            return {name: rate for name, w in self.windows.items() if (rate := w.rate) is not None}
-
-    def states(self, now: datetime) -> dict[str, str]:
-        with self.lock:
-            return {name: b.state(now) for name, b in self.breakers.items()}
 
 
 class EntityRouting(Protocol):

@@ -6,7 +6,7 @@ does not wait for the posting. It never hides one either: the payment keeps show
 and the recovery job keeps retrying the posting (pending ones abandoned by a crash included).
 
 Only gateways with the SETTLEMENT_REPORTS capability are asked: a payment on one without it is never guessed
-settled or not, and its `settlement.status` says `unreported` (store/views.py)."""
+settled or not, and its `settlement.status` says `unreported` (payhub/views.py)."""
 
 from __future__ import annotations
 
@@ -18,11 +18,11 @@ from sqlalchemy import select
 from payhub.domain import payments as machine
 from payhub.domain.errors import DomainError
 from payhub.domain.events import EventType
-from payhub.pipeline.services import Services
 from payhub.ports import SETTLEMENT_REPORTS, supports
+from payhub.services import Services
 from payhub.store import repo
 from payhub.store.models import Payment, Posting
-from payhub.store.views import payment_view, posting_status
+from payhub.views import payment_view, posting_status
 
 log = structlog.get_logger(__name__)
 

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from payhub.domain.events import EventType
-from payhub.store.views import MoneyPublic, PaymentPublic, PostingPublic, RefundPublic
+from payhub.views import MoneyPublic, PaymentPublic, PostingPublic, RefundPublic
 
 
 class RefundEvent(RefundPublic):

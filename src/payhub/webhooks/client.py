@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 
-from payhub.pipeline.services import Network
+from payhub.services import Network
 from payhub.webhooks.transport import AddressGuard, Answer, UrlNotAllowed, check_url_shape, describe
 
 EXCERPT_BYTES = 1024

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from payhub.domain.errors import InvalidRequest
 
 if TYPE_CHECKING:  # a type only: the transport sits below the pipeline
-    from payhub.pipeline.services import Network
+    from payhub.services import Network
 
 GUARD_TTL_S = 10.0
 

@@ -43,11 +43,11 @@ from payhub import metrics
 from payhub.api.versions import CURRENT, shape
 from payhub.auth.sealing import unseal
 from payhub.domain.events import EventType
-from payhub.pipeline.services import Network, Services
+from payhub.services import Network, Services
 from payhub.store import webhooks as queue
 from payhub.store.models import OutboxEvent, WebhookEndpoint
 from payhub.store.repo import add_event
-from payhub.store.views import ts
+from payhub.views import ts
 from payhub.webhooks import signing, transport
 from payhub.webhooks.retry import Verdict, next_try, verdict
 

@@ -12,7 +12,7 @@ from payhub.api.deps import PaymentsKey, ServicesDep
 from payhub.api.schemas import MoneyIn
 from payhub.auth.keys import create_customer_token
 from payhub.domain.errors import CustomerMismatch
-from payhub.store.views import money, ts
+from payhub.views import money, ts
 
 router = APIRouter(prefix="/customer_tokens", tags=["customer tokens"])
 

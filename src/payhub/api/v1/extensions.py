@@ -12,7 +12,7 @@ from payhub.admin.extensions import extension_settings, list_extension_settings,
 from payhub.api.deps import AdminActor, AdminKey, AuditPage, ServicesDep, envelope
 from payhub.extensions import registry
 from payhub.store import repo
-from payhub.store.views import ts
+from payhub.views import ts
 
 router = APIRouter(tags=["extensions"])
 

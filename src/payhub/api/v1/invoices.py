@@ -5,7 +5,7 @@ from fastapi import APIRouter
 from payhub.api.deps import ReaderOrCustomer, ServicesDep, envelope, local_read
 from payhub.domain.errors import CustomerNotFound, InvoiceNotFound
 from payhub.pipeline import posting
-from payhub.store.views import InvoiceList, InvoicePublic, invoice_view
+from payhub.views import InvoiceList, InvoicePublic, invoice_view
 
 router = APIRouter(tags=["invoices"])
 

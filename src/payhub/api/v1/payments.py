@@ -26,7 +26,7 @@ from payhub.pipeline import pay, posting
 from payhub.pipeline.idempotency import Claim
 from payhub.pipeline.settle import payment_view_for as shown
 from payhub.store import repo
-from payhub.store.views import PaymentList, PaymentPublic, quote_view
+from payhub.views import PaymentList, PaymentPublic, quote_view
 
 router = APIRouter(prefix="/payments", tags=["payments"])
 

@@ -8,7 +8,7 @@ from payhub.api.deps import PaymentsKey, ReadKey, ServicesDep
 from payhub.api.schemas import RefundCreate
 from payhub.pipeline import pay
 from payhub.store import repo
-from payhub.store.views import RefundPublic, refund_view
+from payhub.views import RefundPublic, refund_view
 
 router = APIRouter(prefix="/refunds", tags=["refunds"])
 

@@ -14,7 +14,7 @@ from payhub.admin.webhook_endpoints import attempt_view, endpoint_view
 from payhub.api.deps import AdminActor, AdminKey, DeliveryPage, EventPage, ReadKey, ServicesDep, envelope
 from payhub.api.versions import VERSIONS
 from payhub.store import webhooks as queue
-from payhub.store.views import ts
+from payhub.views import ts
 from payhub.webhooks import catalogue
 from payhub.webhooks.catalogue import event_types_problem
 from payhub.webhooks.retry import schedule_problem

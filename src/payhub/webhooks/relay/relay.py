@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from payhub import metrics
-from payhub.pipeline.services import Services
+from payhub.services import Services
 from payhub.settings import Settings
 from payhub.store.models import OutboxEvent, RelayLease
 from payhub.webhooks.relay.publisher import NatsPublisher, Publisher

@@ -13,8 +13,8 @@ from typing import cast
 from sqlalchemy.orm import Session, sessionmaker
 
 from payhub.auth.ratelimit import MemoryRateLimiter, RateLimiter
+from payhub.domain.health import GatewayHealth
 from payhub.erp.per_entity import EntityErps
-from payhub.pipeline.route import GatewayHealth
 from payhub.ports import Clock, Erp, Gateway, LocalErp
 from payhub.store.cache import Caches, caches_of
 
