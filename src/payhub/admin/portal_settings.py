@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from payhub.admin.work import Actor, UnitOfWork
+from payhub.domain import methods
 from payhub.store import repo
 
-Method = Literal["card", "ach"]
+Method = Literal["card", "ach"]  # a Literal, not the enum: these settings validate strictly from plain JSON values
+assert set(get_args(Method)) == {m.value for m in methods.Method}  # the domain's Method is the one list
 
 
 def _all_methods() -> list[Method]:

@@ -178,6 +178,15 @@ class GatewayTimeout(GatewayError):
     retryable = True
 
 
+class GatewayAuthFailed(GatewayError):
+    """The gateway refused PayHub's credentials (API key, merchant account): a configuration fault, so retrying
+    cannot help."""
+
+    code = "gateway_auth_failed"
+    title = "The payment gateway refused PayHub's credentials"
+    retryable = False
+
+
 class KeyConflict(GatewayTimeout):
     """The gateway holds another request under this idempotency key (still running, or with other parameters):
     whatever it did is not known from this answer, so it is treated as an unknown outcome."""

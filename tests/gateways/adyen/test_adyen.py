@@ -15,6 +15,7 @@ from payhub.domain.errors import (
     BankAccountDeclined,
     Declined,
     DomainError,
+    GatewayAuthFailed,
     GatewayError,
     GatewayTimeout,
     InsufficientFunds,
@@ -24,7 +25,7 @@ from payhub.domain.errors import (
 from payhub.domain.level3 import Level3Data, Level3Line
 from payhub.domain.methods import BankAccount, Card, CardSummary, CardToken, PaymentMethod
 from payhub.domain.money import Money
-from payhub.gateways.adyen import AdyenGateway, GatewayAuthFailed
+from payhub.gateways.adyen import AdyenGateway
 from payhub.gateways.adyen import transformers as wire
 from payhub.gateways.adyen.errors import to_error
 from payhub.ports import AuthorizeRequest

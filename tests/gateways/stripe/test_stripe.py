@@ -16,6 +16,7 @@ from structlog.testing import CapturingLogger
 
 from payhub.domain.errors import (
     Declined,
+    GatewayAuthFailed,
     GatewayError,
     GatewayTimeout,
     InsufficientFunds,
@@ -27,7 +28,7 @@ from payhub.domain.errors import (
 from payhub.domain.level3 import Level3Data, Level3Line
 from payhub.domain.methods import BankAccount, Card, CardSummary, CardToken, PaymentMethod
 from payhub.domain.money import Money
-from payhub.gateways.stripe import STRIPE_VERSION, GatewayAuthFailed, StripeGateway, adapter
+from payhub.gateways.stripe import STRIPE_VERSION, StripeGateway, adapter
 from payhub.gateways.stripe import errors as stripe_errors
 from payhub.gateways.stripe import transformers as wire
 from payhub.ports import AuthorizeRequest, GatewayResult, Settlement

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
@@ -16,7 +16,7 @@ from payhub.admin.routing_rules import (
 )
 from payhub.api.deps import AdminActor, AdminKey, ReadKey, ServicesDep, VersionPage, envelope
 from payhub.api.schemas import MoneyIn
-from payhub.domain.methods import bin_info, card_brand
+from payhub.domain.methods import Channel, Method, bin_info, card_brand
 from payhub.domain.routing import RoutingInput
 from payhub.ids import new_id
 from payhub.pipeline import route
@@ -47,11 +47,11 @@ class SimulatedCard(BaseModel):
 class SimulateIn(BaseModel):
     model_config = {"extra": "forbid"}
     amount: MoneyIn
-    method: Literal["card", "ach"] = "card"
+    method: Method = Method.CARD
     card: SimulatedCard | None = None
     customer: str | None = None
     segment: str | None = None
-    channel: Literal["api", "widget", "portal", "terminal", "autopay"] = "api"
+    channel: Channel = Channel.API
     customer_metadata: dict[str, str] = Field(default_factory=dict)
     invoice_metadata: dict[str, str] = Field(default_factory=dict)
     payment_key: str = Field("simulated", description="Stands in for the payment id in volume splits")

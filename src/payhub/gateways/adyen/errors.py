@@ -12,21 +12,13 @@ from payhub.domain.errors import (
     BankAccountDeclined,
     Declined,
     DomainError,
+    GatewayAuthFailed,
     GatewayError,
     GatewayTimeout,
     InsufficientFunds,
     InvalidCard,
     ProcessingError,
 )
-
-
-class GatewayAuthFailed(GatewayError):
-    """Adyen refused our API key or merchant account: a configuration fault, retrying will not help."""
-
-    code = "gateway_auth_failed"
-    title = "The gateway refused PayHub's credentials"
-    retryable = False
-
 
 NOT_ENOUGH_BALANCE = ("Not enough balance", "12")  # refusalReason, refusalReasonCode
 # Failures on the acquirer's or issuer's side, not the shopper's: a later attempt may go through.

@@ -1,6 +1,5 @@
 """Stripe connector: adapter (httpx I/O) + transformers (pure wire ↔ domain) + errors (Stripe → domain error)."""
 
 from payhub.gateways.stripe.adapter import STRIPE_VERSION, StripeGateway
-from payhub.gateways.stripe.errors import GatewayAuthFailed
 
-__all__ = ["STRIPE_VERSION", "GatewayAuthFailed", "StripeGateway"]
+__all__ = ["STRIPE_VERSION", "StripeGateway"]

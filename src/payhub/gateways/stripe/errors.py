@@ -16,20 +16,13 @@ import httpx
 
 from payhub.domain.errors import (
     Declined,
+    GatewayAuthFailed,
     GatewayError,
     GatewayTimeout,
     InsufficientFunds,
     KeyConflict,
     ProcessingError,
 )
-
-
-class GatewayAuthFailed(GatewayError):
-    """Our Stripe key was refused: a configuration fault, so retrying cannot help."""
-
-    code = "gateway_auth_failed"
-    title = "The payment gateway refused PayHub's credentials"
-    retryable = False
 
 
 def from_response(status: int, body: object) -> GatewayError:
