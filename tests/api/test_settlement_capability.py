@@ -4,7 +4,7 @@ settled or not. The API says `unreported`, and the settlement sync never asks it
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from payhub.api.errors import domain_problem
 from payhub.domain.errors import CapabilityUnsupported, ProcessingError
@@ -12,7 +12,7 @@ from payhub.gateways.simulator import SimulatorGateway
 from payhub.pipeline.settle import sync_settlements
 from payhub.ports import FIND_CHARGE, SETTLEMENT_REPORTS, Settlement
 from payhub.services import Services
-from payhub.store.models import Payment
+from payhub.store.models import OutboxEvent, Payment
 from tests.helpers import pay_body
 
 
@@ -45,6 +45,10 @@ def test_settlement_is_unreported_never_pending_and_never_asked(client: TestClie
                   client.get(f"/v2/payments/{payment['id']}").json()):
         assert shown["status"] == "captured"
         assert shown["settlement"] == {"status": "unreported", "settled_at": None}
+    with services.read() as s:  # and the events say the same as the API
+        events = {e.type: e.payload["data"] for e in s.scalars(select(OutboxEvent).order_by(OutboxEvent.id))}
+    assert events["payment.completed"]["settlement"]["status"] == "unreported"
+    assert events["posting.confirmed"]["payment"]["settlement"]["status"] == "unreported"
 
 
 def test_manual_capture_answers_unreported_too(client: TestClient, services: Services) -> None:

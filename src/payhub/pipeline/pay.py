@@ -58,11 +58,12 @@ from payhub.ids import new_id
 from payhub.pipeline import idempotency, route
 from payhub.pipeline import posting as posting_pipeline
 from payhub.pipeline.idempotency import Claim
+from payhub.pipeline.settle import payment_view_for
 from payhub.ports import AuthorizeRequest, Erp
 from payhub.services import Services
 from payhub.store import repo
 from payhub.store.models import Allocation, Payment, PaymentOperation, Posting, Refund
-from payhub.views import level3_view, payment_view, quote_view, refund_view
+from payhub.views import level3_view, quote_view, refund_view
 
 log = structlog.get_logger(__name__)
 IN_FLIGHT_VALUES = tuple(s.value for s in machine.IN_FLIGHT)
@@ -103,9 +104,6 @@ class Outcome:
     payment: Payment
     posting: Posting | None = None
     refund: Refund | None = None
-
-    def payment_view(self) -> dict[str, Any]:
-        return payment_view(self.payment, self.posting)
 
     def refund_view(self) -> dict[str, Any]:
         assert self.refund is not None
@@ -200,10 +198,10 @@ def _record_authorized(svc: Services, entity_id: str, payment_id: str, authorize
             repo.apply_state(row, state, now)
             rules = intent.rules if intent and intent.rules else _rules(s, row)
             posting = repo.add_posting(s, row, capture_entry(rules, row.customer_id, split, row.id), erp.name, now)
-            repo.add_event(s, row.entity_id, EventType.PAYMENT_COMPLETED, payment_view(row, posting), now)
+            repo.add_event(s, row.entity_id, EventType.PAYMENT_COMPLETED, payment_view_for(svc, row, posting), now)
         else:
             repo.apply_state(row, state, now)
-            repo.add_event(s, row.entity_id, EventType.PAYMENT_AUTHORIZED, payment_view(row), now)
+            repo.add_event(s, row.entity_id, EventType.PAYMENT_AUTHORIZED, payment_view_for(svc, row), now)
         row.locked_until = None
         done = posting is None or posting_pipeline.post_within(svc, s, posting, row, erp)
         if claim is not None:
@@ -456,7 +454,7 @@ def _record_unpaid(svc: Services, entity_id: str, payment_id: str, error: Gatewa
             repo.apply_state(row, transition(repo.state_of(row)), now)
             row.failure_code, row.failure_message, row.locked_until = error.code, error.detail, None
             if event is not None:
-                repo.add_event(s, entity_id, event, payment_view(row), now)
+                repo.add_event(s, entity_id, event, payment_view_for(svc, row), now)
     error.extra["payment"] = payment_id  # recorded: the API shows which payment
 
 
@@ -613,10 +611,10 @@ def _complete_operation(svc: Services, op: PaymentOperation, claim: Claim | None
             repo.apply_state(row, state, now)
             posting = repo.add_posting(s, row, capture_entry(_rules(s, row), row.customer_id, split, row.id),
                                        erp.name, now)
-            repo.add_event(s, row.entity_id, EventType.PAYMENT_COMPLETED, payment_view(row, posting), now)
+            repo.add_event(s, row.entity_id, EventType.PAYMENT_COMPLETED, payment_view_for(svc, row, posting), now)
         elif op.kind == "void":
             repo.apply_state(row, machine.void(current), now)
-            repo.add_event(s, row.entity_id, EventType.PAYMENT_VOIDED, payment_view(row), now)
+            repo.add_event(s, row.entity_id, EventType.PAYMENT_VOIDED, payment_view_for(svc, row), now)
         else:
             state = machine.replay(current, "refund", split)
             repo.apply_state(row, state, now)
@@ -628,7 +626,7 @@ def _complete_operation(svc: Services, op: PaymentOperation, claim: Claim | None
             posting = repo.add_posting(s, row, refund_entry(_rules(s, row), row.customer_id, split, refund.id),
                                        erp.name, now, refund)
             repo.add_event(s, row.entity_id, EventType.PAYMENT_REFUNDED,
-                           {**refund_view(refund, posting), "payment": payment_view(row)}, now)
+                           {**refund_view(refund, posting), "payment": payment_view_for(svc, row)}, now)
         op.status, op.gateway_reference, op.completed_at, op.updated_at = "succeeded", result.reference, now, now
         op.attempts += 1
         done = posting is None or posting_pipeline.post_within(svc, s, posting, row, erp)

@@ -38,11 +38,12 @@ from payhub.domain.invoices import PostingReceipt
 from payhub.domain.ledger import GLLine, JournalEntry, check_balanced
 from payhub.extensions import runner
 from payhub.metrics import RECOVERIES
+from payhub.pipeline.settle import payment_view_for
 from payhub.ports import Erp, LocalErp
 from payhub.services import Services
 from payhub.store import repo
 from payhub.store.models import Allocation, Payment, Posting
-from payhub.views import payment_view, posting_view
+from payhub.views import posting_view
 
 log = structlog.get_logger(__name__)
 
@@ -130,8 +131,9 @@ def _attempt(svc: Services, posting: Posting) -> Posted:
             extensions = runner.active(s, posting.entity_id)
             payment = repo.get_payment(s, posting.entity_id, posting.payment_id) if extensions else None
             hooks = runner.Hooks(extensions, entity_id=posting.entity_id, posting_id=posting.id, kind=posting.kind,
-                                 payment=payment_view(payment) if payment else {}, attempt=posting.attempts + 1,
-                                 channel=payment.channel if payment else "", timeout_s=svc.hook_timeout_s)
+                                 payment=payment_view_for(svc, payment) if payment else {},
+                                 attempt=posting.attempts + 1, channel=payment.channel if payment else "",
+                                 timeout_s=svc.hook_timeout_s)
         lines = hooks("after_build_entries", hooks("before_build_entries", lines))
         lines = hooks("before_validate", lines)
         check_balanced(lines)
@@ -197,7 +199,7 @@ def _record(svc: Services, posting_id: str, lines: Sequence[GLLine] = (), *, ref
             return Posted(posting, payment)
         now = svc.clock.now()
         if error is None:
-            _confirm(s, posting, payment, lines, reference, now, memos, warnings)
+            _confirm(svc, s, posting, payment, lines, reference, now, memos, warnings)
             return Posted(posting, payment)
         # the lines stay as built: the next attempt starts from the payment, not from this one's hooks
         posting.attempts += 1
@@ -209,12 +211,12 @@ def _record(svc: Services, posting_id: str, lines: Sequence[GLLine] = (), *, ref
         log.warning("posting.failed", posting=posting_id, code=error.code, detail=error.detail,
                     next_retry_at=str(posting.next_retry_at))
         repo.add_event(s, posting.entity_id, EventType.POSTING_FAILED,
-                       {**posting_view(posting), "payment": payment_view(payment)}, now)
+                       {**posting_view(posting), "payment": payment_view_for(svc, payment)}, now)
         return Posted(posting, payment)
 
 
-def _confirm(s: Session, posting: Posting, payment: Payment, lines: Sequence[GLLine], reference: str | None,
-             now: datetime, memos: Sequence[str] = (), warnings: Sequence[str] = ()) -> None:
+def _confirm(svc: Services, s: Session, posting: Posting, payment: Payment, lines: Sequence[GLLine],
+             reference: str | None, now: datetime, memos: Sequence[str] = (), warnings: Sequence[str] = ()) -> None:
     posting.attempts += 1
     posting.lease_until = None
     for row, line in zip(posting.lines, lines, strict=True):  # what the ERP got is what is on record
@@ -225,7 +227,7 @@ def _confirm(s: Session, posting: Posting, payment: Payment, lines: Sequence[GLL
     posting.warnings = list(warnings)
     _mark_posted(payment.allocations, posting)
     repo.add_event(s, posting.entity_id, EventType.POSTING_CONFIRMED,
-                   {**posting_view(posting), "payment": payment_view(payment)}, now)
+                   {**posting_view(posting), "payment": payment_view_for(svc, payment)}, now)
 
 
 def erp_within(erp: Erp, s: Session) -> Erp:
@@ -257,7 +259,7 @@ def post_within(svc: Services, s: Session, posting: Posting, payment: Payment, e
     except Exception:
         log.exception("posting.inline_error", posting=posting.id)
         return False
-    _confirm(s, posting, payment, entry.lines, receipt.reference, svc.clock.now())
+    _confirm(svc, s, posting, payment, entry.lines, receipt.reference, svc.clock.now())
     return True
 
 
