@@ -31,6 +31,7 @@ from payhub.domain import fees, level3
 from payhub.domain import payments as machine
 from payhub.domain.errors import (
     AmountExceedsBalance,
+    CapabilityUnsupported,
     CurrencyMismatch,
     CustomerMismatch,
     GatewayError,
@@ -59,7 +60,7 @@ from payhub.pipeline import idempotency, route
 from payhub.pipeline import posting as posting_pipeline
 from payhub.pipeline.idempotency import Claim
 from payhub.pipeline.settle import payment_view_for
-from payhub.ports import AuthorizeRequest, Erp
+from payhub.ports import REFUND_PARTIAL, AuthorizeRequest, Erp, supports
 from payhub.services import Services
 from payhub.store import repo
 from payhub.store.models import Allocation, Payment, PaymentOperation, Posting, Refund
@@ -569,7 +570,10 @@ def _record_operation(svc: Services, entity_id: str, payment_id: str, kind: str,
     """The intent, written before the gateway call. Whatever cannot be stored fails here, before money moves."""
     with svc.transaction() as s:
         row = repo.get_payment(s, entity_id, payment_id)
-        amount, split = plan(repo.state_of(row))
+        state = repo.state_of(row)
+        amount, split = plan(state)
+        if kind == "refund" and amount != state.refundable.amount:
+            _require(svc, row.gateway, REFUND_PARTIAL)
         now = svc.clock.now()
         op = PaymentOperation(id=op_id, entity_id=entity_id, payment_id=payment_id, kind=kind, status="pending",
                               amount=amount, currency=row.currency, split=[[k, m.amount] for k, m in split],
@@ -579,6 +583,13 @@ def _record_operation(svc: Services, entity_id: str, payment_id: str, kind: str,
         if claim is not None:
             claim.checkpoint(s, idempotency.INTENT_RECORDED)
     return op
+
+
+def _require(svc: Services, gateway_name: str, capability: str) -> None:
+    """Refuse before any intent is written when the payment's gateway cannot do this: it would only fail there."""
+    gateway = svc.gateways.get(gateway_name)
+    if gateway is not None and not supports(gateway, capability):
+        raise CapabilityUnsupported(connector=gateway_name, capability=capability)
 
 
 def _complete_operation(svc: Services, op: PaymentOperation, claim: Claim | None = None) -> Outcome:
