@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from payhub.auth.ratelimit import build_rate_limiter
-from payhub.auth.sealing import unseal
 from payhub.erp import registry as erps
 from payhub.erp.per_entity import EntityErps
 from payhub.gateways import registry as gateways
@@ -54,27 +51,12 @@ def build_services(settings: Settings | None = None, clock: Clock | None = None)
 
 
 def build_erp(settings: Settings, sessions: sessionmaker[Session], readers: sessionmaker[Session]) -> Erp:
-    if settings.erp == "tryton":
-        from payhub.erp.tryton import TrytonMapping  # here: only a Tryton deployment imports its client
-
-        raw = settings.tryton_mapping
-        mapping = json.loads(Path(raw[1:]).read_text() if raw.startswith("@") else raw or "{}")
-        return erps.build("tryton", url=settings.tryton_url, database=settings.tryton_database,
-                          user=settings.tryton_user, password=settings.tryton_password,
-                          mapping=TrytonMapping.from_dict(mapping), timeout=settings.tryton_timeout_s)
-    return erps.build(settings.erp, sessions=sessions, readers=readers)
+    return erps.for_server(settings, sessions, readers)
 
 
 def entity_erp(conf: dict[str, Any], default: Erp, settings: Settings) -> Erp:
-    """An entity's own ERP connector from its stored settings (the password is sealed at rest)."""
-    if conf.get("type") == "tryton":
-        from payhub.erp.tryton import TrytonMapping
-
-        return erps.build("tryton", url=conf["url"], database=conf["database"], user=conf.get("user", "admin"),
-                          password=unseal(settings.secret_key, conf["password"]) if conf.get("password") else "",
-                          mapping=TrytonMapping.from_dict(conf["mapping"]),
-                          timeout=float(conf.get("timeout_s", settings.tryton_timeout_s)))
-    return default
+    """An entity's own ERP connector from its stored settings, else the server's."""
+    return erps.for_entity(conf, settings) or default
 
 
 def build_worker(svc: Services, settings: Settings | None = None) -> WebhookWorker:
