@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, event, select, update
+from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -33,6 +33,7 @@ from payhub.auth.sealing import seal, unseal
 from payhub.domain.errors import Conflict, InvalidRequest
 from payhub.ids import new_id
 from payhub.services import Services
+from payhub.store import idempotency as records
 from payhub.store.models import IdempotencyRecord
 
 MAX_KEY_LENGTH = 255
@@ -88,8 +89,7 @@ class Claim:
         if self.record_id is None:
             self._reserve(s, point)
             return
-        s.execute(update(IdempotencyRecord).where(IdempotencyRecord.id == self.record_id)
-                  .values(recovery_point=point).execution_options(synchronize_session=False))
+        records.set_recovery_point(s, self.record_id, point)
 
     def finish(self, s: Session, outcome: Any) -> None:
         """The last phase: store the response with the state it shows, in the same transaction."""
@@ -98,7 +98,7 @@ class Claim:
         body = self.render(outcome)
         if self.record_id is None:
             self._reserve(s, FINISHED)
-        s.execute(_done(self.record_id, self.status, body, self.secret))
+        _done(s, self.record_id, self.status, body, self.secret)
         self.response = body
         _on_rollback(s, lambda: setattr(self, "response", None))
 
@@ -146,7 +146,7 @@ def begin(svc: Services, entity_id: str, principal: str, key: str, digest: str,
     now = svc.clock.now()
     if not reserve:
         with svc.read() as s:
-            rec = _record(s, entity_id, principal, key)
+            rec = records.find(s, entity_id, principal, key)
         if rec is None:
             return _fresh(svc, entity_id, principal, key, digest, prefix)
         if rec.status == "done" and rec.created_at >= now - svc.idempotency_ttl:  # answered: no write needed
@@ -160,7 +160,7 @@ def begin(svc: Services, entity_id: str, principal: str, key: str, digest: str,
         except IdempotencyKeyInUse:
             pass
     with svc.transaction() as s:
-        rec = _record(s, entity_id, principal, key, for_update=True)
+        rec = records.find(s, entity_id, principal, key, lock=True)
         expired = rec is not None and rec.status == "done" and rec.created_at < now - svc.idempotency_ttl
         if rec is None or expired:  # released meanwhile, or expired: the key starts afresh
             if rec is not None:
@@ -188,25 +188,16 @@ def _answer(svc: Services, rec: IdempotencyRecord, digest: str) -> Replay:
     return Replay(rec.response_status or 200, json.loads(body))
 
 
-def _record(s: Session, entity_id: str, principal: str, key: str, for_update: bool = False) -> IdempotencyRecord | None:
-    query = select(IdempotencyRecord).where(IdempotencyRecord.entity_id == entity_id,
-                                            IdempotencyRecord.principal == principal, IdempotencyRecord.key == key)
-    return s.scalar(query.with_for_update() if for_update else query)
-
-
 def _fresh(svc: Services, entity_id: str, principal: str, key: str, digest: str, prefix: str) -> Claim:
     now = svc.clock.now()
     return Claim(new_id(prefix), STARTED, resumed=False, secret=svc.secret_key, reservation=_Reservation(
         entity_id, principal, key, digest, now, now + svc.payment_lock))
 
 
-def _done(record_id: int | None, status: int, body: dict[str, Any], secret: str) -> Any:
+def _done(s: Session, record_id: int | None, status: int, body: dict[str, Any], secret: str) -> None:
     assert record_id is not None
-    return update(IdempotencyRecord).where(IdempotencyRecord.id == record_id).values(
-        status="done", recovery_point=FINISHED, response_status=status,
-        # sealed: a stored answer may hold a secret shown once (a new API key, a webhook signing secret)
-        response_body=seal(secret, json.dumps(body, separators=(",", ":"))),
-    ).execution_options(synchronize_session=False)
+    # sealed: a stored answer may hold a secret shown once (a new API key, a webhook signing secret)
+    records.store_response(s, record_id, FINISHED, status, seal(secret, json.dumps(body, separators=(",", ":"))))
 
 
 def complete(svc: Services, claim: Claim, status: int, body: dict[str, Any]) -> None:
@@ -216,7 +207,7 @@ def complete(svc: Services, claim: Claim, status: int, body: dict[str, Any]) -> 
     with svc.transaction() as s:
         if claim.record_id is None:
             claim.checkpoint(s, FINISHED)
-        s.execute(_done(claim.record_id, status, body, svc.secret_key))
+        _done(s, claim.record_id, status, body, svc.secret_key)
 
 
 def pause(svc: Services, claim: Claim) -> None:
@@ -225,8 +216,7 @@ def pause(svc: Services, claim: Claim) -> None:
     if claim.record_id is None:  # stopped before its first phase committed: nothing to resume
         return
     with svc.transaction() as s:
-        s.execute(update(IdempotencyRecord).where(IdempotencyRecord.id == claim.record_id)
-                  .values(locked_until=svc.clock.now()).execution_options(synchronize_session=False))
+        records.unlock(s, claim.record_id, svc.clock.now())
 
 
 def release(svc: Services, claim: Claim) -> None:
@@ -234,14 +224,10 @@ def release(svc: Services, claim: Claim) -> None:
     if claim.record_id is None:
         return
     with svc.transaction() as s:
-        s.execute(delete(IdempotencyRecord).where(IdempotencyRecord.id == claim.record_id,
-                                                  IdempotencyRecord.status == "in_flight"))
+        records.release(s, claim.record_id)
 
 
 def purge_expired(svc: Services) -> int:
     now = svc.clock.now()
     with svc.transaction() as s:
-        result = s.execute(delete(IdempotencyRecord).where(
-            ((IdempotencyRecord.status == "done") & (IdempotencyRecord.created_at < now - svc.idempotency_ttl))
-            | (IdempotencyRecord.created_at < now - svc.idempotency_ttl * IN_FLIGHT_KEPT)))
-        return int(result.rowcount)  # type: ignore[attr-defined]
+        return records.purge(s, now - svc.idempotency_ttl, now - svc.idempotency_ttl * IN_FLIGHT_KEPT)

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from payhub import faults
@@ -217,7 +216,7 @@ def _record_authorized(svc: Services, entity_id: str, payment_id: str, authorize
 def _still_in_flight(s: Session, row: Payment) -> Payment | None:
     """The intent's own row, attached to this transaction without loading it again, if nobody decided the
     payment meanwhile (the recovery worker may, once its lock has expired): then it is exactly as written."""
-    status = s.scalar(select(Payment.status).where(Payment.id == row.id).with_for_update())
+    status = repo.payment_status(s, row.id, lock=True)
     if status not in IN_FLIGHT_VALUES:
         return None
     s.add(row)
@@ -423,9 +422,7 @@ def _card_summary(method: PaymentMethod) -> CardSummary | None:
 
 def _forget_intent(svc: Services, payment_id: str) -> None:
     with svc.transaction() as s:
-        row = s.get(Payment, payment_id)
-        if row is not None:
-            s.delete(row)
+        repo.delete_payment(s, payment_id)
 
 
 def _store_card(p: Payment, brand: str, last4: str, exp_month: int, exp_year: int) -> None:
@@ -653,7 +650,7 @@ def _complete_operation(svc: Services, op: PaymentOperation, claim: Claim | None
         return posting, refund
 
     with svc.transaction() as s:
-        current_op = s.get(PaymentOperation, op.id, with_for_update=True, populate_existing=True)
+        current_op = repo.get_operation(s, op.id, lock=True)
         assert current_op is not None
         if current_op.status != "pending":  # completed concurrently (recovery): nothing more to write
             return _operation_outcome(svc, current_op)
@@ -672,7 +669,7 @@ def _operation_failed(svc: Services, op: PaymentOperation, error: GatewayError) 
     """A refusal ends the operation; an unknown outcome (timeout, unreadable answer) leaves it pending, to be
     replayed with the same key by the next operation on the payment, a retry or the recovery worker."""
     with svc.transaction() as s:
-        row = s.get(PaymentOperation, op.id, with_for_update=True, populate_existing=True)
+        row = repo.get_operation(s, op.id, lock=True)
         if row is None or row.status != "pending":
             return
         now = svc.clock.now()
@@ -704,7 +701,7 @@ def _operation_outcome(svc: Services, op: PaymentOperation) -> Outcome:
 
 def _find_operation(svc: Services, op_id: str) -> PaymentOperation | None:
     with svc.read() as s:
-        return s.get(PaymentOperation, op_id)
+        return repo.find_operation(s, op_id)
 
 
 def _pending_operations(svc: Services, payment_id: str) -> list[PaymentOperation]:

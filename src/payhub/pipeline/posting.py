@@ -118,7 +118,7 @@ def held_amounts(svc: Services, s: Session, entity_id: str, invoice_ids: Sequenc
 
 
 def _load(s: Session, posting_id: str) -> Posting:
-    posting = s.get(Posting, posting_id, populate_existing=True)
+    posting = repo.get_posting(s, posting_id)
     assert posting is not None
     return posting
 
@@ -192,7 +192,7 @@ def _hook_warning(hooks: runner.Hooks, point: str, lines: tuple[GLLine, ...], po
 def _record(svc: Services, posting_id: str, lines: Sequence[GLLine] = (), *, reference: str | None = None,
             error: DomainError | None = None, memos: Sequence[str] = (), warnings: Sequence[str] = ()) -> Posted:
     with svc.transaction() as s:
-        posting = s.get(Posting, posting_id, with_for_update=True, populate_existing=True)
+        posting = repo.get_posting(s, posting_id, lock=True)
         assert posting is not None
         payment = repo.get_payment(s, posting.entity_id, posting.payment_id)
         if posting.status == "confirmed":  # a concurrent retry confirmed it first
@@ -265,7 +265,7 @@ def post_within(svc: Services, s: Session, posting: Posting, payment: Payment, e
 
 def _add_warning(svc: Services, posting_id: str, warning: str) -> Posted:
     with svc.transaction() as s:
-        posting = s.get(Posting, posting_id, with_for_update=True, populate_existing=True)
+        posting = repo.get_posting(s, posting_id, lock=True)
         assert posting is not None
         posting.warnings = [*(posting.warnings or []), warning]
         return Posted(posting, repo.get_payment(s, posting.entity_id, posting.payment_id))

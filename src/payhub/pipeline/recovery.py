@@ -14,14 +14,14 @@ from collections import Counter
 from collections.abc import Sequence
 
 import structlog
-from sqlalchemy import select
 
 from payhub import metrics
 from payhub.domain.errors import DomainError, PaymentLocked
 from payhub.domain.payments import IN_FLIGHT
 from payhub.pipeline import pay, posting
 from payhub.services import Services
-from payhub.store.models import Payment, PaymentOperation
+from payhub.store import repo
+from payhub.store.models import PaymentOperation
 
 log = structlog.get_logger(__name__)
 
@@ -42,19 +42,13 @@ def run_once(svc: Services, limit: int = 100) -> Counter[str]:
 def _stuck_payments(svc: Services, limit: int) -> Sequence[tuple[str, str]]:
     now = svc.clock.now()
     with svc.read() as s:
-        rows = s.execute(select(Payment.entity_id, Payment.id).where(
-            Payment.status.in_([st.value for st in IN_FLIGHT]), Payment.updated_at < now - svc.recovery_after,
-            (Payment.locked_until.is_(None)) | (Payment.locked_until < now),
-        ).order_by(Payment.updated_at).limit(limit)).all()
-    return [(r.entity_id, r.id) for r in rows]
+        return repo.stuck_payments(s, [st.value for st in IN_FLIGHT], now - svc.recovery_after, now, limit)
 
 
 def _stuck_operations(svc: Services, limit: int) -> Sequence[PaymentOperation]:
     now = svc.clock.now()
     with svc.read() as s:
-        return s.scalars(select(PaymentOperation).where(
-            PaymentOperation.status == "pending", PaymentOperation.updated_at < now - svc.recovery_after,
-        ).order_by(PaymentOperation.updated_at).limit(limit)).all()
+        return repo.stuck_operations(s, now - svc.recovery_after, limit)
 
 
 def _recover_payment(svc: Services, payment: tuple[str, str]) -> str:

@@ -8,7 +8,6 @@ import time
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from payhub.domain.errors import Declined, GatewayError, GatewayTimeout, ProcessingError
@@ -22,8 +21,8 @@ from payhub.domain.routing import (
     parse_ruleset,
 )
 from payhub.ports import AuthorizeRequest, Gateway, GatewayResult
+from payhub.store import repo
 from payhub.store.cache import cached
-from payhub.store.models import RoutingRuleSet
 
 
 class EntityRouting(Protocol):
@@ -38,8 +37,7 @@ def current_rules(s: Session, entity: EntityRouting, gateways: dict[str, Gateway
     """The entity's newest rule-set version, or version 0: its configured gateway alone. `entity` is the
     Entity row or its cached repo.EntitySettings. Cached (store/cache.py): parsed and indexed once per version."""
     def load(r: Session) -> RuleSet | None:
-        row = r.scalar(select(RoutingRuleSet).where(RoutingRuleSet.entity_id == entity.id)
-                       .order_by(RoutingRuleSet.version.desc()).limit(1))
+        row = repo.latest_routing_rules(r, entity.id)
         return None if row is None else parse_ruleset(row.rules, set(gateways) | _named_in(row.rules), row.version)
 
     rules = cached(s, ("routing_rules", entity.id, frozenset(gateways)), load)

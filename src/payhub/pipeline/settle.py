@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Any
 
 import structlog
-from sqlalchemy import select
 
 from payhub.domain import payments as machine
 from payhub.domain.errors import DomainError
@@ -42,11 +41,7 @@ def sync_settlements(svc: Services, entity_id: str | None = None, limit: int = 5
     """Move captured payments the gateway reports settled to `settled`; returns their ids."""
     reporting = sorted(name for name in svc.gateways if reports_settlement(svc, name))
     with svc.read() as s:  # only payments someone can ask about: the others would crowd out the `limit`
-        q = select(Payment.id, Payment.entity_id, Payment.gateway, Payment.gateway_reference).where(
-            Payment.status == machine.PaymentStatus.CAPTURED.value, Payment.gateway.in_(reporting))
-        if entity_id:
-            q = q.where(Payment.entity_id == entity_id)
-        candidates = s.execute(q.order_by(Payment.id).limit(limit)).all()
+        candidates = repo.settlement_candidates(s, reporting, entity_id, limit)
     settled: list[str] = []
     for payment_id, entity, gateway, reference in candidates:
         try:

@@ -9,7 +9,7 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, and_, bindparam, case, func, or_, select, text, update
+from sqlalchemy import Row, Select, and_, bindparam, case, func, or_, select, text, update
 from sqlalchemy.orm import Session, object_session
 
 from payhub.domain.errors import EntityNotFound, PaymentNotFound, RefundNotFound
@@ -104,6 +104,66 @@ def get_payment(s: Session, entity_id: str, payment_id: str) -> Payment:
     if payment is None or payment.entity_id != entity_id:  # another entity's payment does not exist
         raise PaymentNotFound(f"No payment {payment_id}")
     return payment
+
+
+def payment_status(s: Session, payment_id: str, *, lock: bool = False) -> str | None:
+    """The payment's status only (with `lock`, its row locked for this transaction); None if it does not exist."""
+    q = select(Payment.status).where(Payment.id == payment_id)
+    return s.scalar(q.with_for_update() if lock else q)
+
+
+def delete_payment(s: Session, payment_id: str) -> None:
+    """An intent that never reached a gateway (it refused the request itself), with its allocations."""
+    row = s.get(Payment, payment_id)
+    if row is not None:
+        s.delete(row)
+
+
+def get_operation(s: Session, op_id: str, *, lock: bool = False) -> PaymentOperation:
+    """A capture, void or refund intent as stored now (with `lock`, locked for this transaction)."""
+    op = s.get(PaymentOperation, op_id, with_for_update=lock, populate_existing=True)
+    assert op is not None, op_id  # callers hold an operation they wrote
+    return op
+
+
+def find_operation(s: Session, op_id: str) -> PaymentOperation | None:
+    return s.get(PaymentOperation, op_id)
+
+
+def get_posting(s: Session, posting_id: str, *, lock: bool = False) -> Posting | None:
+    """The posting as stored now (with `lock`, locked for this transaction)."""
+    return s.get(Posting, posting_id, with_for_update=lock, populate_existing=True)
+
+
+def latest_routing_rules(s: Session, entity_id: str) -> RoutingRuleSet | None:
+    return s.scalar(select(RoutingRuleSet).where(RoutingRuleSet.entity_id == entity_id)
+                    .order_by(RoutingRuleSet.version.desc()).limit(1))
+
+
+def settlement_candidates(s: Session, gateways: Sequence[str], entity_id: str | None,
+                          limit: int) -> Sequence[Row[str, str, str, str | None]]:
+    """Captured payments on these gateways (one entity's, or all): (id, entity_id, gateway, gateway_reference)."""
+    q = select(Payment.id, Payment.entity_id, Payment.gateway, Payment.gateway_reference).where(
+        Payment.status == PaymentStatus.CAPTURED.value, Payment.gateway.in_(gateways))
+    if entity_id:
+        q = q.where(Payment.entity_id == entity_id)
+    return s.execute(q.order_by(Payment.id).limit(limit)).all()
+
+
+def stuck_payments(s: Session, statuses: Sequence[str], untouched_since: datetime, now: datetime,
+                   limit: int) -> list[tuple[str, str]]:
+    """(entity_id, payment_id) of payments in these statuses, untouched since then, whose lock has expired."""
+    rows = s.execute(select(Payment.entity_id, Payment.id).where(
+        Payment.status.in_(statuses), Payment.updated_at < untouched_since,
+        (Payment.locked_until.is_(None)) | (Payment.locked_until < now),
+    ).order_by(Payment.updated_at).limit(limit)).all()
+    return [(r.entity_id, r.id) for r in rows]
+
+
+def stuck_operations(s: Session, untouched_since: datetime, limit: int) -> Sequence[PaymentOperation]:
+    return s.scalars(select(PaymentOperation).where(
+        PaymentOperation.status == "pending", PaymentOperation.updated_at < untouched_since,
+    ).order_by(PaymentOperation.updated_at).limit(limit)).all()
 
 
 def get_refund(s: Session, entity_id: str, refund_id: str) -> tuple[Refund, Posting | None]:
