@@ -8,10 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from payhub.ids import new_id
+from payhub.store import repo
 from payhub.store.cache import Caches, WouldBlock
 from payhub.store.models import ApiKey, CustomerToken
 from payhub.store.repo import hash_secret
@@ -43,7 +43,7 @@ def find_key(caches: Caches | None, readers: Callable[[], Session], secret: str,
     digest = hash_secret(secret)
 
     def load(s: Session) -> KeyGrant | None:
-        key = s.scalar(select(ApiKey).where(ApiKey.secret_hash == digest))
+        key = repo.api_key_by_hash(s, digest)
         if key is None or key.revoked_at is not None:
             return None
         return KeyGrant(key.id, key.entity_id, key.scope, key.rate_limit_per_s, key.expires_at)

@@ -7,9 +7,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session
 
 from payhub.admin.entities import create_entity, update_entity
 from payhub.admin.extensions import remove_extension, update_extension
@@ -28,8 +27,8 @@ from payhub.config.schema import FORMAT_VERSION
 from payhub.domain.errors import Conflict, NotFound
 from payhub.erp.settings import ErpSettings
 from payhub.services import Services
+from payhub.store import repo
 from payhub.store.models import (
-    ApiKey,
     ConfigVersion,
     Entity,
 )
@@ -192,7 +191,7 @@ def _view(row: ConfigVersion, entity_id: str | None, own_keys: set[str]) -> dict
 def _own_keys(s: Session, entity_id: str | None) -> set[str]:
     if entity_id is None:
         return set()
-    return set(s.scalars(select(ApiKey.id).where(ApiKey.entity_id == entity_id)))
+    return set(repo.api_key_ids(s, entity_id))
 
 
 def versions(svc: Services, limit: int = 20, entity_id: str | None = None) -> list[dict[str, Any]]:
@@ -201,9 +200,7 @@ def versions(svc: Services, limit: int = 20, entity_id: str | None = None) -> li
     with svc.read() as s:
         own = _own_keys(s, entity_id)
         out: list[dict[str, Any]] = []
-        for row in s.scalars(select(ConfigVersion).options(defer(ConfigVersion.document))  # summaries suffice
-                             .order_by(ConfigVersion.version.desc())
-                             .execution_options(yield_per=100)):
+        for row in repo.config_versions(s):
             if _visible(row, entity_id) is not None:
                 out.append(_view(row, entity_id, own))
                 if len(out) == limit:

@@ -9,8 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
-from sqlalchemy import select
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session
 
 from payhub.admin.extensions import extension_settings
 from payhub.config.document import ConfigInvalid, deep_merge, load
@@ -28,7 +27,8 @@ from payhub.config.schema import FORMAT_VERSION
 from payhub.domain.errors import EntityNotFound
 from payhub.domain.fees import parse_policy
 from payhub.services import Services
-from payhub.store.models import ConfigVersion, Entity
+from payhub.store import repo
+from payhub.store.models import Entity
 from payhub.store.repo import extension_rows
 
 HEADER = ("# PayHub configuration (payhub config export). JSON Schema: GET /v1/config/schema\n"
@@ -52,8 +52,7 @@ def _endpoint_names(s: Session, entity_ids: Sequence[str]) -> dict[tuple[str, st
     survive a round trip."""
     names: dict[tuple[str, str], str] = {}
     wanted = set(entity_ids)
-    for row in s.scalars(select(ConfigVersion).options(defer(ConfigVersion.document))  # loaded when it matches
-                         .order_by(ConfigVersion.version.desc())):
+    for row in repo.config_versions(s):
         if not wanted:
             break
         found = wanted & set((row.summary or {}).get("entities") or [])
@@ -123,5 +122,5 @@ def export(svc: Services, entity_ids: Sequence[str] | None = None) -> str:
                     raise EntityNotFound(f"No entity {entity_id}")
                 rows.append(row)
         else:
-            rows = list(s.scalars(select(Entity).order_by(Entity.id)))
+            rows = repo.all_entities(s)
         return document(s, rows)

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from payhub.admin.entities import entity_problems
@@ -35,7 +34,6 @@ from payhub.erp.settings import public_erp, stored_erp
 from payhub.services import Services
 from payhub.store import repo
 from payhub.store.models import (
-    ConfigVersion,
     Entity,
     FeePolicyVersion,
     RoutingRuleSet,
@@ -314,7 +312,7 @@ def validate(s: Session, svc: Services, source: Source, scope: str | None = None
 # --- diff ---------------------------------------------------------------------------------------------
 
 def current_version(s: Session) -> int:
-    return s.scalar(select(func.max(ConfigVersion.version))) or 0
+    return repo.latest_config_version(s)
 
 
 def endpoint_settings(e: WebhookEndpoint) -> dict[str, Any]:
@@ -354,8 +352,7 @@ def routing_settings(row: RoutingRuleSet) -> dict[str, Any]:
 
 
 def endpoints(s: Session, entity_id: str) -> list[WebhookEndpoint]:
-    return list(s.scalars(select(WebhookEndpoint).where(WebhookEndpoint.entity_id == entity_id)
-                          .order_by(WebhookEndpoint.id)))
+    return repo.webhook_endpoints(s, entity_id)
 
 
 def _entity_changes(s: Session, want: Desired) -> list[Change]:

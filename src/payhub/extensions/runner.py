@@ -8,15 +8,14 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from payhub.domain.errors import DomainError
 from payhub.domain.ledger import GLLine
 from payhub.extensions import registry
 from payhub.extensions.api import Changes, Extension, Line, PostingContext, PostingContextV2, frozen
+from payhub.store import repo
 from payhub.store.cache import cached
-from payhub.store.models import EntityExtension
 
 _pool = concurrent.futures.ThreadPoolExecutor(max_workers=8, thread_name_prefix="payhub-hook")
 LINES_FINAL_AFTER = "erp_post"  # once the ERP has the entry, hooks may no longer change its lines
@@ -42,10 +41,7 @@ def active(s: Session, entity_id: str) -> list[Extension]:
     is cached (store/cache.py); the installed versions are looked up on each call, as they may be registered
     at any time."""
     def load(r: Session) -> tuple[tuple[str, str | None], ...]:
-        rows = r.execute(select(EntityExtension.name, EntityExtension.pinned_version)
-                         .where(EntityExtension.entity_id == entity_id, EntityExtension.enabled.is_(True))
-                         .order_by(EntityExtension.name))
-        return tuple((name, pinned) for name, pinned in rows)
+        return tuple(repo.enabled_extensions(r, entity_id))
 
     rows = cached(s, ("extensions", entity_id), load)
     if not rows:

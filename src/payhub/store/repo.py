@@ -1,16 +1,17 @@
-"""Repository functions over a Session: the only place PayHub's SQL lives."""
+"""Repository functions over a Session. The API, admin and pipeline layers query through the store (this module,
+webhooks.py, idempotency.py, cache.py, audit.py); the embedded ERP keeps its own ledger's statements."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any, TypeVar
 
 from sqlalchemy import Row, Select, and_, bindparam, case, func, or_, select, text, update
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm import Session, defer, object_session
 
 from payhub.domain.errors import EntityNotFound, PaymentNotFound, RefundNotFound
 from payhub.domain.fees import EMPTY_POLICY, FeePolicy, parse_policy
@@ -22,6 +23,7 @@ from payhub.store.models import (
     Allocation,
     ApiKey,
     AuditEvent,
+    ConfigVersion,
     CustomerAccount,
     CustomerToken,
     Entity,
@@ -34,6 +36,7 @@ from payhub.store.models import (
     Posting,
     Refund,
     RoutingRuleSet,
+    WebhookEndpoint,
 )
 
 T = TypeVar("T")
@@ -434,3 +437,35 @@ def add_event(s: Session, entity_id: str, type_: str, data: dict[str, Any], now:
                         payload={"data": data})
     s.add(event)
     return event
+
+
+# --- configuration as code, extensions and key lookups (their modules keep the rules, the queries are here) ---
+def enabled_extensions(s: Session, entity_id: str) -> list[tuple[str, str | None]]:
+    """(name, pinned version) of the entity's enabled extensions, by name."""
+    rows = s.execute(select(EntityExtension.name, EntityExtension.pinned_version)
+                     .where(EntityExtension.entity_id == entity_id, EntityExtension.enabled.is_(True))
+                     .order_by(EntityExtension.name))
+    return [(name, pinned) for name, pinned in rows]
+
+
+def api_key_by_hash(s: Session, secret_hash: str) -> ApiKey | None:
+    return s.scalar(select(ApiKey).where(ApiKey.secret_hash == secret_hash))
+
+
+def api_key_ids(s: Session, entity_id: str) -> list[str]:
+    return list(s.scalars(select(ApiKey.id).where(ApiKey.entity_id == entity_id)))
+
+
+def config_versions(s: Session) -> Iterator[ConfigVersion]:
+    """Applied configuration versions, newest first, their documents loaded only when read."""
+    yield from s.scalars(select(ConfigVersion).options(defer(ConfigVersion.document))
+                         .order_by(ConfigVersion.version.desc()).execution_options(yield_per=100))
+
+
+def latest_config_version(s: Session) -> int:
+    return s.scalar(select(func.max(ConfigVersion.version))) or 0
+
+
+def webhook_endpoints(s: Session, entity_id: str) -> list[WebhookEndpoint]:
+    return list(s.scalars(select(WebhookEndpoint).where(WebhookEndpoint.entity_id == entity_id)
+                          .order_by(WebhookEndpoint.id)))
