@@ -13,12 +13,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from payhub import admin, config
-from payhub.admin.entities import EntityExists, create_entity, entity_problems
+from payhub.admin.entities import create_entity, entity_problems
 from payhub.admin.fee_policies import put_fee_policy, validate_fee_policy
 from payhub.admin.routing_rules import validate_routing_rules
 from payhub.admin.work import Actor, UnitOfWork
 from payhub.demo import DEMO_ENTITY
-from payhub.domain.errors import InvalidRequest
+from payhub.domain.errors import EntityExists, InvalidRequest
 from payhub.erp.embedded import ErpCompany
 from payhub.services import Services
 from payhub.store.models import AuditEvent, Entity, FeePolicyVersion, WebhookEndpoint

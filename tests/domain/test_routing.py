@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from payhub.domain.errors import InvalidRoutingRules
 from payhub.domain.health import CircuitBreaker, SuccessWindow
 from payhub.domain.routing import (
-    InvalidRoutingRules,
     RoutingInput,
     evaluate,
     order_by_success,

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from payhub.admin.work import Actor, UnitOfWork
 from payhub.auth.keys import create_customer_token
-from payhub.domain.errors import DomainError, InvalidRequest, NotFound
+from payhub.domain.errors import AccountNotFound, DomainError, InvalidRequest
 from payhub.store import repo
 from payhub.store.models import CustomerAccount
 from payhub.views import ts
@@ -23,9 +23,6 @@ MAX_IMPORT_ROWS = 5_000
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 
-class AccountNotFound(NotFound):
-    code = "customer_account_not_found"
-    title = "Customer account not found"
 
 
 class AccountCreate(BaseModel):

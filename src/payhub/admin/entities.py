@@ -11,7 +11,7 @@ from zoneinfo import available_timezones
 
 from payhub.admin.work import Actor, UnitOfWork
 from payhub.auth.keys import create_key
-from payhub.domain.errors import Conflict, EntityNotFound, InvalidRequest
+from payhub.domain.errors import EntityExists, EntityNotFound, InvalidRequest
 from payhub.domain.ledger import PostingRules
 from payhub.domain.money import exponent
 from payhub.domain.payments import FeeAllocation
@@ -26,9 +26,6 @@ DEFAULTS: dict[str, Any] = {"gateway": "simulator", "timezone": "UTC",
 
 
 
-class EntityExists(Conflict):
-    code = "entity_exists"
-    title = "An entity with this id exists"
 
 
 @dataclass(frozen=True)

@@ -5,15 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from payhub.admin.work import Actor, UnitOfWork
-from payhub.domain.errors import InvalidRequest, NotFound
+from payhub.domain.errors import ExtensionNotFound, InvalidRequest
 from payhub.extensions import registry
 from payhub.store.models import EntityExtension
 from payhub.store.repo import extension_rows
-
-
-class ExtensionNotFound(NotFound):
-    code = "extension_not_found"
-    title = "Extension not installed"
 
 
 def installed_versions(name: str) -> list[str]:

@@ -9,15 +9,10 @@ from typing import Any
 
 from payhub.admin.work import Actor, UnitOfWork
 from payhub.auth.keys import create_key
-from payhub.domain.errors import Forbidden, InvalidRequest, NotFound
+from payhub.domain.errors import Forbidden, InvalidRequest, KeyNotFound
 from payhub.store import repo
 from payhub.store.models import ApiKey
 from payhub.views import ts
-
-
-class KeyNotFound(NotFound):
-    code = "api_key_not_found"
-    title = "API key not found"
 
 
 def key_view(k: ApiKey) -> dict[str, Any]:

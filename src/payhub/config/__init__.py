@@ -14,24 +14,28 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from payhub.config.apply import (
-        ConfigConflict,
-        ConfigVersionNotFound,
         apply,
         record_baseline,
         rollback,
         version,
         versions,
     )
-    from payhub.config.document import ConfigInvalid, SecretInDocument
     from payhub.config.export import export
     from payhub.config.plan import Plan, plan
     from payhub.config.schema import json_schema
-    from payhub.domain.errors import EntityNotFound
+    from payhub.domain.errors import (
+        ConfigConflict,
+        ConfigInvalid,
+        ConfigVersionNotFound,
+        EntityNotFound,
+        SecretInDocument,
+    )
 
-# name -> the submodule that defines it
-_SOURCES = {"ConfigConflict": "apply", "ConfigVersionNotFound": "apply", "apply": "apply",
+# name -> the submodule that defines it (or, for the errors, the domain module)
+_ERRORS = "payhub.domain.errors"
+_SOURCES = {"ConfigConflict": _ERRORS, "ConfigVersionNotFound": _ERRORS, "apply": "apply",
             "record_baseline": "apply", "rollback": "apply", "version": "apply", "versions": "apply",
-            "ConfigInvalid": "document", "SecretInDocument": "document", "EntityNotFound": "export",
+            "ConfigInvalid": _ERRORS, "SecretInDocument": _ERRORS, "EntityNotFound": _ERRORS,
             "export": "export", "Plan": "plan", "plan": "plan", "json_schema": "schema"}
 
 __all__ = ["ConfigConflict", "ConfigInvalid", "ConfigVersionNotFound", "EntityNotFound", "Plan", "SecretInDocument",
@@ -41,7 +45,8 @@ __all__ = ["ConfigConflict", "ConfigInvalid", "ConfigVersionNotFound", "EntityNo
 def __getattr__(name: str) -> Any:
     if name not in _SOURCES:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f"{__name__}.{_SOURCES[name]}"), name)
+    source = _SOURCES[name]
+    value = getattr(import_module(source if "." in source else f"{__name__}.{source}"), name)
     globals()[name] = value
     return value
 

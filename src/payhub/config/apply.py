@@ -24,7 +24,7 @@ from payhub.config.document import deep_merge, load
 from payhub.config.export import document, dump
 from payhub.config.plan import Change, build, current_version
 from payhub.config.schema import FORMAT_VERSION
-from payhub.domain.errors import Conflict, NotFound
+from payhub.domain.errors import ConfigConflict, ConfigVersionNotFound
 from payhub.erp.settings import ErpSettings
 from payhub.services import Services
 from payhub.store import repo
@@ -32,16 +32,6 @@ from payhub.store.models import (
     ConfigVersion,
     Entity,
 )
-
-
-class ConfigConflict(Conflict):
-    code = "config_version_conflict"
-    title = "The configuration changed since the plan was made"
-
-
-class ConfigVersionNotFound(NotFound):
-    code = "config_version_not_found"
-    title = "Config version not found"
 
 
 def _conflict(base: int, current: int | None) -> ConfigConflict:

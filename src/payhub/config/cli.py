@@ -29,7 +29,7 @@ def _print_plan(text: str) -> None:
 
 
 def _fail(error: DomainError) -> typer.Exit:
-    from payhub.config.document import ConfigInvalid
+    from payhub.domain.errors import ConfigInvalid
 
     errors.print(f"[red]{escape(error.title)}[/red] ({error.code}): {escape(error.detail)}")
     items = error.extra.get("errors")

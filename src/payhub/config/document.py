@@ -9,22 +9,12 @@ from typing import Any
 
 import yaml
 
-from payhub.domain.errors import InvalidRequest
+from payhub.domain.errors import ConfigInvalid
 
 MAX_BYTES = 1_000_000
 _LAST = re.compile(r"(\.[^.\[]+|\[\d+\])$")
 
 
-class ConfigInvalid(InvalidRequest):
-    code = "config_invalid"
-    title = "Configuration is invalid"
-
-
-class SecretInDocument(ConfigInvalid):
-    """A secret (an ERP password) in the file: refused, since applied files are kept verbatim."""
-
-    code = "secret_in_document"
-    title = "Configuration files never hold secrets"
 
 
 @dataclass(frozen=True)

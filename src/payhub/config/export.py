@@ -12,7 +12,7 @@ import yaml
 from sqlalchemy.orm import Session
 
 from payhub.admin.extensions import extension_settings
-from payhub.config.document import ConfigInvalid, deep_merge, load
+from payhub.config.document import deep_merge, load
 from payhub.config.plan import (
     NO_FEES,
     endpoint_settings,
@@ -24,7 +24,7 @@ from payhub.config.plan import (
     routing_settings,
 )
 from payhub.config.schema import FORMAT_VERSION
-from payhub.domain.errors import EntityNotFound
+from payhub.domain.errors import ConfigInvalid, EntityNotFound
 from payhub.domain.fees import parse_policy
 from payhub.services import Services
 from payhub.store import repo

@@ -18,7 +18,6 @@ from payhub.admin.portal_settings import portal_settings
 from payhub.admin.routing_rules import validate_routing_rules
 from payhub.config.document import (
     Problem,
-    SecretInDocument,
     Source,
     deep_merge,
     invalid,
@@ -27,7 +26,7 @@ from payhub.config.document import (
     path_str,
 )
 from payhub.config.schema import ConfigDocument, EntityConfig, WebhookEndpointConfig
-from payhub.domain.errors import InvalidRequest
+from payhub.domain.errors import InvalidRequest, SecretInDocument
 from payhub.domain.fees import parse_policy
 from payhub.domain.ledger import PostingRules
 from payhub.erp.settings import public_erp, stored_erp

@@ -234,3 +234,112 @@ def recorded_failure(code: str | None, detail: str) -> GatewayError:
     error = GatewayError(detail)
     error.code = code or GatewayError.code
     return error
+
+
+# --- extensions ---
+class ExtensionFailed(DomainError):
+    code = "extension_failed"
+    title = "An extension hook failed"
+
+
+class PostingVetoed(DomainError):
+    code = "posting_vetoed"
+    title = "An extension vetoed the posting"
+
+
+class ExtensionMissing(DomainError):
+    code = "extension_version_missing"
+    title = "A pinned extension version is not installed"
+
+
+# --- admin ---
+class ExtensionNotFound(NotFound):
+    code = "extension_not_found"
+    title = "Extension not installed"
+
+
+class EntityExists(Conflict):
+    code = "entity_exists"
+    title = "An entity with this id exists"
+
+
+class AccountNotFound(NotFound):
+    code = "customer_account_not_found"
+    title = "Customer account not found"
+
+
+class KeyNotFound(NotFound):
+    code = "api_key_not_found"
+    title = "API key not found"
+
+
+# --- configuration as code ---
+class ConfigConflict(Conflict):
+    code = "config_version_conflict"
+    title = "The configuration changed since the plan was made"
+
+
+class ConfigVersionNotFound(NotFound):
+    code = "config_version_not_found"
+    title = "Config version not found"
+
+
+class ConfigInvalid(InvalidRequest):
+    code = "config_invalid"
+    title = "Configuration is invalid"
+
+
+class SecretInDocument(ConfigInvalid):
+    """A secret (an ERP password) in the file: refused, since applied files are kept verbatim."""
+
+    code = "secret_in_document"
+    title = "Configuration files never hold secrets"
+
+
+# --- idempotency keys ---
+class IdempotencyKeyReused(InvalidRequest):
+    code = "idempotency_key_reused"
+    title = "Idempotency key was already used with a different request"
+
+
+class IdempotencyKeyInUse(Conflict):
+    code = "idempotency_key_in_use"
+    title = "A request with this idempotency key is still in flight"
+
+
+class IdempotencyKeyInvalid(InvalidRequest):
+    code = "idempotency_key_invalid"
+    title = "Idempotency key is invalid"
+
+
+# --- webhooks ---
+class EndpointNotFound(NotFound):
+    code = "webhook_endpoint_not_found"
+    title = "Webhook endpoint not found"
+
+
+class EventNotFound(NotFound):
+    code = "event_not_found"
+    title = "Event not found"
+
+
+class UrlNotAllowed(InvalidRequest):
+    code = "url_not_allowed"
+    title = "Webhook URL is not allowed"
+
+
+# --- fee policies and routing rules ---
+class InvalidFeePolicy(InvalidRequest):
+    code = "fee_policy_invalid"
+    title = "Fee policy is invalid"
+
+
+class InvalidRoutingRules(InvalidRequest):
+    code = "routing_rules_invalid"
+    title = "Routing rules are invalid"
+
+
+# --- money ---
+class AmountTooLarge(InvalidAmount):
+    code = "amount_too_large"
+    title = "Amount is too large"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
-from payhub.domain.errors import CurrencyMismatch, InvalidAmount, UnsupportedCurrency
+from payhub.domain.errors import AmountTooLarge, CurrencyMismatch, InvalidAmount, UnsupportedCurrency
 
 # Minor-unit exponents (ISO 4217). Currencies not listed are refused rather than guessed.
 EXPONENTS: dict[str, int] = {
@@ -25,9 +25,6 @@ MAX_AMOUNTS: dict[str, int] = {currency: 10 ** (12 + exp) - 1 for currency, exp 
 assert max(MAX_AMOUNTS.values()) <= MAX_SAFE_MINOR_UNITS
 
 
-class AmountTooLarge(InvalidAmount):
-    code = "amount_too_large"
-    title = "Amount is too large"
 
 
 def max_amount(currency: str) -> int:

@@ -12,16 +12,13 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from payhub.domain.errors import InvalidRequest
+from payhub.domain.errors import InvalidRoutingRules
 from payhub.domain.methods import Channel, Method
 
 METHODS = frozenset(m.value for m in Method)
 CHANNELS = frozenset(c.value for c in Channel)
 
 
-class InvalidRoutingRules(InvalidRequest):
-    code = "routing_rules_invalid"
-    title = "Routing rules are invalid"
 
 
 @dataclass(frozen=True, slots=True)

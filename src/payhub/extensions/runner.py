@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from payhub.domain.errors import DomainError
+from payhub.domain.errors import ExtensionFailed, ExtensionMissing, PostingVetoed
 from payhub.domain.ledger import GLLine
 from payhub.extensions import registry
 from payhub.extensions.api import Changes, Extension, Line, PostingContext, PostingContextV2, frozen
@@ -21,19 +21,10 @@ _pool = concurrent.futures.ThreadPoolExecutor(max_workers=8, thread_name_prefix=
 LINES_FINAL_AFTER = "erp_post"  # once the ERP has the entry, hooks may no longer change its lines
 
 
-class ExtensionFailed(DomainError):
-    code = "extension_failed"
-    title = "An extension hook failed"
 
 
-class PostingVetoed(DomainError):
-    code = "posting_vetoed"
-    title = "An extension vetoed the posting"
 
 
-class ExtensionMissing(DomainError):
-    code = "extension_version_missing"
-    title = "A pinned extension version is not installed"
 
 
 def active(s: Session, entity_id: str) -> list[Extension]:

@@ -30,7 +30,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from payhub.auth.sealing import seal, unseal
-from payhub.domain.errors import Conflict, InvalidRequest
+from payhub.domain.errors import (
+    IdempotencyKeyInUse,
+    IdempotencyKeyInvalid,
+    IdempotencyKeyReused,
+)
 from payhub.ids import new_id
 from payhub.services import Services
 from payhub.store import idempotency as records
@@ -45,19 +49,10 @@ IN_FLIGHT_KEPT = 7
 Checkpoint = Callable[[Session, str], None]  # (the phase's open transaction, recovery point reached)
 
 
-class IdempotencyKeyReused(InvalidRequest):
-    code = "idempotency_key_reused"
-    title = "Idempotency key was already used with a different request"
 
 
-class IdempotencyKeyInUse(Conflict):
-    code = "idempotency_key_in_use"
-    title = "A request with this idempotency key is still in flight"
 
 
-class IdempotencyKeyInvalid(InvalidRequest):
-    code = "idempotency_key_invalid"
-    title = "Idempotency key is invalid"
 
 
 @dataclass(frozen=True)

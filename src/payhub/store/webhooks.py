@@ -13,7 +13,7 @@ from sqlalchemy import Row, Table, bindparam, delete, exists, insert, select, up
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from payhub.domain.errors import NotFound
+from payhub.domain.errors import EndpointNotFound, EventNotFound
 from payhub.ids import new_id
 from payhub.store.models import OutboxEvent, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from payhub.store.repo import created_between, page
@@ -24,14 +24,8 @@ endpoints = cast(Table, WebhookEndpoint.__table__)
 events = cast(Table, OutboxEvent.__table__)
 
 
-class EndpointNotFound(NotFound):
-    code = "webhook_endpoint_not_found"
-    title = "Webhook endpoint not found"
 
 
-class EventNotFound(NotFound):
-    code = "event_not_found"
-    title = "Event not found"
 
 
 def wants(endpoint: WebhookEndpoint, event_type: str) -> bool:

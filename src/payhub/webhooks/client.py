@@ -12,8 +12,9 @@ from urllib.parse import urlsplit
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 
+from payhub.domain.errors import UrlNotAllowed
 from payhub.services import Network
-from payhub.webhooks.transport import AddressGuard, Answer, UrlNotAllowed, check_url_shape, describe
+from payhub.webhooks.transport import AddressGuard, Answer, check_url_shape, describe
 
 EXCERPT_BYTES = 1024
 

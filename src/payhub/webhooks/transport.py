@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from payhub.domain.errors import InvalidRequest
+from payhub.domain.errors import UrlNotAllowed
 
 if TYPE_CHECKING:  # a type only: the transport sits below the pipeline
     from payhub.services import Network
@@ -26,9 +26,6 @@ if TYPE_CHECKING:  # a type only: the transport sits below the pipeline
 GUARD_TTL_S = 10.0
 
 
-class UrlNotAllowed(InvalidRequest):
-    code = "url_not_allowed"
-    title = "Webhook URL is not allowed"
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ The rules, stated once (the UI, the docs and the tests rely on them):
 * Rounding: see `ROUNDING`.
 """
 
+from payhub.domain.errors import InvalidFeePolicy
 from payhub.domain.fees.evaluate import evaluate
 from payhub.domain.fees.parse import parse_policy
 from payhub.domain.fees.policy import (
@@ -48,7 +49,6 @@ from payhub.domain.fees.policy import (
     FeeQuote,
     FeeTier,
     FeeWaiver,
-    InvalidFeePolicy,
     SurchargePolicy,
 )
 

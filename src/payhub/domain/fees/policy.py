@@ -11,7 +11,7 @@ from fractions import Fraction
 from types import MappingProxyType
 from typing import Any, NoReturn
 
-from payhub.domain.errors import InvalidAmount, InvalidRequest, UnsupportedCurrency
+from payhub.domain.errors import InvalidAmount, InvalidFeePolicy, InvalidRequest, UnsupportedCurrency
 from payhub.domain.methods import BRANDS, CardSummary, Channel, Method
 from payhub.domain.money import Money, exponent
 
@@ -33,9 +33,6 @@ _SEGMENT = re.compile(r"[a-z0-9][a-z0-9_.-]{0,63}")
 _ROOT = "(root)"
 
 
-class InvalidFeePolicy(InvalidRequest):
-    code = "fee_policy_invalid"
-    title = "Fee policy is invalid"
 
 
 # --- data model ----------------------------------------------------------------------------------
