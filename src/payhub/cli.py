@@ -61,17 +61,27 @@ def keys_create(scope: str = typer.Option(..., help="read | payments | admin"),
                                                           "the PayHub-Entity header)"),
                 name: str = typer.Option("", help="A label")) -> None:
     """Create an API key; its secret is printed once and stored only as a hash."""
+    from payhub.admin import work
+    from payhub.admin.keys import create_api_key
     from payhub.auth.keys import SCOPES, create_key
     from payhub.bootstrap import build_services
-    from payhub.store.models import Entity
+    from payhub.domain.errors import EntityNotFound
+    from payhub.store import repo
 
     if scope not in SCOPES:
         raise typer.BadParameter(f"scope must be one of {', '.join(SCOPES)}")
     svc = build_services()
-    with svc.transaction() as s:
-        if not platform and s.get(Entity, entity) is None:
-            raise typer.BadParameter(f"entity {entity} does not exist")
-        key, secret = create_key(s, None if platform else entity, scope, svc.clock.now(), name=name)
+    with work.transaction(svc) as u:  # the admin function the API calls: audited, as a change from the CLI
+        try:
+            repo.get_entity(u.s, entity)
+        except EntityNotFound:
+            if not platform:
+                raise typer.BadParameter(f"entity {entity} does not exist") from None
+            # the first platform key of a new install: no entity yet to keep its audit trail under
+            key, secret = create_key(u.s, None, scope, u.now, name=name)
+        else:
+            key, secret = create_api_key(u, entity, True, {"scope": scope, "name": name, "platform": platform},
+                                         work.Actor(key_id=None, request_id="cli"))
     console.print(f"{key.id} ({scope}): [bold]{secret}[/bold]")
 
 

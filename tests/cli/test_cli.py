@@ -42,7 +42,22 @@ def test_migrate_demo_and_keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
                                json={"allocations": [{"invoice": "inv_acme_1001"}],
                                      "payment_method": {"type": "card", "token": "tok_visa"}})
             assert paid.status_code == 201, paid.text
+            trail = client.get("/v1/audit_events", headers={"Authorization": f"Bearer {admin.group(0)}"}).json()
+            created = [e for e in trail["data"] if e["action"] == "api_key.created"]
+            assert [e["request_id"] for e in created] == ["cli"]  # the CLI's key, audited as the API's are
         settled = runner.invoke(app, ["settle"])
         assert settled.exit_code == 0 and "1 payment(s) settled" in settled.output
     finally:
         svc.close()
+
+
+def test_the_first_platform_key_of_a_new_install_needs_no_entity(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAYHUB_DATABASE_URL", f"sqlite:///{tmp_path / 'new.db'}")
+    runner = CliRunner()
+    assert runner.invoke(app, ["migrate"]).exit_code == 0
+    made = runner.invoke(app, ["keys", "create", "--platform", "--scope", "admin"])
+    assert made.exit_code == 0, made.output
+    assert re.search(r"phk_admin_[\w-]+", made.output)
+    refused = runner.invoke(app, ["keys", "create", "--scope", "read"])  # an entity key needs its entity
+    assert refused.exit_code != 0 and "ent_demo does not exist" in refused.output
