@@ -90,6 +90,8 @@ def test_an_entity_starts_with_a_baseline_config_version(platform: TestClient, a
     ({"name": "X", "default_currency": "USD", "timezone": "Mars/Olympus"}, 422, "validation_error"),
     ({"name": "X", "default_currency": "USD", "gateway": "ghost"}, 422, "invalid_request"),
     ({"name": "X", "default_currency": "USD", "posting_rules": {"petty_cash": "1000"}}, 422, "validation_error"),
+    ({"name": "X", "default_currency": "USD", "erp": {"type": "sap"}}, 422, "validation_error"),  # no such connector
+    ({"name": "X", "default_currency": "USD", "erp": {"type": "tryton"}}, 422, "invalid_request"),  # its own check
 ])
 def test_bad_entities_are_refused(platform: TestClient, body: dict, status: int, code: str) -> None:  # type: ignore[type-arg]
     response = platform.post("/v1/entities", json=body)

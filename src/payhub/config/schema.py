@@ -12,7 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from payhub.admin.portal_settings import PortalSettings
-from payhub.erp.settings import ErpSettings
+from payhub.erp.settings import ErpSettings, ErpType
 from payhub.webhooks.retry import DEFAULT_SCHEDULE
 
 FORMAT_VERSION = 1
@@ -71,7 +71,7 @@ class ErpConfig(BaseModel):
     the file is applied, and a `password` is refused with secret_in_document)."""
 
     model_config = ConfigDict(extra="forbid")
-    type: Literal["default", "tryton"]
+    type: ErpType
     url: str | None = None
     database: str | None = None
     user: str = "admin"
