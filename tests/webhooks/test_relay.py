@@ -24,9 +24,9 @@ from typer.testing import CliRunner
 from payhub.cli import app as cli
 from payhub.services import Services
 from payhub.settings import Settings
+from payhub.store.leases import take_lease
 from payhub.store.models import OutboxEvent, RelayLease
 from payhub.webhooks.relay import NatsPublisher, Relay, RelaySettings, build_relay, redact_url, subject_for
-from payhub.webhooks.relay.relay import take_lease
 from payhub.webhooks.worker import event_body
 from tests.helpers import pay_body
 from tests.webhooks.conftest import FakeClock

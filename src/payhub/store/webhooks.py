@@ -284,3 +284,14 @@ def purge(s: Session, before: datetime, limit: int, keep_unrelayed: bool = False
     if gone:
         s.execute(delete(events).where(events.c.id.in_(gone)))
     return len(done), len(gone)
+
+
+def unrelayed_events(s: Session, limit: int) -> Sequence[OutboxEvent]:
+    """The oldest events the event bus relay has not published yet."""
+    return s.scalars(select(OutboxEvent).where(OutboxEvent.relayed_at.is_(None))
+                     .order_by(OutboxEvent.id).limit(limit)).all()
+
+
+def mark_relayed(s: Session, event_ids: Sequence[str], now: datetime) -> None:
+    s.execute(update(OutboxEvent).where(OutboxEvent.id.in_(event_ids))
+              .values(relayed_at=now).execution_options(synchronize_session=False))

@@ -17,17 +17,15 @@ import re
 import socket
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import structlog
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from payhub import metrics
 from payhub.services import Services
 from payhub.settings import Settings
-from payhub.store.models import OutboxEvent, RelayLease
+from payhub.store import webhooks as queue
+from payhub.store.leases import release_lease, take_lease
 from payhub.webhooks.relay.publisher import NatsPublisher, Publisher
 from payhub.webhooks.worker import event_body
 
@@ -48,28 +46,6 @@ class RelaySettings:
     lease: timedelta = timedelta(seconds=30)
     poll_interval_s: float = 0.5
     max_backoff_s: float = 30.0
-
-
-def take_lease(s: Session, name: str, holder: str, now: datetime, lease: timedelta) -> bool:
-    """Take or renew the lease `name` for `holder`; false if another holder's lease is still running."""
-    taken = s.execute(update(RelayLease)
-                      .where(RelayLease.name == name, (RelayLease.holder == holder) | (RelayLease.lease_until < now))
-                      .values(holder=holder, lease_until=now + lease).execution_options(synchronize_session=False))
-    if taken.rowcount == 1:  # type: ignore[attr-defined]
-        return True
-    if s.get(RelayLease, name) is not None:
-        return False
-    try:
-        with s.begin_nested():
-            s.add(RelayLease(name=name, holder=holder, lease_until=now + lease))
-    except IntegrityError:
-        return False  # another relay created it first
-    return True
-
-
-def release_lease(s: Session, name: str, holder: str, now: datetime) -> None:
-    s.execute(update(RelayLease).where(RelayLease.name == name, RelayLease.holder == holder)
-              .values(lease_until=now).execution_options(synchronize_session=False))
 
 
 @dataclass(frozen=True)
@@ -133,8 +109,7 @@ class Relay:
         finally:
             if published:  # what the bus acknowledged, even if a later publish failed
                 with self.svc.transaction() as s:
-                    s.execute(update(OutboxEvent).where(OutboxEvent.id.in_(published))
-                              .values(relayed_at=self.svc.clock.now()).execution_options(synchronize_session=False))
+                    queue.mark_relayed(s, published, self.svc.clock.now())
         return len(published)
 
     def _renew(self) -> bool:
@@ -146,8 +121,7 @@ class Relay:
         with self.svc.transaction() as s:
             if not take_lease(s, self.settings.name, self.holder, now, self.settings.lease):
                 return []
-            events = s.scalars(select(OutboxEvent).where(OutboxEvent.relayed_at.is_(None))
-                               .order_by(OutboxEvent.id).limit(self.settings.batch_size)).all()
+            events = queue.unrelayed_events(s, self.settings.batch_size)
             return [Outgoing(e.id, subject_for(self.settings.subject_prefix, e.entity_id, e.type), event_body(e))
                     for e in events]
 
