@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, cast
 
 from payhub.domain.invoices import Customer, Invoice, PostingReceipt
 from payhub.domain.ledger import JournalEntry
@@ -30,6 +30,14 @@ CAPABILITIES = frozenset({SETTLEMENT_REPORTS, FIND_CHARGE, REFUND_PARTIAL, LEVEL
 
 def supports(connector: Gateway | Erp, capability: str) -> bool:
     return capability in connector.capabilities
+
+
+def local_erp(erp: Erp, s: Session) -> LocalErp | None:
+    """`erp` as a LocalErp when its ledger is in the database `s` works on, else None. Checked on the class, not
+    on the instance: a wrapper that delegates attributes keeps its own calls."""
+    if hasattr(type(erp), "within") and cast(LocalErp, erp).shares(s):
+        return cast(LocalErp, erp)
+    return None
 
 
 class Clock(Protocol):

@@ -8,14 +8,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from ipaddress import IPv4Network, IPv6Network
-from typing import cast
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from payhub.auth.ratelimit import MemoryRateLimiter, RateLimiter
 from payhub.domain.health import GatewayHealth
 from payhub.erp.per_entity import EntityErps
-from payhub.ports import Clock, Erp, Gateway, LocalErp
+from payhub.ports import Clock, Erp, Gateway, local_erp
 from payhub.store.cache import Caches, caches_of
 
 Network = IPv4Network | IPv6Network
@@ -59,8 +58,7 @@ class Services:
         in it. SQLite's WAL readers never wait for a writer, so such a read cannot stall anyone."""
         if self.readers.kw["bind"].dialect.name != "sqlite":
             return False
-        erp = self.erp_for(entity_id)
-        return hasattr(type(erp), "within") and cast(LocalErp, erp).shares(self.readers())
+        return local_erp(self.erp_for(entity_id), self.readers()) is not None
 
     def erp_for(self, entity_id: str) -> Erp:
         """The entity's ERP: its own connector if its settings name one, else the server's."""

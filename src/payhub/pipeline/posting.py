@@ -27,7 +27,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import cast
 
 import structlog
 from sqlalchemy.orm import Session
@@ -39,7 +38,7 @@ from payhub.domain.ledger import GLLine, JournalEntry, check_balanced
 from payhub.extensions import runner
 from payhub.metrics import RECOVERIES
 from payhub.pipeline.settle import payment_view_for
-from payhub.ports import Erp, LocalErp
+from payhub.ports import Erp, local_erp
 from payhub.services import Services
 from payhub.store import repo
 from payhub.store.models import Allocation, Payment, Posting
@@ -231,11 +230,9 @@ def _confirm(svc: Services, s: Session, posting: Posting, payment: Payment, line
 
 
 def erp_within(erp: Erp, s: Session) -> Erp:
-    """`erp` inside `s`'s transaction when its ledger is in PayHub's database, else `erp` as it is. Checked on
-    the class, not on the instance: a wrapper that delegates attributes keeps its own calls."""
-    if hasattr(type(erp), "within") and cast(LocalErp, erp).shares(s):
-        return cast(LocalErp, erp).within(s)
-    return erp
+    """`erp` inside `s`'s transaction when its ledger is in PayHub's database, else `erp` as it is."""
+    local = local_erp(erp, s)
+    return local.within(s) if local is not None else erp
 
 
 def post_within(svc: Services, s: Session, posting: Posting, payment: Payment, erp: Erp) -> bool:

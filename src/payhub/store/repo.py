@@ -122,11 +122,9 @@ def delete_payment(s: Session, payment_id: str) -> None:
         s.delete(row)
 
 
-def get_operation(s: Session, op_id: str, *, lock: bool = False) -> PaymentOperation:
+def get_operation(s: Session, op_id: str, *, lock: bool = False) -> PaymentOperation | None:
     """A capture, void or refund intent as stored now (with `lock`, locked for this transaction)."""
-    op = s.get(PaymentOperation, op_id, with_for_update=lock, populate_existing=True)
-    assert op is not None, op_id  # callers hold an operation they wrote
-    return op
+    return s.get(PaymentOperation, op_id, with_for_update=lock, populate_existing=True)
 
 
 def find_operation(s: Session, op_id: str) -> PaymentOperation | None:
