@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     relay_nats_stream: str | None = None  # if set, created (subjects <prefix>.>) when missing
     relay_lease_s: int = 30  # a dead relay's successor takes over after this long
     relay_timeout_s: float = 5.0
+    # Where the built widget scripts (payhub.js, hosted-fields.js) are served from; default: the package's own
+    widgets_dir: str | None = None
 
     @model_validator(mode="after")
     def _no_insecure_defaults(self) -> Settings:

@@ -6,6 +6,7 @@ import json
 import re
 import secrets
 import time
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
@@ -38,6 +39,9 @@ from payhub.api.versions import VersionHeaders
 from payhub.domain.money import MAX_SAFE_MINOR_UNITS
 from payhub.services import Services
 from payhub.settings import DEFAULT_SECRET_KEY, Settings
+from payhub.web import routes as web
+from payhub.web.assets import Assets
+from payhub.web.cors import Cors
 
 log = structlog.get_logger("payhub.access")
 
@@ -249,13 +253,17 @@ def create_app(services: Services, settings: Settings | None = None) -> FastAPI:
     for module in (invoices, payments, refunds, webhooks, extensions, routing, fees, keys, customer_tokens,
                    entities, config, customers, portal):
         app.include_router(module.router, prefix="/v1")
+    app.include_router(web.api_router, prefix="/v1")
     app.include_router(payments_v2.router, prefix="/v2")
     app.include_router(health.router)
+    app.include_router(web.router)  # widget scripts, the hosted-field and embed pages
+    app.state.widget_assets = Assets(Path(settings.widgets_dir) if settings.widgets_dir else None)
     errors.install(app)
     openapi.install(app)  # the spec documents auth, every error status and links
     app.add_exception_handler(idempotency.Answered, idempotency.answered)
     app.add_middleware(BodyGuard, max_bytes=settings.max_body_bytes)
     app.add_middleware(idempotency.StoredResponses)  # every POST takes an Idempotency-Key, once authenticated
     app.add_middleware(VersionHeaders)
+    app.add_middleware(Cors, services=services)  # open to the entities' allowed origins only
     app.add_middleware(RequestContext, metrics_token=settings.metrics_token)  # outermost
     return app

@@ -19,6 +19,7 @@ from payhub.pipeline.pay import PayerLimit
 from payhub.services import Services
 from payhub.store.cache import WouldBlock
 from payhub.store.repo import entity_key, entity_settings, find_customer_token, load_entity_settings
+from payhub.web.origins import ORIGIN_NOT_ALLOWED, customer_origin_allowed
 
 
 async def get_services(request: Request) -> Services:  # async: no threadpool hop to read an attribute
@@ -81,6 +82,10 @@ def require(scope: str, customers: bool = False, any_entity: bool = False) -> Ca
             if not block:
                 raise WouldBlock
             principal = _customer(svc, secret, now, customers)
+            if not customer_origin_allowed(svc, principal.entity_id, request.headers):
+                raise ApiError(403, ORIGIN_NOT_ALLOWED, "Origin not allowed",
+                               "This customer token's entity does not allow requests from this origin (portal "
+                               "settings allowed_origins)")
             rate = svc.rate_limit_per_s
         else:
             key = find_key(svc.caches, svc.readers, secret, now, block=block)
