@@ -41,7 +41,9 @@ def test_read_key_cannot_move_money(app: FastAPI, keys: dict[str, str], services
         assert admin.post("/v1/payments", json=pay_body("inv_acme_1001", 100)).status_code == 201
 
 
-PUBLIC = {"/healthz", "/readyz", "/metrics"}  # operations endpoints: no key, no data
+PUBLIC = {"/healthz", "/readyz", "/metrics",  # operations endpoints: no key, no data
+          # the web layer (payhub/web): scripts, the script manifest, and pages that call the API with a customer token
+          "/widgets/v1/{name}", "/v1/widgets/manifest", "/hosted/fields", "/embed/{widget}"}
 READ_ONLY_POSTS = {"/v1/routing/simulate"}  # a POST that computes an answer and writes nothing
 SCOPES = ("read", "payments", "admin")
 

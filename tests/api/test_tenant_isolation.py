@@ -29,7 +29,9 @@ from tests.helpers import pay_body
 # Routes that hold no tenant data: operations endpoints, the API's own description, catalogues and the
 # configuration file's schema. Anything else must be isolated; add a route here only if it is truly global.
 GLOBAL = {"/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc",
-          "/v1/event_types", "/v1/config/schema"}
+          "/v1/event_types", "/v1/config/schema",
+          # the web layer: public scripts and their manifest; the pages hold no data (they call the API with a token)
+          "/widgets/v1/{name}", "/v1/widgets/manifest", "/hosted/fields", "/embed/{widget}"}
 
 # Every resource id PayHub mints: prefix_ + a time-ordered random part (payhub.ids.new_id).
 ID = re.compile(r"\b(?:aud|ctk|del|ent|evt|key|op|pay|pst|rfd|we)_[0-9a-z]{20,}\b")
