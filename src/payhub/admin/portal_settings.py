@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Callable
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal, TypeVar, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
@@ -17,6 +17,7 @@ from payhub.domain.errors import EntityNotFound
 from payhub.store import repo
 from payhub.store.cache import Caches, WouldBlock
 
+T = TypeVar("T")
 Method = Literal["card", "ach"]  # a Literal, not the enum: these settings validate strictly from plain JSON values
 assert set(get_args(Method)) == {m.value for m in methods.Method}  # the domain's Method is the one list
 
@@ -123,7 +124,7 @@ def _all_origins(s: Session) -> frozenset[str]:
 
 
 def _through(caches: Caches | None, readers: Callable[[], Session], key: tuple[str, ...],
-             load: Callable[[Session], Any], block: bool) -> Any:
+             load: Callable[[Session], T], block: bool) -> T:
     if caches is not None:
         return caches.get(key, load, block=block)
     if not block:
@@ -136,11 +137,10 @@ def entity_origins(caches: Caches | None, readers: Callable[[], Session], entity
                    block: bool = True) -> frozenset[str] | None:
     """The entity's allowed origins; None if there is no such entity. With `block=False`, raises WouldBlock
     rather than reading the database."""
-    return _through(caches, readers, ("allowed_origins", entity_id), lambda s: _entity_origins(s, entity_id),
-                    block)  # type: ignore[no-any-return]
+    return _through(caches, readers, ("allowed_origins", entity_id), lambda s: _entity_origins(s, entity_id), block)
 
 
 def any_entity_origins(caches: Caches | None, readers: Callable[[], Session], *,
                        block: bool = True) -> frozenset[str]:
     """Every origin some entity allows (what CORS answers before it knows the caller's entity)."""
-    return _through(caches, readers, ("allowed_origins",), _all_origins, block)  # type: ignore[no-any-return]
+    return _through(caches, readers, ("allowed_origins",), _all_origins, block)

@@ -53,7 +53,7 @@ class Unexpected(StarletteHTTPException):
 
 
 # Codes of validation errors specific enough to be the problem's own code when they are the only ones.
-PROMOTED_CODES = frozenset({"amount_too_large", "control_characters", "number_too_large"})
+PROMOTED_CODES = frozenset({"amount_too_large", "control_characters", "invalid_origin", "number_too_large"})
 
 
 def problem_body(status: int, code: str, title: str, detail: str, extra: dict[str, Any] | None = None
