@@ -1,4 +1,4 @@
-# Two commands: `make run` (set up, migrate, seed a demo, serve) and `make test`.
+# Two commands: `make run` (set up, migrate, seed a demo, serve, and the demo host page on :8001) and `make test`.
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PAYHUB := $(VENV)/bin/payhub
@@ -24,7 +24,9 @@ run: export PAYHUB_WEBHOOK_ALLOWED_NETWORKS ?= ["127.0.0.0/8"]
 run: install
 	$(PAYHUB) migrate
 	$(PAYHUB) demo
-	$(PAYHUB) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PAYHUB) worker & worker=$$!; \
+	$(PAYHUB) demo-host --port 8001 --api http://127.0.0.1:8000 & host=$$!; \
+	trap 'kill $$worker $$host 2>/dev/null' EXIT INT TERM; \
 	$(PAYHUB) serve --host 127.0.0.1 --port 8000
 
 test: $(VENV)/.dev lint
@@ -46,4 +48,4 @@ bench: $(VENV)/.dev
 	$(PY) bench/posting.py
 
 clean:
-	rm -rf $(VENV) payhub.db
+	rm -rf $(VENV) payhub.db .payhub-demo-key

@@ -9,12 +9,14 @@ import gc
 import signal
 import socket
 from collections.abc import Callable, Coroutine
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 
 from payhub.config.cli import config_app
+from payhub.web.demo_host import DEMO_HOST_PORT, DEMO_KEY_FILE
 
 if TYPE_CHECKING:
     import asyncio
@@ -38,20 +40,63 @@ def migrate() -> None:
 
 
 @app.command()
-def demo() -> None:
-    """Seed a demo entity with customers and open invoices, and print an admin API key."""
+def demo(key_file: str = typer.Option(DEMO_KEY_FILE, help="Where to write the demo host's API key (a "
+                                       "payments key) for `payhub demo-host`")) -> None:
+    """Seed a demo entity with customers and open invoices, allow the demo host page's origin, and print an admin
+    API key."""
+    from payhub.admin import work
     from payhub.auth.keys import create_key
     from payhub.bootstrap import build_services
-    from payhub.demo import DEMO_ENTITY, seed
+    from payhub.demo import DEMO_ENTITY, allow_origins, seed
 
     svc = build_services()
     with svc.transaction() as s:
         created = seed(s, svc.clock.now())
         s.flush()
         _, secret = create_key(s, DEMO_ENTITY, "admin", svc.clock.now(), name="demo")
+        _, host_secret = create_key(s, DEMO_ENTITY, "payments", svc.clock.now(), name="demo host")
+    with work.transaction(svc) as u:
+        origins = allow_origins(u, actor=work.Actor(None, "cli"))
+    key_path = Path(key_file)
+    key_path.touch(mode=0o600)
+    key_path.write_text(host_secret + "\n")
     console.print("[green]Demo data seeded[/green]" if created else "Demo data already present")
     console.print(f"Demo admin API key (shown once): [bold]{secret}[/bold]")
     console.print("Try: curl -H 'Authorization: Bearer <key>' http://127.0.0.1:8000/v1/customers/cus_acme/invoices")
+    console.print(f"Widgets may be embedded from: {', '.join(origins)} (the demo host's key is in {key_file})")
+
+
+@app.command("demo-host")
+def demo_host(port: int = typer.Option(DEMO_HOST_PORT, help="Port of the demo host page"),
+              host: str = typer.Option("127.0.0.1", help="Interface to listen on"),
+              api: str = typer.Option("http://127.0.0.1:8000", help="PayHub's URL, as the browser reaches it"),
+              key_file: str = typer.Option(DEMO_KEY_FILE, help="The API key file `payhub demo` wrote "
+                                            "(PAYHUB_DEMO_KEY, if set, is used instead)"),
+              customer: str = typer.Option("cus_acme", help="The demo customer the page shows")) -> None:
+    """Serve a fake "Acme customer portal" on a second origin that embeds the four PayHub widgets for a demo
+    customer, with a customer token it mints through PayHub's public API."""
+    import os
+
+    from payhub.web.demo_host import serve_demo_host
+
+    key = os.environ.get("PAYHUB_DEMO_KEY", "").strip()
+    if not key and Path(key_file).is_file():
+        key = Path(key_file).read_text().strip()
+    if not key:
+        console.print(f"[red]No API key: run `payhub demo` (it writes {key_file}) or set PAYHUB_DEMO_KEY[/red]")
+        raise typer.Exit(1)
+    try:
+        server = serve_demo_host(host, port, api.rstrip("/"), key, customer)
+    except OSError as exc:
+        console.print(f"[red]Cannot listen on {host}:{port}: {exc}[/red]")
+        raise typer.Exit(1) from exc
+    console.print(f"Demo host page (Acme customer portal): [bold]http://{host}:{port}/[/bold] (PayHub: {api})")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
 
 
 @keys.command("create")

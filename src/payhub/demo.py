@@ -1,4 +1,5 @@
-"""The demo seed: one entity, a few customers with open invoices in the embedded ERP."""
+"""The demo seed: one entity, a few customers with open invoices in the embedded ERP; and the demo host page's
+origins on the entity's allow-list (`payhub demo-host`: a fake customer portal embedding the widgets)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,16 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from payhub.admin.portal_settings import PortalSettings, get_portal_settings, put_portal_settings
+from payhub.admin.work import Actor, UnitOfWork
 from payhub.config import record_baseline
 from payhub.domain.ledger import PostingRules
 from payhub.erp.embedded import create_company, create_customer, create_invoice
 from payhub.store.models import Entity
+from payhub.web.demo_host import DEMO_HOST_PORT
 
 DEMO_ENTITY = "ent_demo"
+DEMO_HOST_ORIGINS = (f"http://127.0.0.1:{DEMO_HOST_PORT}", f"http://localhost:{DEMO_HOST_PORT}")
 
 # (invoice id, number, payment terms, issued this many days ago, lines): each due date follows from its terms,
 # so the demo shows one overdue invoice, some due soon and one due today.
@@ -56,3 +61,14 @@ def seed(s: Session, now: datetime, entity_id: str = DEMO_ENTITY, today: date | 
                            due_on=due_on(terms, issued_on))
     record_baseline(s, entity_id, None, now)  # so the first configuration applied can be rolled back
     return True
+
+
+def allow_origins(u: UnitOfWork, origins: tuple[str, ...] = DEMO_HOST_ORIGINS, entity_id: str = DEMO_ENTITY,
+                  actor: Actor | None = None) -> list[str]:
+    """Add origins to the entity's allow-list (portal settings, audited) unless it has them; returns the list."""
+    current = get_portal_settings(u, entity_id)
+    missing = [o for o in origins if o not in current["allowed_origins"]]
+    if not missing:
+        return list(current["allowed_origins"])
+    wanted = PortalSettings.model_validate({**current, "allowed_origins": [*current["allowed_origins"], *missing]})
+    return list(put_portal_settings(u, entity_id, wanted, actor or Actor(None, "demo"))["allowed_origins"])
