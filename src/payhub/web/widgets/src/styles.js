@@ -1,9 +1,10 @@
 // The widgets' shared look. Every colour, font, radius and spacing comes from a --payhub-* custom property
 // (inherited from the host page, through any shadow roots), with the defaults in theme.js.
 import { css, unsafeCSS } from "lit";
-import { THEME } from "./theme.js";
+import { THEME, v } from "./theme.js";
 
-const vars = unsafeCSS(Object.entries(THEME).map(([name, value]) => `--_${name.slice(9)}:var(${name}, ${value});`).join(""));
+// --_color-primary: var(--payhub-color-primary, #1f5fd1); … (the focus ring falls back to the primary colour)
+const vars = unsafeCSS(Object.keys(THEME).map((name) => `--_${name.slice(9)}:${v(name)};`).join(""));
 
 export const shared = css`
   :host {
@@ -45,6 +46,7 @@ export const shared = css`
   .alert:empty, .status:empty { display: none; }
   .alert { color: var(--_color-error); border: 1px solid var(--_color-error); border-radius: var(--_radius);
     padding: calc(var(--_spacing) / 2) var(--_spacing); margin-bottom: var(--_spacing); }
+  .alert ul { margin: 0; padding-inline-start: 1.2em; }
   .status { margin-bottom: var(--_spacing); }
   .muted { opacity: .8; font-size: .92em; }
   .row { display: flex; flex-wrap: wrap; gap: var(--_spacing); align-items: center; margin-bottom: var(--_spacing); }

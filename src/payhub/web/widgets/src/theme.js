@@ -12,7 +12,7 @@ export const THEME = {
   "--payhub-font-size": "16px",
   "--payhub-radius": "6px",
   "--payhub-spacing": "12px",
-  "--payhub-focus-ring": "#1f5fd1",
+  "--payhub-focus-ring": "", // a colour; by default the primary colour
 };
 
 // A value is kept only if it cannot leave its declaration: no url( (no requests), no ; { } (no new rules),
@@ -27,12 +27,12 @@ export function themeOf(element) {
   const style = getComputedStyle(element);
   const out = {};
   for (const [name, fallback] of Object.entries(THEME)) {
-    out[name] = safeValue(style.getPropertyValue(name)) || fallback;
+    out[name] = safeValue(style.getPropertyValue(name)) || fallback || out["--payhub-color-primary"];
   }
   return out;
 }
 
 // `var(--payhub-x, default)` for the widgets' own CSS.
 export function v(name) {
-  return `var(${name}, ${THEME[name]})`;
+  return `var(${name}, ${THEME[name] || v("--payhub-color-primary")})`;
 }

@@ -56,7 +56,7 @@ function send(message) {
 // The page's own stylesheet lays the fields out with the --payhub-* properties; this sheet adds the states
 // the host themes too: focus (an outline in --payhub-focus-ring, a colour), invalid, and autofill.
 const CSS = `
-:root{${Object.entries(THEME).map(([k, v]) => `${k}:${v}`).join(";")}}
+:root{${Object.entries(THEME).map(([k, v]) => `${k}:${v || "var(--payhub-color-primary)"}`).join(";")}}
 input:focus,select:focus{outline:3px solid var(--payhub-focus-ring);outline-offset:1px;box-shadow:none;border-color:var(--payhub-color-primary)}
 [aria-invalid=true]{border-color:var(--payhub-color-error);box-shadow:inset 0 0 0 1px var(--payhub-color-error)}
 [aria-invalid=true]:focus{outline-color:var(--payhub-color-error)}
@@ -101,9 +101,17 @@ function setup() {
     input.addEventListener("input", () => onInput(input));
     input.addEventListener("blur", () => checkOne(id));
   }
+  // Enter in a field: the widget goes on as if its button were pressed (the form has no submit button, so the
+  // browser's implicit submission would not fire).
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    send({ type: "submit" }); // Enter in a field: the widget goes on as if its button were pressed
+    send({ type: "submit" });
+  });
+  form.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && event.target instanceof HTMLInputElement && !event.isComposing) {
+      event.preventDefault();
+      send({ type: "submit" });
+    }
   });
   window.addEventListener("message", onMessage);
   new ResizeObserver(() => send({ type: "resize", height: Math.ceil(document.documentElement.getBoundingClientRect().height) }))
