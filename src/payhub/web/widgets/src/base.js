@@ -109,10 +109,9 @@ export class PayHubElement extends LitElement {
     if (["invalid_customer_token", "customer_token_expired", "unauthorized"].includes(code) || error?.status === 401) {
       return this.t("error.invalid_customer_token");
     }
-    if (code === "customer_mismatch") return this.t("error.customer_mismatch");
-    if (error?.status === 403 || (error?.status === 404 && /customer/.test(code))) return this.t("error.not_found");
     const key = `error.${code}`;
     if (this.texts[key]) return this.t(key, { detail: error.detail || "" });
+    if (error?.status === 403 || (error?.status === 404 && /customer/.test(code))) return this.t("error.not_found");
     if (error?.status === 422 && error.errors?.length) {
       return this.t("error.validation_error", { detail: error.errors.map((e) => e.message).join(" ") });
     }

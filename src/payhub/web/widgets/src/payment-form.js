@@ -13,6 +13,7 @@ export class PayHubPaymentForm extends PayHubElement {
   static properties = {
     for: { type: String },
     methods: { type: String }, // "card ach" (default), "card" or "ach"
+    payerJurisdiction: { type: String, attribute: "payer-jurisdiction" }, // "US-NY": surcharge rules depend on it
     selection: { attribute: false },
     _kind: { state: true },
     _step: { state: true }, // entry → checking → review → paying → done
@@ -106,6 +107,7 @@ export class PayHubPaymentForm extends PayHubElement {
     return {
       allocations: this.selection.invoices.map((x) => ({ invoice: x.invoice, amount: x.amount })),
       payment_method: { type: "token", token: token.id },
+      ...(this.payerJurisdiction ? { payer_jurisdiction: this.payerJurisdiction } : {}),
     };
   }
 

@@ -142,6 +142,8 @@ export const STRINGS = {
 
   "error.invalid_customer_token": "Your session has expired or is not valid. Please reload the page or sign in again.",
   "error.customer_mismatch": "This session belongs to a different customer account, so nothing is shown. Please sign in again.",
+  "error.origin_not_allowed": "Payments cannot be shown on this website: its address is not on the merchant's list of allowed sites.",
+  "error.customer_not_found": "This account's information is not available with this session. Please sign in again.",
   "error.not_found": "This account's information is not available with this session. Please sign in again.",
   "error.network_error": "PayHub could not be reached. Check your connection and try again.",
   "error.card_declined": "Your card was declined. Try another card or contact your bank.",
