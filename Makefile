@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PAYHUB := $(VENV)/bin/payhub
 PYTHON ?= python3
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench clean widgets
 
 # `make run` needs PayHub only; tests also need the dev tools and the Tryton ERP they run against.
 $(VENV)/.base: pyproject.toml
@@ -36,6 +36,10 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check src bench tests
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
+
+# The widgets' bundle (src/payhub/web/static/, committed) from their sources, with the machine's Node.js and npm.
+widgets:
+	cd src/payhub/web/widgets && npm ci && npm run build
 
 # wrk (Debian package) drives the HTTP benchmarks; without it and without apt they print "skipped".
 bench: $(VENV)/.dev
