@@ -154,7 +154,7 @@ def payhub_server(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Pat
     port = processes.free_port()
     log = directory / "payhub.log"
     proc = processes.start(["serve", "--host", "127.0.0.1", "--port", str(port)],
-                           processes.payhub_env(db_url, PAYHUB_SECRET_KEY=SECRET), log)
+                           processes.payhub_env(db_url), log)
     try:
         url = f"http://localhost:{port}"  # the host page is on 127.0.0.1: another origin
         processes.wait_healthy(url, proc, log)
