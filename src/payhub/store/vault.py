@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -68,6 +69,12 @@ def count_sealed(s: Session, *, other_than: str | None = None) -> int:
     if other_than is not None:
         q = q.where(VaultToken.key_id != other_than)
     return int(s.scalar(q) or 0)
+
+
+def sealed_by_key(s: Session) -> Counter[str]:
+    rows = s.execute(select(VaultToken.key_id, func.count()).where(VaultToken.sealed.is_not(None))
+                     .group_by(VaultToken.key_id))
+    return Counter({key_id: int(n) for key_id, n in rows})
 
 
 def erase_spent(s: Session, now: datetime, in_flight: Sequence[str], limit: int) -> int:

@@ -47,7 +47,7 @@ class Described:
         return self.token_id is not None and self.payment_method_id is None
 
 
-def _bound_to(row: TokenRow) -> bytes:
+def bound_to(row: TokenRow) -> bytes:
     """The associated data of a token's ciphertext: its own id and entity, so it opens nowhere else."""
     return f"{row.id}|{row.entity_id}".encode()
 
@@ -68,7 +68,7 @@ def tokenize(s: Session, keyring: Keyring, entity_id: str, customer_id: str | No
                   "account_type": method.account_type}
     row = TokenRow(id=new_id("tok"), entity_id=entity_id, customer_id=customer_id, kind=kind.value, summary=shown,
                    created_at=now, expires_at=now + TOKEN_TTL)
-    sealed = keyring.seal(json.dumps(secret).encode(), _bound_to(row))
+    sealed = keyring.seal(json.dumps(secret).encode(), bound_to(row))
     row.key_id, row.sealed = sealed.key_id, sealed.blob
     s.add(row)
     return row
@@ -129,7 +129,7 @@ def reveal(s: Session, keyring: Keyring, entity_id: str, described: Described) -
     row = store.get_token(s, entity_id, described.token_id)
     if row.sealed is None:
         raise TokenNotFound(f"No token {row.id}")
-    secret: dict[str, Any] = json.loads(keyring.open(Sealed(row.key_id, row.sealed), _bound_to(row)))
+    secret: dict[str, Any] = json.loads(keyring.open(Sealed(row.key_id, row.sealed), bound_to(row)))
     if row.kind == Method.ACH:
         return BankAccount(secret["routing_number"], secret["account_number"], secret["account_type"])
     return Card(secret["number"], secret["exp_month"], secret["exp_year"])
