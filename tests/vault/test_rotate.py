@@ -50,7 +50,7 @@ def _pay(url: str, keys: dict[str, str], pm: str) -> int:
     with svc.transaction() as s:
         secret = create_key(s, "ent_demo", "payments", now())[1]
     with TestClient(create_app(svc), headers={"Authorization": f"Bearer {secret}"}) as c:
-        status = c.post("/v1/payments", json=pay_body("inv_acme_1001", 1_000, {"type": "saved",
+        status: int = c.post("/v1/payments", json=pay_body("inv_acme_1001", 1_000, {"type": "saved",
                                                                                "payment_method": pm})).status_code
     svc.close()
     return status
