@@ -26,7 +26,8 @@ from payhub.store.migrate import upgrade
 from payhub.store.models import Entity, VaultToken
 from payhub.vault import tokens as vault_tokens
 from payhub.vault import upkeep
-from tests.conftest import now
+from tests import leak_scan
+from tests.conftest import SUITE_LOG, now
 from tests.helpers import card, counts, pay_body, usd
 
 AMEX, VISA, DEBIT, DECLINED = "378282246310005", "4242424242424242", "4000056655665556", "4000000000000002"
@@ -256,9 +257,10 @@ def file_db(tmp_path: Path) -> Iterator[tuple[Services, FastAPI, Path]]:
 
 
 def test_no_card_or_account_number_is_in_the_database_in_clear(file_db: tuple[Services, FastAPI, Path]) -> None:
-    """After payments by token, by saved card and by saved bank account, the SQLite file (and its WAL) holds
-    none of the numbers, in any encoding a query would show: the vault holds them sealed."""
+    """After payments by token, by saved card and by saved bank account, the SQLite file (and its WAL) and the
+    logs written meanwhile hold none of the numbers: the vault holds them sealed."""
     svc, app, path = file_db
+    logged_from = SUITE_LOG.stat().st_size if SUITE_LOG.exists() else 0
     with svc.transaction() as s:
         secret = create_key(s, "ent_demo", "payments", now())[1]
     with TestClient(app, headers={"Authorization": f"Bearer {secret}"}) as c:
@@ -276,6 +278,12 @@ def test_no_card_or_account_number_is_in_the_database_in_clear(file_db: tuple[Se
     assert len(stored) > 10_000
     for secret_number in (VISA, AMEX, DEBIT, "5555555555554444", "000111111116"):
         assert secret_number.encode() not in stored, secret_number
+    assert leak_scan.scan_files([path, path.with_name(path.name + "-wal")]) == []
+    with SUITE_LOG.open("rb") as log:
+        log.seek(logged_from)
+        written = log.read()
+    assert b'"route": "create_token"' in written and b'"route": "create_payment"' in written  # it did log
+    assert leak_scan.scan_bytes(written, "this test's logs") == []
     with svc.read() as s:
         assert all(t.sealed and t.key_id == "derived-v1" for t in s.scalars(select(VaultToken))
                    if t.saved_as is not None)
