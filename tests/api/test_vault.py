@@ -287,3 +287,15 @@ def test_no_card_or_account_number_is_in_the_database_in_clear(file_db: tuple[Se
     with svc.read() as s:
         assert all(t.sealed and t.key_id == "derived-v1" for t in s.scalars(select(VaultToken))
                    if t.saved_as is not None)
+
+
+def test_a_customer_token_tokenizes_only_from_payhubs_own_pages(client: TestClient) -> None:
+    """The hosted fields are served by PayHub, so their request is same-origin; a host page posting card numbers
+    itself (another Origin) is refused, which keeps card data out of the host's reach and PCI scope."""
+    acme = customer_token(client)
+    host = client.post("/v1/tokens", json=card_in(), headers={**acme, "Origin": "http://127.0.0.1:8001"})
+    assert host.status_code == 403 and host.json()["code"] == "hosted_fields_required"
+    hosted = client.post("/v1/tokens", json=card_in(), headers={**acme, "Origin": "http://testserver"})
+    assert hosted.status_code == 201
+    keyed = client.post("/v1/tokens", json=card_in(), headers={"Origin": "http://127.0.0.1:8001"})
+    assert keyed.status_code == 201  # a server with an API key tokenizes from anywhere

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from urllib.parse import urlsplit
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import Field, model_validator
 
 from payhub.api.deps import PayerOrCustomer, ServicesDep
+from payhub.api.errors import ApiError
 from payhub.api.schemas import AchIn, CardIn, Strict
 from payhub.domain.errors import CustomerNotFound, InvalidCard
 from payhub.domain.methods import BankAccount, Card
@@ -47,12 +49,22 @@ class TokenCreate(Strict):
             raise InvalidCard(error.detail, field=field) from None
 
 
+def _from_hosted_fields(request: Request) -> bool:
+    """A browser's request from a page PayHub served (the hosted fields) is same-origin: its Origin is this host."""
+    origin = request.headers.get("origin")
+    return origin is None or urlsplit(origin).netloc == request.headers.get("host")
+
+
 @router.post("", status_code=201, operation_id="create_token")
-def create_token(body: TokenCreate, key: PayerOrCustomer, svc: ServicesDep) -> dict[str, Any]:
+def create_token(body: TokenCreate, request: Request, key: PayerOrCustomer, svc: ServicesDep) -> dict[str, Any]:
     """Check a card (Luhn, expiry in the future, CVC length for its brand) or a bank account (ABA checksum) and
     seal it in the vault. The answer holds only the summary: brand, last4, expiry, funding and issuing country,
     or the account's last 4 digits. The CVC is never kept. The token pays once, within 30 minutes, unless it is
     saved to a customer (POST /v1/customers/{id}/payment_methods)."""
+    if key.customer_id is not None and not _from_hosted_fields(request):
+        # a host page collecting card numbers itself would be in PCI scope: it embeds the hosted fields instead
+        raise ApiError(403, "hosted_fields_required", "Use the hosted fields",
+                       "With a customer token, cards are tokenized by PayHub's hosted-field page, not by the host page")
     method = body.method(svc.clock.now().date())
     customer = key.customer_id or body.customer
     if key.customer_id and body.customer not in (None, key.customer_id):
