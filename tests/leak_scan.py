@@ -23,7 +23,8 @@ from payhub.gateways.simulator import CARDS
 TEST_PANS = sorted({*CARDS, "4242424242424242", "4000056655665556", "5555555555554444", "378282246310005",
                     "4000000000000002", "4000000000009995", "4000000000000119", "4000000000006975",
                     "4000000000000069", "4111111111111111", "6011111111111117", "4000002760003184",
-                    "3530111333300000", "30569309025904", "5105105105105100"})
+                    "3530111333300000", "30569309025904", "5105105105105100",
+                    "4000120000000008"})
 # Full bank account numbers the tests pay with (the simulator's ACH outcomes).
 TEST_ACCOUNTS = ["000123456789", "000111111116", "000111111113"]
 # ERP passwords the tests send or configure (Tryton fixture, configuration documents, environment).

@@ -15,6 +15,7 @@ from payhub.ports import Clock, Erp
 from payhub.services import Services, SystemClock
 from payhub.settings import Settings
 from payhub.store.db import make_sessionmakers
+from payhub.vault.crypto import Keyring
 from payhub.webhooks.transport import parse_networks
 
 if TYPE_CHECKING:
@@ -47,7 +48,13 @@ def build_services(settings: Settings | None = None, clock: Clock | None = None)
         posting_deadline=timedelta(seconds=settings.posting_deadline_s),
         limiter=build_rate_limiter(settings.redis_url),
         rate_limit_per_s=settings.rate_limit_per_s,
+        vault_keys=vault_keyring(settings),
     )
+
+
+def vault_keyring(settings: Settings) -> Keyring | None:
+    """The vault's keys from PAYHUB_VAULT_KEYS (None: Services derives a development key)."""
+    return Keyring.parse(settings.vault_keys, settings.vault_active_key) if settings.vault_keys else None
 
 
 def build_erp(settings: Settings, sessions: sessionmaker[Session], readers: sessionmaker[Session]) -> Erp:

@@ -1,4 +1,4 @@
-"""`payhub`: serve, migrate, demo, keys, settle. Never imports API internals beyond the app factory.
+"""`payhub`: serve, migrate, demo, keys, vault, settle. Never imports API internals beyond the app factory.
 
 Start-up: this module imports only typer, rich and the `config` commands' module; each command imports what it
 uses when it runs, so `payhub --help` loads no settings, database or web code (tests/cli/test_startup.py)."""
@@ -25,6 +25,8 @@ app = typer.Typer(help="PayHub: the headless payments hub.", no_args_is_help=Tru
 keys = typer.Typer(help="API keys.", no_args_is_help=True)
 app.add_typer(keys, name="keys")
 app.add_typer(config_app, name="config")
+vault = typer.Typer(help="The card vault's keys.", no_args_is_help=True)
+app.add_typer(vault, name="vault")
 console = Console(soft_wrap=True)
 
 
@@ -128,6 +130,56 @@ def keys_create(scope: str = typer.Option(..., help="read | payments | admin"),
             key, secret = create_api_key(u, entity, True, {"scope": scope, "name": name, "platform": platform},
                                          work.Actor(key_id=None, request_id="cli"))
     console.print(f"{key.id} ({scope}): [bold]{secret}[/bold]")
+
+
+@vault.command("new-key")
+def vault_new_key(key_id: str = typer.Argument(..., help="The new key's id, e.g. k2")) -> None:
+    """Print a new random AES-256 key as PAYHUB_VAULT_KEYS takes it. Add it, make it the active key
+    (PAYHUB_VAULT_ACTIVE_KEY), restart, then run `payhub vault rotate-key`."""
+    import json
+
+    from payhub.vault.crypto import KEY_ID, new_key
+
+    if not KEY_ID.fullmatch(key_id):
+        raise typer.BadParameter("letters, digits, '_', '.', '-' only (at most 40)")
+    console.print(json.dumps({key_id: new_key()}))
+
+
+@vault.command("status")
+def vault_status() -> None:
+    """How many sealed values each key holds, and which key is active."""
+    from payhub.bootstrap import build_services
+    from payhub.vault.upkeep import sealed_by_key
+
+    svc = build_services()
+    counts = sealed_by_key(svc.sessions)
+    console.print(f"Active key: [bold]{svc.vault.active}[/bold]")
+    for key_id in sorted(set(counts) | {svc.vault.active}):
+        known = "" if key_id in svc.vault.keys else "  [red](not configured: these cannot be opened)[/red]"
+        console.print(f"  {key_id}: {counts.get(key_id, 0)} sealed{known}")
+
+
+@vault.command("rotate-key")
+def vault_rotate_key(batch_size: int = typer.Option(500, min=1, max=10_000, help="Values re-sealed per "
+                                                                                    "transaction")) -> None:
+    """Re-seal every vault value under the active key (PAYHUB_VAULT_ACTIVE_KEY), in batches, with a progress
+    bar. Safe to interrupt and run again; afterwards the old keys can leave PAYHUB_VAULT_KEYS."""
+    from rich.progress import Progress
+
+    from payhub.bootstrap import build_services
+    from payhub.domain.errors import VaultError
+    from payhub.vault.upkeep import rotate, to_rotate
+
+    svc = build_services()
+    total = to_rotate(svc.sessions, svc.vault)
+    with Progress(console=console, transient=False) as progress:
+        task = progress.add_task(f"Re-sealing under {svc.vault.active}", total=total)
+        try:
+            done = rotate(svc.sessions, svc.vault, batch_size, lambda n: progress.advance(task, n))
+        except VaultError as error:
+            console.print(f"[red]Stopped:[/red] {error.detail}")
+            raise typer.Exit(1) from None
+    console.print(f"[green]Re-sealed {done} value(s) under {svc.vault.active}[/green]")
 
 
 @app.command()

@@ -16,6 +16,7 @@ from payhub.domain.health import GatewayHealth
 from payhub.erp.per_entity import EntityErps
 from payhub.ports import Clock, Erp, Gateway, local_erp
 from payhub.store.cache import Caches, caches_of
+from payhub.vault.crypto import Keyring
 
 Network = IPv4Network | IPv6Network
 
@@ -48,10 +49,18 @@ class Services:
     rate_limit_per_s: int = 100
     rng: random.Random = field(default_factory=random.Random)
     caches: Caches | None = None  # the database's caches (store/cache.py); by default the session factories'
+    vault_keys: Keyring | None = None  # the vault's keys; by default one derived from secret_key (development)
 
     def __post_init__(self) -> None:
         if self.caches is None:
             self.caches = caches_of(self.readers)
+        if self.vault_keys is None:
+            self.vault_keys = Keyring.derived(self.secret_key)
+
+    @property
+    def vault(self) -> Keyring:
+        assert self.vault_keys is not None  # set in __post_init__
+        return self.vault_keys
 
     def reads_locally(self, entity_id: str) -> bool:
         """Whether this entity's reads touch only a local SQLite file: PayHub's database and the ERP's ledger

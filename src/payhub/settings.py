@@ -24,6 +24,11 @@ class Settings(BaseSettings):
     tryton_timeout_s: float = 10.0
     # Keys HMAC-ed request bodies for idempotency so no card data is ever stored recoverably.
     secret_key: str = DEFAULT_SECRET_KEY
+    # The card vault's AES-256 keys by id, as JSON: {"k2": "<base64 of 32 random bytes>", "k1": "…"} (payhub vault
+    # new-key prints one). New cards are sealed with the active key; older ones open with theirs until
+    # `payhub vault rotate-key` re-seals them. Unset: a key derived from secret_key (refused in production).
+    vault_keys: dict[str, str] = {}
+    vault_active_key: str | None = None
     # "production" refuses insecure defaults (the default secret key) at start-up.
     env: str = "development"
     # Request bodies above this many bytes get 413, checked while the body streams in (after authentication).
@@ -65,6 +70,8 @@ class Settings(BaseSettings):
     def _no_insecure_defaults(self) -> Settings:
         if self.env.lower() == "production" and self.secret_key == DEFAULT_SECRET_KEY:
             raise ValueError("PAYHUB_SECRET_KEY is the built-in default; set a random secret in production")
+        if self.env.lower() == "production" and not self.vault_keys:
+            raise ValueError("PAYHUB_VAULT_KEYS is not set; the vault needs its own keys in production")
         return self
 
     @property

@@ -11,7 +11,7 @@ from payhub.domain.fees import ROUNDING, FeeQuote
 from payhub.domain.invoices import Invoice
 from payhub.domain.ledger import FEE_BUCKETS
 from payhub.domain.level3 import Level3Data
-from payhub.store.models import Payment, Posting, Refund
+from payhub.store.models import Payment, Posting, Refund, SavedPaymentMethod, VaultToken
 
 SETTLEMENT = {"captured": "pending", "settled": "settled"}
 
@@ -64,10 +64,13 @@ def payment_view(p: Payment, posting: Posting | None = None, *, settlement_repor
             "exp_year": p.card_exp_year}}
     else:
         method = {"type": "ach", "ach": {"last4": p.bank_last4, "account_type": p.bank_account_type}}
+    if p.vault_token:
+        method |= {"token": p.vault_token, "payment_method": p.payment_method_id}
     capturable = p.amount - p.amount_captured if p.status == "requires_capture" else 0
     postings = {x.id: x for x in p.postings}
     return {
         "id": p.id, "object": "payment", "status": p.status, "customer": p.customer_id,
+        "receipt_number": receipt_number(p.id),
         "customer_details": {"name": p.customer_name, "email": p.customer_email},
         "amount": money(p.amount, cur), "amount_capturable": money(capturable, cur),
         "amount_captured": money(p.amount_captured, cur), "amount_refunded": money(p.amount_refunded, cur),
@@ -95,6 +98,29 @@ def payment_view(p: Payment, posting: Posting | None = None, *, settlement_repor
         "description": p.description, "metadata": p.metadata_,
         "created_at": ts(p.created_at), "updated_at": ts(p.updated_at),
     }
+
+
+def receipt_number(payment_id: str) -> str:
+    """The payment id as a customer reads it out: `pay_0mf3…` is receipt `PAY-0MF3…`."""
+    return payment_id.upper().replace("_", "-", 1)
+
+
+def token_view(row: VaultToken) -> dict[str, Any]:
+    """A vault token: its summary without the BIN, which routing and fees use and nobody needs to read."""
+    shown = {k: v for k, v in row.summary.items() if k != "bin"}
+    return {"id": row.id, "object": "token", "type": row.kind,
+            "card": shown if row.kind == "card" else None, "ach": shown if row.kind == "ach" else None,
+            "customer": row.customer_id, "used": row.used_by is not None or row.saved_as is not None,
+            "created_at": ts(row.created_at), "expires_at": ts(row.expires_at)}
+
+
+def payment_method_view(row: SavedPaymentMethod) -> dict[str, Any]:
+    shown = {k: v for k, v in row.summary.items() if k != "bin"}
+    return {"id": row.id, "object": "payment_method", "type": row.kind, "customer": row.customer_id,
+            "card": shown if row.kind == "card" else None, "ach": shown if row.kind == "ach" else None,
+            "consent": {"text": row.consent_text, "accepted_at": ts(row.consent_accepted_at), "ip": row.consent_ip,
+                        "user_agent": row.consent_user_agent},
+            "mandate": row.mandate, "created_at": ts(row.created_at)}
 
 
 def settlement_view(p: Payment, reported: bool = True) -> dict[str, Any]:
@@ -182,6 +208,7 @@ class PaymentPublic(BaseModel):
     object: Literal["payment"]
     status: str
     customer: str
+    receipt_number: str = Field(description="The payment id as a customer reads it out (PAY-…)")
     customer_details: dict[str, str | None] = Field(description="Name and email as the ERP had them at payment time")
     amount: MoneyPublic
     amount_capturable: MoneyPublic

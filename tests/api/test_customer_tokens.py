@@ -57,12 +57,17 @@ def test_max_amount_and_no_admin_or_lists(client: TestClient, payer: TestClient)
     over = payer.post("/v1/payments", json=pay_body("inv_acme_1001", 1_001), headers=as_(capped))
     assert over.status_code == 403 and over.json()["code"] == "customer_token_scope"
     assert payer.post("/v1/payments", json=pay_body("inv_acme_1001", 1_000), headers=as_(capped)).status_code == 201
-    for method, path in (("GET", "/v1/payments"), ("POST", "/v1/refunds"), ("GET", "/v1/webhook_endpoints"),
+    for method, path in (("POST", "/v1/refunds"), ("GET", "/v1/webhook_endpoints"),
                          ("POST", "/v1/customer_tokens")):
         denied = payer.request(method, path, json={}, headers=as_(capped))
         assert denied.status_code == 403 and denied.json()["code"] == "customer_token_not_allowed"
     other = client.post("/v1/payments", json=pay_body("inv_globex_2001", 100)).json()
     assert payer.get(f"/v1/payments/{other['id']}", headers=as_(capped)).status_code == 404
+    # the history a widget shows: its own customer's payments only, whatever it asks for
+    history = payer.get("/v1/payments", headers=as_(capped)).json()["data"]
+    assert history and {p["customer"] for p in history} == {"cus_acme"}
+    assert other["id"] not in {p["id"] for p in history}
+    assert payer.get("/v1/payments?customer=cus_globex", headers=as_(capped)).status_code == 404
 
 
 def test_tokens_expire_and_are_checked_at_creation(client: TestClient, payer: TestClient,

@@ -399,7 +399,10 @@ def test_the_default_secret_key_warns_and_production_refuses_it(services: Servic
     assert not [e for e in logs if e["event"] == "insecure_secret_key"]
     with pytest.raises(ValueError, match="PAYHUB_SECRET_KEY"):
         Settings(env="production")
-    assert Settings(env="production", secret_key="a-real-secret").env == "production"
+    with pytest.raises(ValueError, match="PAYHUB_VAULT_KEYS"):
+        Settings(env="production", secret_key="a-real-secret")
+    keys = {"k1": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="}
+    assert Settings(env="production", secret_key="a-real-secret", vault_keys=keys).env == "production"
 
 
 def test_metrics_labels_name_each_operation(app: FastAPI, client: TestClient) -> None:

@@ -60,14 +60,16 @@ def test_payment_methods_are_a_union_discriminated_by_type(client: TestClient) -
     spec = client.get("/openapi.json").json()
     schemas = spec["components"]["schemas"]
     method = schemas["PaymentCreate"]["properties"]["payment_method"]
+    kinds = {"card": "CardMethodIn", "ach": "AchMethodIn", "token": "TokenMethodIn", "saved": "SavedMethodIn"}
     assert method["discriminator"] == {"propertyName": "type", "mapping": {
-        "card": "#/components/schemas/CardMethodIn", "ach": "#/components/schemas/AchMethodIn"}}
-    assert method["oneOf"] == [{"$ref": "#/components/schemas/CardMethodIn"},
-                               {"$ref": "#/components/schemas/AchMethodIn"}]
+        tag: f"#/components/schemas/{name}" for tag, name in kinds.items()}}
+    assert method["oneOf"] == [{"$ref": f"#/components/schemas/{name}"} for name in kinds.values()]
     card_method = schemas["CardMethodIn"]
     assert card_method["oneOf"] == [{"required": ["token"]}, {"required": ["card"]}]  # exactly one source
     assert card_method["additionalProperties"] is False and "ach" not in card_method["properties"]
     assert schemas["AchMethodIn"]["required"] == ["type", "ach"]
+    assert schemas["TokenMethodIn"]["required"] == ["type", "token"]
+    assert schemas["SavedMethodIn"]["required"] == ["type", "payment_method"]
 
 
 @pytest.mark.parametrize(("method", "field"), [

@@ -45,6 +45,7 @@ PUBLIC = {"/healthz", "/readyz", "/metrics",  # operations endpoints: no key, no
           # the web layer (payhub/web): scripts, the script manifest, and pages that call the API with a customer token
           "/widgets/v1/{name}", "/v1/widgets/manifest", "/hosted/fields", "/embed/{widget}"}
 READ_ONLY_POSTS = {"/v1/routing/simulate"}  # a POST that computes an answer and writes nothing
+CUSTOMER_ONLY = {"/v1/customer_tokens/current"}  # describes the customer token a request carries
 SCOPES = ("read", "payments", "admin")
 
 
@@ -92,7 +93,10 @@ def test_scope_matrix(app: FastAPI, keys: dict[str, str]) -> None:
                     response = client.request(method, path, json={},
                                               headers={"Authorization": f"Bearer {keys[scope]}"})
                     allowed = SCOPES.index(scope) >= SCOPES.index(needed)
-                    if allowed:
+                    if path in CUSTOMER_ONLY:  # no API key is a customer token, whatever its scope
+                        assert response.status_code == 403, (method, path, scope, response.status_code)
+                        assert response.json()["code"] == "customer_token_required"
+                    elif allowed:
                         assert response.status_code not in (401, 403), (method, path, scope, response.text)
                     else:
                         assert response.status_code == 403, (method, path, scope, response.status_code)

@@ -22,7 +22,7 @@ from payhub.extensions import registry
 from payhub.extensions.api import Extension
 from payhub.services import Services
 from payhub.store.webhooks import fan_out
-from tests.api.test_security import api_routes
+from tests.api.test_security import CUSTOMER_ONLY, api_routes
 from tests.conftest import now
 from tests.helpers import pay_body
 
@@ -34,7 +34,7 @@ GLOBAL = {"/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/docs/oa
           "/widgets/v1/{name}", "/v1/widgets/manifest", "/hosted/fields", "/embed/{widget}"}
 
 # Every resource id PayHub mints: prefix_ + a time-ordered random part (payhub.ids.new_id).
-ID = re.compile(r"\b(?:aud|ctk|del|ent|evt|key|op|pay|pst|rfd|we)_[0-9a-z]{20,}\b")
+ID = re.compile(r"\b(?:aud|ctk|del|ent|evt|key|op|pay|pm|pst|rfd|tok|we)_[0-9a-z]{20,}\b")
 EXTENSION = "isolation_probe"
 
 
@@ -66,6 +66,10 @@ def _populate(t: Tenant, services: Services, tag: str, invoice: str, customer: s
     _ok(c.post("/v1/customers", json={"erp_customer": customer, "email": f"ap@{tag}-only.example",
                                       "settings": {"note": f"{tag}-only"}}), 201)
     _ok(c.post("/v1/customer_tokens", json={"customer": customer}), 201)
+    card = _ok(t.token.post("/v1/tokens", json={"card": {"number": "4242424242424242", "exp_month": 12,
+                                                          "exp_year": 2031, "cvc": "123"}}), 201)
+    _ok(c.post(f"/v1/customers/{customer}/payment_methods", json={
+        "token": card["id"], "consent": {"text": f"{tag}-only consent to keep this card", "accepted": True}}), 201)
     _ok(c.post("/v1/api_keys", json={"scope": "read", "name": f"{tag}-only reader"}), 201)
     endpoint = _ok(c.post("/v1/webhook_endpoints", json={"url": f"https://hooks.{tag}-only.example/payhub",
                                                          "description": f"{tag}-only receiver"}), 201)
@@ -115,7 +119,7 @@ def _reads(app: FastAPI, t: Tenant) -> Iterator[tuple[Any, str, Any]]:
         if route.path in GLOBAL:
             continue
         path = _path(route, t.samples)
-        yield route, path, t.admin.get(path)
+        yield route, path, (t.token if route.path in CUSTOMER_ONLY else t.admin).get(path)
 
 
 def _harvest(app: FastAPI, t: Tenant) -> None:
@@ -176,7 +180,7 @@ def test_the_harvest_covers_every_kind_of_object(tenants: tuple[Tenant, Tenant])
     assert alpha.ids.isdisjoint(bravo.ids), f"ids both entities see: {sorted(alpha.ids & bravo.ids)}"
     for t in tenants:
         prefixes = {found.split("_")[0] for found in t.ids}
-        assert prefixes >= {"aud", "del", "evt", "key", "pay", "rfd", "we"}, prefixes
+        assert prefixes >= {"aud", "del", "evt", "key", "pay", "pm", "rfd", "we"}, prefixes
         assert set(t.samples.values()) - {t.samples["version"]} <= t.ids | t.strings | {
             t.samples["invoice_id"], t.samples["customer_id"]}
 
@@ -201,6 +205,9 @@ def _check_isolation(app: FastAPI, me: Tenant, other: Tenant) -> None:
             response = caller.get(own)
             if caller is me.token and response.status_code in (403, 404):
                 continue  # a customer token may not use this route, or not see this object
+            if caller is me.admin and route.path in CUSTOMER_ONLY:
+                assert response.status_code == 403, (own, response.status_code)
+                continue
             assert response.status_code == 200, (own, response.status_code, response.text)
             assert not _leaks(response.text, other), (own, _leaks(response.text, other))
             checked += 1
@@ -217,5 +224,7 @@ def _check_isolation(app: FastAPI, me: Tenant, other: Tenant) -> None:
                 assert response.status_code in statuses, (foreign, response.status_code, response.text)
                 assert not _leaks(response.text, other, foreign), (foreign, _leaks(response.text, other, foreign))
         named = me.admin.get(own, headers={"PayHub-Entity": other.entity})  # naming the other entity
+        if route.path in CUSTOMER_ONLY:
+            continue
         assert named.status_code == 404 and not _leaks(named.text, other, other.entity), (own, named.text)
     assert checked >= 25, "too few routes were read: the route table or the samples are wrong"

@@ -14,6 +14,8 @@ from payhub.domain.methods import BankAccount, Card, CardSummary, CardToken, _ab
 
 TODAY = date(2025, 6, 15)
 VISA = "4242424242424242"
+AMEX = "378282246310005"
+MASTERCARD = "5555555555554444"
 
 
 # --- Luhn ----------------------------------------------------------------------------------------
@@ -154,9 +156,16 @@ def test_parse_invalid_cvc(cvc: str) -> None:
     _raises_invalid("payment_method.card.cvc", VISA, 12, 2030, cvc, TODAY)
 
 
-@pytest.mark.parametrize("cvc", ["123", "1234", "000", None])
-def test_parse_valid_cvc(cvc: str | None) -> None:
-    assert Card.parse(VISA, 12, 2030, cvc, TODAY).cvc == cvc
+@pytest.mark.parametrize(("number", "cvc"), [(VISA, "123"), (VISA, "000"), (VISA, None), (AMEX, "1234"),
+                                           (MASTERCARD, "737")])
+def test_parse_valid_cvc(number: str, cvc: str | None) -> None:
+    assert Card.parse(number, 12, 2030, cvc, TODAY).cvc == cvc
+
+
+@pytest.mark.parametrize(("number", "cvc"), [(VISA, "1234"), (MASTERCARD, "1234"), (AMEX, "123")])
+def test_cvc_length_follows_the_brand(number: str, cvc: str) -> None:
+    """American Express prints 4 digits; the others 3. A CVC of the other length is a typo, refused early."""
+    _raises_invalid("payment_method.card.cvc", number, 12, 2030, cvc, TODAY)
 
 
 def test_validation_order_number_before_month_before_expiry() -> None:

@@ -32,7 +32,7 @@ from payhub.services import Services
 from payhub.store.models import Entity, GLLineRow, Posting
 from tests import processes
 from tests.gateways.stripe.fake import API_KEY, FakeStripe
-from tests.helpers import pay_body
+from tests.helpers import card, pay_body
 
 POINTS = ("after_intent", "after_gateway", "before_commit", "after_commit")
 AMOUNT = 12_345
@@ -125,12 +125,18 @@ def crash(api: Api, key: str, method: str, path: str, body: dict[str, Any] | Non
     api.start()
 
 
+@pytest.mark.parametrize("method", ["card", "vault token"])
 @pytest.mark.parametrize("point", POINTS)
-def test_payment_killed_then_retried_charges_once(point: str, api: Api, keys: dict[str, str],
+def test_payment_killed_then_retried_charges_once(point: str, method: str, api: Api, keys: dict[str, str],
                                                   stripe: tuple[FakeStripe, str], services: Services) -> None:
+    """With a vault token too: the retry finds the token taken by its own payment and charges that card once."""
     fake, _ = stripe
-    body = pay_body("inv_acme_1001", AMOUNT)
     api.start(crash_at=f"payment.{point}")
+    body = pay_body("inv_acme_1001", AMOUNT)
+    if method == "vault token":
+        token = send(api, keys["payments"], "POST", "/v1/tokens", {"card": card()["card"]}, "tok-1")
+        assert token.status_code == 201, token.text
+        body = pay_body("inv_acme_1001", AMOUNT, {"type": "token", "token": token.json()["id"]})
     crash(api, keys["payments"], "POST", "/v1/payments", body, "pay-1")
     charged_before_retry = len(intents(fake))
     assert charged_before_retry == (0 if point == "after_intent" else 1)
@@ -140,6 +146,7 @@ def test_payment_killed_then_retried_charges_once(point: str, api: Api, keys: di
     payment = paid.json()
     assert payment["status"] == "captured" and payment["posting"]["status"] == "confirmed"
     assert len(intents(fake)) == 1 and intents(fake)[0]["metadata"]["payhub_key"] == f"{payment['id']}:stripe"
+    assert {m["number"] for m in fake.payment_methods.values()} == {"4242424242424242"}  # the card itself
     assert len(httpx.get(f"{api.url}/v1/payments", headers={"Authorization": f"Bearer {keys['read']}"}
                          ).json()["data"]) == 1
     replay = send(api, keys["payments"], "POST", "/v1/payments", body, "pay-1")

@@ -28,10 +28,12 @@ from payhub.api.v1 import (
     health,
     invoices,
     keys,
+    payment_methods,
     payments,
     portal,
     refunds,
     routing,
+    tokens,
     webhooks,
 )
 from payhub.api.v2 import payments as payments_v2
@@ -251,7 +253,7 @@ def create_app(services: Services, settings: Settings | None = None) -> FastAPI:
     )
     app.state.services = services
     for module in (invoices, payments, refunds, webhooks, extensions, routing, fees, keys, customer_tokens,
-                   entities, config, customers, portal):
+                   entities, config, customers, portal, tokens, payment_methods):
         app.include_router(module.router, prefix="/v1")
     app.include_router(web.api_router, prefix="/v1")
     app.include_router(payments_v2.router, prefix="/v2")

@@ -29,6 +29,7 @@ STATUS: list[tuple[type[e.DomainError], int]] = [
     (e.GatewayError, 502),
     (e.ErpUnavailable, 503),
     (e.ErpError, 502),
+    (e.VaultError, 503),
 ]
 
 

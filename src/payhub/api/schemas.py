@@ -19,7 +19,7 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from payhub.domain.methods import BankAccount, Card, CardToken, PaymentMethod
+from payhub.domain.methods import BankAccount, Card, CardToken, Payable, SavedMethod, VaultToken
 from payhub.domain.money import MAX_AMOUNTS, MAX_SAFE_MINOR_UNITS, Money
 from payhub.pipeline.pay import PaymentRequest
 
@@ -91,7 +91,7 @@ class CardMethodIn(_MethodIn):
             raise ValueError("give exactly one of token or card")
         return self
 
-    def to_domain(self, today: date) -> PaymentMethod:
+    def to_domain(self, today: date) -> Payable:
         if self.card is not None:
             return Card.parse(self.card.number, self.card.exp_month, self.card.exp_year, self.card.cvc, today)
         assert self.token is not None
@@ -104,13 +104,33 @@ class AchMethodIn(_MethodIn):
     type: Literal["ach"]
     ach: AchIn
 
-    def to_domain(self, today: date) -> PaymentMethod:
+    def to_domain(self, today: date) -> Payable:
         return BankAccount.parse(self.ach.routing_number, self.ach.account_number, self.ach.account_type)
 
 
+class TokenMethodIn(_MethodIn):
+    """A PayHub vault token (POST /v1/tokens, made by the hosted fields): a card or a bank account. Single-use."""
+
+    type: Literal["token"]
+    token: str = Field(pattern=r"^tok_[0-9a-z]{1,64}$", examples=["tok_0mf3k2a1b00x7q2kd9s1ab3c"])
+
+    def to_domain(self, today: date) -> Payable:
+        return VaultToken(self.token)
+
+
+class SavedMethodIn(_MethodIn):
+    """A customer's saved payment method (POST /v1/customers/{id}/payment_methods)."""
+
+    type: Literal["saved"]
+    payment_method: str = Field(pattern=r"^pm_[0-9a-z]{1,64}$", examples=["pm_0mf3k2a1b00x7q2kd9s1ab3c"])
+
+    def to_domain(self, today: date) -> Payable:
+        return SavedMethod(self.payment_method)
+
+
 # A union on `type` (OpenAPI: oneOf + discriminator), so clients and fuzzers build only valid methods.
-PaymentMethodIn = Annotated[CardMethodIn | AchMethodIn, Field(discriminator="type")]
-METHOD_TAGS = ("card", "ach")
+PaymentMethodIn = Annotated[CardMethodIn | AchMethodIn | TokenMethodIn | SavedMethodIn, Field(discriminator="type")]
+METHOD_TAGS = ("card", "ach", "token", "saved")
 
 
 def _untagged(error: ValidationError) -> ValidationError:

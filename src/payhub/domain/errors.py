@@ -343,3 +343,44 @@ class InvalidRoutingRules(InvalidRequest):
 class AmountTooLarge(InvalidAmount):
     code = "amount_too_large"
     title = "Amount is too large"
+
+
+# --- the vault ---
+class TokenNotFound(NotFound):
+    code = "token_not_found"
+    title = "Token not found"
+
+
+class TokenUsed(Conflict):
+    code = "token_already_used"
+    title = "This token was already used"
+
+
+class TokenExpired(InvalidRequest):
+    code = "token_expired"
+    title = "This token has expired"
+
+
+class PaymentMethodNotFound(NotFound):
+    code = "payment_method_not_found"
+    title = "Payment method not found"
+
+
+class ConsentRequired(InvalidRequest):
+    code = "consent_required"
+    title = "The customer's consent is required"
+
+
+class VaultError(DomainError):
+    """The vault cannot open what it holds: a key missing from configuration, or a ciphertext altered."""
+
+    code = "vault_unavailable"
+    title = "The vault cannot open this value"
+
+
+class VaultKeyMissing(VaultError):
+    code = "vault_key_missing"
+
+
+class VaultTampered(VaultError):
+    code = "vault_integrity_failed"

@@ -56,6 +56,11 @@ def card_brand(number: str) -> str:
     return "unknown"
 
 
+# How many digits a brand's CVC has (American Express: 4 on the front; the others: 3 on the back).
+CVC_DIGITS = {"amex": (4, 4), "visa": (3, 3), "mastercard": (3, 3), "discover": (3, 3), "jcb": (3, 3),
+              "diners": (3, 3)}
+
+
 # Funding and issuing country by BIN, for routing and the no-surcharge-on-debit rule. A production
 # deployment loads a BIN table; these are the test cards' BINs.
 BIN_TABLE: dict[str, tuple[str, str]] = {
@@ -100,8 +105,10 @@ class Card:
             raise InvalidCard("Expiry month must be 1-12", field="payment_method.card.exp_month")
         if (exp_year, exp_month) < (today.year, today.month):
             raise InvalidCard("Card has expired", field="payment_method.card.exp_year")
-        if cvc is not None and not _digits(cvc, 3, 4):
-            raise InvalidCard("CVC must be 3 or 4 digits", field="payment_method.card.cvc")
+        low, high = CVC_DIGITS.get(card_brand(digits), (3, 4))
+        if cvc is not None and not _digits(cvc, low, high):
+            raise InvalidCard(f"CVC must be {low if low == high else f'{low} or {high}'} digits",
+                              field="payment_method.card.cvc")
         return cls(digits, exp_month, exp_year, cvc)
 
     @property
@@ -116,6 +123,25 @@ class CardToken:
     """A card already vaulted at the gateway (or a simulator test token such as tok_visa)."""
 
     token: str
+
+    @property
+    def summary(self) -> CardSummary | None:
+        """The card a well-known test token stands for; a gateway's own tokens are opaque to PayHub."""
+        return TEST_TOKENS.get(self.token)
+
+
+# The test tokens gateways share (Stripe's names), as the cards they stand for: routing and fees see their brand.
+TEST_TOKENS: dict[str, CardSummary] = {
+    "tok_visa": CardSummary("visa", "4242", 12, 2034, "424242", "credit", "US"),
+    "tok_visa_debit": CardSummary("visa", "5556", 12, 2034, "400005", "debit", "US"),
+    "tok_mastercard": CardSummary("mastercard", "4444", 12, 2034),
+    "tok_amex": CardSummary("amex", "0005", 12, 2034),
+    "tok_chargeDeclined": CardSummary("visa", "0002", 12, 2034),
+    "tok_chargeDeclinedInsufficientFunds": CardSummary("visa", "9995", 12, 2034),
+    "tok_processingError": CardSummary("visa", "0119", 12, 2034),
+    "tok_timeout": CardSummary("visa", "6975", 12, 2034),
+    "tok_lostAnswer": CardSummary("visa", "4242", 12, 2034),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,4 +168,20 @@ def _aba_ok(routing: str) -> bool:
     return (3 * (d[0] + d[3] + d[6]) + 7 * (d[1] + d[4] + d[7]) + (d[2] + d[5] + d[8])) % 10 == 0
 
 
-PaymentMethod = Card | CardToken | BankAccount
+@dataclass(frozen=True, slots=True)
+class VaultToken:
+    """A PayHub vault token (tok_…): the vault resolves it to its summary, and to the card or account itself
+    only for the gateway call."""
+
+    token: str
+
+
+@dataclass(frozen=True, slots=True)
+class SavedMethod:
+    """A customer's saved payment method (pm_…): a vault token kept, with the consent they gave."""
+
+    id: str
+
+
+PaymentMethod = Card | CardToken | BankAccount  # what a gateway is given
+Payable = PaymentMethod | VaultToken | SavedMethod  # what a payment request may name

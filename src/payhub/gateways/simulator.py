@@ -30,7 +30,7 @@ from payhub.domain.errors import (
     InvalidCard,
     ProcessingError,
 )
-from payhub.domain.methods import BankAccount, Card, CardSummary, CardToken
+from payhub.domain.methods import TEST_TOKENS, BankAccount, Card, CardSummary, CardToken
 from payhub.domain.money import Money
 from payhub.ports import FIND_CHARGE, REFUND_PARTIAL, SETTLEMENT_REPORTS, AuthorizeRequest, GatewayResult, Settlement
 
@@ -41,16 +41,10 @@ CARDS = {
     "4242424242424242": APPROVE, "4000056655665556": APPROVE, "5555555555554444": APPROVE, "378282246310005": APPROVE,
     "4000000000000002": DECLINE, "4000000000009995": NSF, "4000000000000119": ERROR, "4000000000006975": SLOW,
 }
-TOKENS = {  # token → (behaviour, card it stands for)
-    "tok_visa": (APPROVE, CardSummary("visa", "4242", 12, 2034, "424242", "credit", "US")),
-    "tok_visa_debit": (APPROVE, CardSummary("visa", "5556", 12, 2034, "400005", "debit", "US")),
-    "tok_mastercard": (APPROVE, CardSummary("mastercard", "4444", 12, 2034)),
-    "tok_amex": (APPROVE, CardSummary("amex", "0005", 12, 2034)),
-    "tok_chargeDeclined": (DECLINE, CardSummary("visa", "0002", 12, 2034)),
-    "tok_chargeDeclinedInsufficientFunds": (NSF, CardSummary("visa", "9995", 12, 2034)),
-    "tok_processingError": (ERROR, CardSummary("visa", "0119", 12, 2034)),
-    "tok_timeout": (SLOW, CardSummary("visa", "6975", 12, 2034)),
-    "tok_lostAnswer": (LOST, CardSummary("visa", "4242", 12, 2034)),
+TOKENS = {  # token → behaviour; the card each stands for is methods.TEST_TOKENS
+    "tok_visa": APPROVE, "tok_visa_debit": APPROVE, "tok_mastercard": APPROVE, "tok_amex": APPROVE,
+    "tok_chargeDeclined": DECLINE, "tok_chargeDeclinedInsufficientFunds": NSF, "tok_processingError": ERROR,
+    "tok_timeout": SLOW, "tok_lostAnswer": LOST,
 }
 ACH_ROUTING = "110000000"
 MAX_REMEMBERED = 100_000
@@ -145,7 +139,7 @@ class SimulatorGateway:
         if isinstance(method, CardToken):
             if method.token not in TOKENS:
                 raise InvalidCard(f"Unknown card token {method.token!r}", field="payment_method.token")
-            return TOKENS[method.token]
+            return TOKENS[method.token], TEST_TOKENS[method.token]
         if isinstance(method, BankAccount):
             if method.routing_number != ACH_ROUTING:
                 raise BankAccountDeclined("Unknown routing number (simulator accepts 110000000)")

@@ -50,7 +50,7 @@ from payhub.domain.events import EventType
 from payhub.domain.invoices import Customer, Invoice, common_metadata
 from payhub.domain.ledger import CONVENIENCE_FEE, SURCHARGE, PostingRules, capture_entry, refund_entry
 from payhub.domain.level3 import Level3Data
-from payhub.domain.methods import BankAccount, Card, CardSummary, Method, PaymentMethod
+from payhub.domain.methods import BankAccount, Card, CardToken, Method, Payable, PaymentMethod
 from payhub.domain.money import Money
 from payhub.domain.payments import PaymentStatus
 from payhub.domain.routing import RoutingInput
@@ -63,6 +63,7 @@ from payhub.ports import REFUND_PARTIAL, AuthorizeRequest, Erp, supports
 from payhub.services import Services
 from payhub.store import repo
 from payhub.store.models import Allocation, Payment, PaymentOperation, Posting, Refund
+from payhub.vault import tokens as vault
 from payhub.views import level3_view, quote_view, refund_view
 
 log = structlog.get_logger(__name__)
@@ -83,7 +84,7 @@ class PayerLimit:
 class PaymentRequest:
     entity_id: str
     currency: str | None  # None: the amounts' or the invoices' currency
-    method: PaymentMethod
+    method: Payable
     allocations: list[tuple[str, Money | None]]  # (invoice id, amount or None for "what is payable")
     unapplied: Money | None = None
     customer_id: str | None = None
@@ -139,9 +140,12 @@ class Intent:
     rules: PostingRules | None = None
 
 
-def _intent_of(svc: Services, row: Payment, method: PaymentMethod, customer_po: str | None) -> Intent:
-    """A resumed intent, rebuilt from what was recorded."""
-    request = AuthorizeRequest(Money(row.amount, row.currency), method, capture=row.capture_method == "automatic",
+def _intent_of(svc: Services, row: Payment, method: Payable, customer_po: str | None) -> Intent:
+    """A resumed intent, rebuilt from what was recorded; a vault token is still this payment's."""
+    with svc.read() as s:
+        given = _for_gateway(svc, s, row.entity_id, method, vault.describe(s, row.entity_id, method,
+                                                                        svc.clock.now(), row.id))
+    request = AuthorizeRequest(Money(row.amount, row.currency), given, capture=row.capture_method == "automatic",
                                idempotency_key=row.id, description=row.description,
                                level3=_level3(svc, row, customer_po))
     return Intent(request, tuple(row.gateway_candidates) or (row.gateway,))
@@ -299,16 +303,19 @@ class Plan:
     buckets: list[machine.Bucket]
     quote: fees.FeeQuote
     level3: Level3Data | None
+    method: vault.Described  # what routing, fees and the record see of the payment method
 
 
-def _plan(svc: Services, s: Session, req: PaymentRequest, erp: Erp) -> Plan:
+def _plan(svc: Services, s: Session, req: PaymentRequest, erp: Erp, payment_id: str | None = None) -> Plan:
     """Allocate against live ERP balances less what PayHub already holds, then evaluate the entity's fee
     policy. Holds are read before the ERP: a posting confirmed in between then counts twice (we
     under-offer, safely) and never not at all (which could overpay an invoice)."""
     erp = posting_pipeline.erp_within(erp, s)  # the embedded ERP reads inside this transaction
+    described = vault.describe(s, req.entity_id, req.method, svc.clock.now(), payment_id)
     held = posting_pipeline.held_amounts(svc, s, req.entity_id, [inv for inv, _ in req.allocations], erp)
     invoices, currency = _load_invoices(erp, req)
     customer = _customer_of(erp, req, invoices)
+    vault.check_customer(described, customer.id)
     buckets: list[machine.Bucket] = []
     excess = 0
     for inv, (_, asked) in zip(invoices, req.allocations, strict=True):
@@ -330,9 +337,9 @@ def _plan(svc: Services, s: Session, req: PaymentRequest, erp: Erp) -> Plan:
         buckets.append(machine.Bucket(None, unapplied))
     if req.limit is not None:
         _check_limit(req.limit, customer, buckets, currency)
-    card = _card_summary(req.method)
+    card = described.card
     quote = fees.evaluate(repo.fee_policy(s, req.entity_id), fees.FeeContext(
-        Money(sum(b.amount for b in buckets), currency), _method(req.method), req.channel,
+        Money(sum(b.amount for b in buckets), currency), described.method, req.channel,
         card_funding=card.funding if card else None, card_brand=card.brand if card else None,
         card_country=card.country if card else None, jurisdiction=req.payer_jurisdiction,
         segment=customer.segment))
@@ -341,7 +348,7 @@ def _plan(svc: Services, s: Session, req: PaymentRequest, erp: Erp) -> Plan:
     charged = [machine.Bucket(key, fee.amount) for key, fee in ((CONVENIENCE_FEE, quote.convenience_fee),
                                                                  (SURCHARGE, quote.surcharge)) if fee.is_positive]
     return Plan(invoices, currency, customer, charged + buckets, quote,
-                level3.from_invoices(invoices, currency, customer_po=req.customer_po))
+                level3.from_invoices(invoices, currency, customer_po=req.customer_po), described)
 
 
 def _check_limit(limit: PayerLimit, customer: Customer, buckets: list[machine.Bucket], currency: str) -> None:
@@ -369,15 +376,15 @@ def _record_intent(svc: Services, req: PaymentRequest, payment_id: str, claim: C
     so a concurrent payment sees the hold and a crash leaves an intent that a retry or recovery resumes."""
     with svc.transaction() as s:
         repo.lock_invoices(s, [inv for inv, _ in req.allocations])
-        plan = _plan(svc, s, req, erp)
-        currency, customer, buckets = plan.currency, plan.customer, plan.buckets
+        plan = _plan(svc, s, req, erp, payment_id)
+        currency, customer, buckets, described = plan.currency, plan.customer, plan.buckets, plan.method
         state = machine.new_payment(currency, buckets)
         entity = repo.settings_of(s, req.entity_id)
-        card = _card_summary(req.method)
+        card = described.card
         decision = route.decide(
             route.current_rules(s, entity, dict(svc.gateways)),
             RoutingInput(payment_key=payment_id, amount=state.amount.amount, currency=currency,
-                         method=_method(req.method), channel=req.channel,
+                         method=described.method, channel=req.channel,
                          card_brand=card.brand if card else None, card_bin=card.bin if card else None,
                          card_country=card.country if card else None, customer_id=customer.id,
                          customer_segment=customer.segment, customer_metadata=customer.metadata,
@@ -394,35 +401,41 @@ def _record_intent(svc: Services, req: PaymentRequest, payment_id: str, claim: C
             currency=currency, amount=state.amount.amount, amount_captured=0, amount_refunded=0,
             capture_method=req.capture_method, channel=req.channel, gateway=decision.candidates[0],
             description=req.description, metadata_=req.metadata, created_at=now, updated_at=now,
-            method_type=_method(req.method), fees=quote_view(plan.quote),
+            method_type=described.method, fees=quote_view(plan.quote), vault_token=described.token_id,
+            payment_method_id=described.payment_method_id,
             level3=level3_view(plan.level3) if plan.level3 else None,
             gateway_candidates=list(decision.candidates), locked_until=now + svc.payment_lock)
         if card is not None:
             _store_card(payment, card.brand, card.last4, card.exp_month, card.exp_year)
-        elif isinstance(req.method, BankAccount):
-            payment.bank_last4, payment.bank_account_type = req.method.last4, req.method.account_type
+        elif described.method == Method.ACH:
+            payment.bank_last4, payment.bank_account_type = described.bank_last4, described.account_type
         payment.allocations = [Allocation(position=i, invoice_id=b.invoice_id, amount=b.amount, amount_captured=0,
                                           amount_refunded=0, amount_posted=0) for i, b in enumerate(buckets)]
         payment.postings, payment.refunds = [], []
         s.add(payment)
+        vault.take(s, described, payment_id, now)
+        given = _for_gateway(svc, s, req.entity_id, req.method, described)
         if claim is not None:
             claim.checkpoint(s, idempotency.INTENT_RECORDED)
-    request = AuthorizeRequest(state.amount, req.method, capture=req.capture_method == "automatic",
+    request = AuthorizeRequest(state.amount, given, capture=req.capture_method == "automatic",
                                idempotency_key=payment_id, description=req.description, level3=plan.level3)
     return Intent(request, tuple(decision.candidates), payment, entity.posting_rules)
 
 
-def _method(method: PaymentMethod) -> Method:
-    return Method.ACH if isinstance(method, BankAccount) else Method.CARD
-
-
-def _card_summary(method: PaymentMethod) -> CardSummary | None:
-    return method.summary if isinstance(method, Card) else None
+def _for_gateway(svc: Services, s: Session, entity_id: str, method: Payable, described: vault.Described
+                 ) -> PaymentMethod:
+    """What the gateway is given: the card or account a vault token stands for, revealed for this call only."""
+    revealed = vault.reveal(s, svc.vault, entity_id, described)
+    if revealed is not None:
+        return revealed
+    assert isinstance(method, Card | CardToken | BankAccount)  # describe() resolved every other kind
+    return method
 
 
 def _forget_intent(svc: Services, payment_id: str) -> None:
     with svc.transaction() as s:
         repo.delete_payment(s, payment_id)
+        vault.release(s, payment_id)  # nothing was charged: the token may pay again
 
 
 def _store_card(p: Payment, brand: str, last4: str, exp_month: int, exp_year: int) -> None:

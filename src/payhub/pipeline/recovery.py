@@ -3,7 +3,8 @@
 A crash on either side of a gateway call, or a gateway that never answered, leaves work unfinished:
   - payments `processing` (the process died around the call) or `unknown` (the call timed out);
   - capture, void and refund operations still `pending`;
-  - postings `pending` (died before the ERP call) or `failed` and due for a retry.
+  - postings `pending` (died before the ERP call) or `failed` and due for a retry;
+  - and, not stuck but no longer needed: the sealed cards of spent or expired single-use vault tokens are erased.
 Past `Services.recovery_after`, each is finished the way a client retry would: the gateway is asked again under
 the same idempotency key (or, for an authorization, asked what became of that key), and the outcome is recorded
 with its events. Every recovery is logged and counted (payhub_recoveries_total{kind, outcome})."""
@@ -22,6 +23,7 @@ from payhub.pipeline import pay, posting
 from payhub.services import Services
 from payhub.store import repo
 from payhub.store.models import PaymentOperation
+from payhub.vault import upkeep
 
 log = structlog.get_logger(__name__)
 
@@ -36,6 +38,9 @@ def run_once(svc: Services, limit: int = 100) -> Counter[str]:
     postings = posting.retry_due(svc, limit)
     if postings:
         done["posting:retried"] += postings
+    erased = upkeep.erase_spent(svc.sessions, svc.clock.now(), [st.value for st in IN_FLIGHT], limit)
+    if erased:
+        done["vault:erased"] += erased
     return done
 
 

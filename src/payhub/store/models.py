@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from payhub.store.db import Base, UTCDateTime
@@ -63,6 +63,48 @@ class CustomerToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
+class VaultToken(Base):
+    """A card or bank account in the vault: sealed with AES-256-GCM (vault/crypto.py) under `key_id`, bound to
+    this row's id; `summary` is what may be shown (brand, BIN, funding, country, last4, expiry). Single-use
+    (`used_by` the payment that took it) unless a saved payment method keeps it (`saved_as`)."""
+
+    __tablename__ = "vault_tokens"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"), index=True)
+    customer_id: Mapped[str | None] = mapped_column(String(40), nullable=True)  # set: only this customer's
+    kind: Mapped[str] = mapped_column(String(10))  # card | ach
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON)
+    key_id: Mapped[str] = mapped_column(String(40), index=True)
+    sealed: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)  # None once erased
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)  # None: saved
+    used_by: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    saved_as: Mapped[str | None] = mapped_column(String(40), nullable=True)
+
+
+class SavedPaymentMethod(Base):
+    """A vault token a customer kept for later payments (portal, autopay), with the consent they accepted:
+    its exact text and time, and for ACH the NACHA WEB authorization (amount or range, frequency, revocation)."""
+
+    __tablename__ = "payment_methods"
+    __table_args__ = (Index("ix_payment_methods_customer", "entity_id", "customer_id"),)
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
+    customer_id: Mapped[str] = mapped_column(String(40))
+    token_id: Mapped[str] = mapped_column(ForeignKey("vault_tokens.id"))
+    kind: Mapped[str] = mapped_column(String(10))
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON)
+    consent_text: Mapped[str] = mapped_column(Text)
+    consent_accepted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    consent_ip: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    consent_user_agent: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    mandate: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    created_by: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
 class Payment(Base):
     __tablename__ = "payments"
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
@@ -85,6 +127,9 @@ class Payment(Base):
     card_exp_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
     bank_last4: Mapped[str | None] = mapped_column(String(4), nullable=True)
     bank_account_type: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    # the vault token paid with (tok_…), and the saved method it came from (pm_…), if any
+    vault_token: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    payment_method_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
     gateway: Mapped[str] = mapped_column(String(40))
     gateway_reference: Mapped[str | None] = mapped_column(String(200), nullable=True)
     failure_code: Mapped[str | None] = mapped_column(String(60), nullable=True)

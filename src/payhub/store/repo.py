@@ -300,6 +300,12 @@ def find_customer_token(s: Session, secret: str, now: datetime) -> CustomerToken
     return token
 
 
+def get_customer_token(s: Session, token_id: str) -> CustomerToken:
+    token = s.get(CustomerToken, token_id)
+    assert token is not None  # the request authenticated with it
+    return token
+
+
 Versioned = TypeVar("Versioned", FeePolicyVersion, RoutingRuleSet)
 
 

@@ -8,10 +8,12 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from payhub.api.deps import PaymentsKey, ServicesDep
+from payhub.api.deps import PaymentsKey, ReaderOrCustomer, ServicesDep
+from payhub.api.errors import ApiError
 from payhub.api.schemas import MoneyIn
 from payhub.auth.keys import create_customer_token
 from payhub.domain.errors import CustomerMismatch
+from payhub.store import repo
 from payhub.views import money, ts
 
 router = APIRouter(prefix="/customer_tokens", tags=["customer tokens"])
@@ -44,3 +46,17 @@ def create(body: CustomerTokenCreate, key: PaymentsKey, svc: ServicesDep) -> dic
             "invoices": token.invoice_ids,
             "max_amount": money(token.max_amount, token.currency or "") if token.max_amount is not None else None,
             "expires_at": ts(token.expires_at)}
+
+
+@router.get("/current", operation_id="get_current_customer_token")
+def current(key: ReaderOrCustomer, svc: ServicesDep) -> dict[str, Any]:
+    """The customer token this request carries: its customer, entity, reach and expiry. Widgets start here."""
+    if key.limit is None:
+        raise ApiError(403, "customer_token_required", "A customer token is required",
+                       "This describes the customer token a request carries; an API key is not one")
+    with svc.read() as s:
+        token = repo.get_customer_token(s, key.key_id)
+        return {"id": token.id, "object": "customer_token", "customer": token.customer_id, "entity": token.entity_id,
+                "invoices": token.invoice_ids,
+                "max_amount": money(token.max_amount, token.currency or "") if token.max_amount is not None else None,
+                "expires_at": ts(token.expires_at)}

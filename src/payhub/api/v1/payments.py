@@ -13,14 +13,13 @@ from payhub.api.deps import (
     PaymentPage,
     PaymentsKey,
     ReaderOrCustomer,
-    ReadKey,
     ServicesDep,
     envelope,
     local_read,
 )
 from payhub.api.schemas import CaptureCreate, PaymentCreate
 from payhub.api.versions import CURRENT, payment_for
-from payhub.domain.errors import PaymentNotFound
+from payhub.domain.errors import CustomerNotFound, PaymentNotFound
 from payhub.domain.payments import PaymentStatus
 from payhub.pipeline import pay, posting
 from payhub.pipeline.idempotency import Claim
@@ -46,23 +45,28 @@ def create_payment(body: PaymentCreate, request: Request, key: PayerOrCustomer, 
 
 
 @router.post("/quote", operation_id="quote_payment")
-def quote_payment(body: PaymentCreate, key: PaymentsKey, svc: ServicesDep) -> dict[str, Any]:
+def quote_payment(body: PaymentCreate, key: PayerOrCustomer, svc: ServicesDep) -> dict[str, Any]:
     """The convenience fee and surcharge this payment would carry, with the reasons, so a UI can show them
-    before the customer pays. Nothing is written and no money moves."""
-    req = body.to_request(key.entity_id, svc.clock.now().date())
+    before the customer pays. Nothing is written and no money moves; a vault token is not used up."""
+    req = body.to_request(key.entity_id, svc.clock.now().date(), channel="widget" if key.limit else "api")
+    req = replace(req, limit=key.limit)
     return {"object": "payment_quote", **quote_view(pay.quote_payment(svc, req))}
 
 
 @router.get("", response_model=PaymentList, operation_id="list_payments")
 @local_read
 def list_payments(
-    key: ReadKey, svc: ServicesDep, page: PaymentPage,
+    key: ReaderOrCustomer, svc: ServicesDep, page: PaymentPage,
     customer: str | None = None,
     status: PaymentStatus | None = None,
     created_gte: Annotated[AwareDatetime | None, Query(description="ISO 8601 with a time zone, inclusive")] = None,
     created_lt: Annotated[AwareDatetime | None, Query(description="ISO 8601 with a time zone, exclusive")] = None,
 ) -> dict[str, Any]:
-    """Transaction history, newest first."""
+    """Transaction history, newest first. A customer token sees its own customer's payments only."""
+    if key.customer_id is not None:
+        if customer not in (None, key.customer_id):
+            raise CustomerNotFound(f"No customer {customer}")
+        customer = key.customer_id
     with svc.read() as s:
         rows, has_more = repo.list_payments(
             s, key.entity_id, customer_id=customer, status=status.value if status else None,
