@@ -432,7 +432,7 @@ def test_saved_payment_methods_card_and_ach_with_consent_and_mandate(
     assert by_type["card"]["consent"]["text"] == consent and by_type["card"]["consent"]["accepted_at"]
     assert by_type["ach"]["consent"]["text"] == ach_consent
     mandate = by_type["ach"]["mandate"]
-    assert mandate["frequency"] == "recurring" and mandate["amount_range"] == {
+    assert mandate["frequency"] == "per_invoice" and mandate["amount_range"] == {
         "min": {"amount": 100, "currency": "USD"}, "max": {"amount": 250_000, "currency": "USD"}}
     assert "revoke" in mandate["revocation"]
 
