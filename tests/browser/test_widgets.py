@@ -536,3 +536,46 @@ def test_widget_scripts_fit_the_gzip_budget() -> None:
     print(f"gzip KB: {total / 1024:.1f} (payhub.js {sizes['payhub.js']} B, hosted-fields.js "
           f"{sizes['hosted-fields.js']} B; budget {BUDGET // 1024} KB)")
     assert total < BUDGET
+
+
+def test_another_language_from_the_host_reaches_the_widgets_and_the_hosted_fields(
+        page: Page, payhub_server: Any, host_server: Any, customer_token: Callable[..., str]) -> None:
+    api = payhub_server.url
+    token = customer_token("cus_globex")
+    register = """<script type="module">
+import { PayHub } from "API/widgets/v1/payhub.js";
+PayHub.addLocale("fr", {"invoices.title": "Factures ouvertes", "form.review": "Vérifier le paiement",
+                        "fields.number": "Numéro de carte"});
+</script>""".replace("API", api)
+    body = widgets(api, token, "list", "form", attrs='locale="fr"')
+    open_host(page, host_server, host_html(api, body, head=register))
+    expect(page.locator("payhub-invoice-list caption")).to_have_text("Factures ouvertes")
+    expect(page.locator("payhub-payment-form #review")).to_have_text("Vérifier le paiement")
+    expect(fields(page).locator("label[for=number]")).to_have_text("Numéro de carte")
+    expect(page.locator("payhub-invoice-list tbody td.num").first).to_contain_text("$US")  # fr-FR money format
+    # a partial catalogue as a property, over English
+    page.locator("payhub-payment-form").evaluate("(el) => { el.strings = {'form.title': 'Pago'}; }")
+    expect(page.locator("payhub-payment-form h2")).to_have_text("Pago")
+
+
+@pytest.mark.parametrize(("text", "currency", "locale", "minor"), [
+    ("123.45", "USD", "en-US", 12345), ("1,234.5", "USD", "en-US", 123450), ("$1,234.56", "USD", "en-US", 123456),
+    ("1234", "USD", "en-US", 123400), (".5", "USD", "en-US", 50), ("0.10", "USD", "en-US", 10),
+    ("1.234,56", "EUR", "de-DE", 123456), ("12,5", "EUR", "de-DE", 1250), ("1 234,56 €", "EUR", "fr-FR", 123456),
+    ("1500", "JPY", "ja-JP", 1500), ("1,500", "JPY", "en-US", 1500), ("1.234", "KWD", "en-US", 1234),
+    ("12.345", "USD", "en-US", None), ("1.2.3", "USD", "en-US", None), ("abc", "USD", "en-US", None),
+    ("", "USD", "en-US", None), ("1.5", "JPY", "en-US", None), ("99999999999999999", "USD", "en-US", None),
+])
+def test_amounts_typed_by_a_person_parse_to_minor_units_without_floats(
+        text: str, currency: str, locale: str, minor: int | None, money_page: Page) -> None:
+    assert money_page.evaluate("([t, c, l]) => window.PayHub.parseAmount(t, c, l)", [text, currency, locale]) == minor
+
+
+@pytest.fixture(scope="module")
+def money_page(browser: Browser, host_server: Any, payhub_server: Any) -> Iterator[Page]:
+    """One page with payhub.js loaded, shared by the parsing cases."""
+    page = browser.new_page()
+    page.goto(host_server.page(host_html(payhub_server.url, "")))
+    page.wait_for_function("() => window.PayHub !== undefined")
+    yield page
+    page.close()
