@@ -46,6 +46,9 @@ THEME = ("--payhub-color-primary: rgb(10, 125, 59); --payhub-color-text: rgb(60,
 # of the page runs; only in the top window, so the hosted-field iframe is left alone.
 RECORD_MESSAGES = """
 if (window.top === window) {
+  window.__violations = [];
+  document.addEventListener("securitypolicyviolation",
+                            (e) => window.__violations.push(e.violatedDirective + " " + e.blockedURI));
   window.__received = [];
   window.addEventListener("message", (e) => {
     let data; try { data = JSON.stringify(e.data); } catch (_) { data = String(e.data); }
@@ -294,6 +297,26 @@ customElements.define("acme-portal", class extends HTMLElement {
     page.locator("payhub-payment-form #pay").click()
     expect(page.locator("payhub-payment-form [data-result]")).to_be_visible()
     assert balance(admin, invoice) == before - 1_000
+
+
+def test_widgets_work_on_a_host_page_with_a_strict_content_security_policy(
+        page: Page, payhub_server: Any, host_server: Any, customer_token: Callable[..., str]) -> None:
+    """No inline styles or scripts, no eval: the host allows PayHub's origin for scripts, calls and frames only."""
+    api = payhub_server.url
+    policy = (f"default-src 'none'; script-src {api}; connect-src {api}; frame-src {api}; style-src 'none'; "
+              "img-src 'none'; base-uri 'none'")
+    html = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{policy}"><title>Strict host</title>
+<script type="module" src="{api}/widgets/v1/payhub.js"></script></head>
+<body>{widgets(api, customer_token("cus_globex"), "list", "form")}</body></html>"""
+    open_host(page, host_server, html)
+    page.locator("payhub-invoice-list tbody input[type=checkbox]").first.check()
+    fill_card(fields(page))
+    page.locator("payhub-payment-form #review").click()
+    expect(page.locator("payhub-payment-form [data-quote]")).to_be_visible()
+    expect(page.locator("payhub-payment-form #review, payhub-payment-form #pay").first).to_have_css(
+        "border-top-left-radius", "6px")  # the widgets' own styles applied (constructed stylesheets)
+    assert page.evaluate("() => window.__violations") == []
 
 
 @pytest.mark.parametrize("case", ["luhn", "expired", "declined", "ach_routing"])
