@@ -46,6 +46,9 @@ THEME = ("--payhub-color-primary: rgb(10, 125, 59); --payhub-color-text: rgb(60,
 # of the page runs; only in the top window, so the hosted-field iframe is left alone.
 RECORD_MESSAGES = """
 if (window.top === window) {
+  window.__violations = [];
+  document.addEventListener("securitypolicyviolation",
+                            (e) => window.__violations.push(e.violatedDirective + " " + e.blockedURI));
   window.__received = [];
   window.addEventListener("message", (e) => {
     let data; try { data = JSON.stringify(e.data); } catch (_) { data = String(e.data); }
@@ -296,6 +299,26 @@ customElements.define("acme-portal", class extends HTMLElement {
     assert balance(admin, invoice) == before - 1_000
 
 
+def test_widgets_work_on_a_host_page_with_a_strict_content_security_policy(
+        page: Page, payhub_server: Any, host_server: Any, customer_token: Callable[..., str]) -> None:
+    """No inline styles or scripts, no eval: the host allows PayHub's origin for scripts, calls and frames only."""
+    api = payhub_server.url
+    policy = (f"default-src 'none'; script-src {api}; connect-src {api}; frame-src {api}; style-src 'none'; "
+              "img-src 'none'; base-uri 'none'")
+    html = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{policy}"><title>Strict host</title>
+<script type="module" src="{api}/widgets/v1/payhub.js"></script></head>
+<body>{widgets(api, customer_token("cus_globex"), "list", "form")}</body></html>"""
+    open_host(page, host_server, html)
+    page.locator("payhub-invoice-list tbody input[type=checkbox]").first.check()
+    fill_card(fields(page))
+    page.locator("payhub-payment-form #review").click()
+    expect(page.locator("payhub-payment-form [data-quote]")).to_be_visible()
+    expect(page.locator("payhub-payment-form #review, payhub-payment-form #pay").first).to_have_css(
+        "border-top-left-radius", "6px")  # the widgets' own styles applied (constructed stylesheets)
+    assert page.evaluate("() => window.__violations") == []
+
+
 @pytest.mark.parametrize("case", ["luhn", "expired", "declined", "ach_routing"])
 def test_bad_input_gives_an_inline_announced_error_and_charges_nothing(
         case: str, page: Page, payhub_server: Any, host_server: Any, customer_token: Callable[..., str],
@@ -381,8 +404,8 @@ def test_keyboard_only_select_invoices_and_pay(
     page.keyboard.press("ControlOrMeta+a")
     page.keyboard.type("25.00")
     tab_to("iframe")  # into the hosted fields: the card number
-    frame = hosted_frame(page)
-    assert frame.evaluate("() => document.activeElement.id") == "number"
+    # the iframe runs in its own process: the focus reaches its first field a moment after the Tab
+    hosted_frame(page).wait_for_function("() => document.activeElement && document.activeElement.id === 'number'")
     page.keyboard.type(PAN)
     page.keyboard.press("Tab")
     page.keyboard.type("1230")
@@ -432,7 +455,7 @@ def test_saved_payment_methods_card_and_ach_with_consent_and_mandate(
     assert by_type["card"]["consent"]["text"] == consent and by_type["card"]["consent"]["accepted_at"]
     assert by_type["ach"]["consent"]["text"] == ach_consent
     mandate = by_type["ach"]["mandate"]
-    assert mandate["frequency"] == "recurring" and mandate["amount_range"] == {
+    assert mandate["frequency"] == "per_invoice" and mandate["amount_range"] == {
         "min": {"amount": 100, "currency": "USD"}, "max": {"amount": 250_000, "currency": "USD"}}
     assert "revoke" in mandate["revocation"]
 
@@ -536,3 +559,46 @@ def test_widget_scripts_fit_the_gzip_budget() -> None:
     print(f"gzip KB: {total / 1024:.1f} (payhub.js {sizes['payhub.js']} B, hosted-fields.js "
           f"{sizes['hosted-fields.js']} B; budget {BUDGET // 1024} KB)")
     assert total < BUDGET
+
+
+def test_another_language_from_the_host_reaches_the_widgets_and_the_hosted_fields(
+        page: Page, payhub_server: Any, host_server: Any, customer_token: Callable[..., str]) -> None:
+    api = payhub_server.url
+    token = customer_token("cus_globex")
+    register = """<script type="module">
+import { PayHub } from "API/widgets/v1/payhub.js";
+PayHub.addLocale("fr", {"invoices.title": "Factures ouvertes", "form.review": "Vérifier le paiement",
+                        "fields.number": "Numéro de carte"});
+</script>""".replace("API", api)
+    body = widgets(api, token, "list", "form", attrs='locale="fr"')
+    open_host(page, host_server, host_html(api, body, head=register))
+    expect(page.locator("payhub-invoice-list caption")).to_have_text("Factures ouvertes")
+    expect(page.locator("payhub-payment-form #review")).to_have_text("Vérifier le paiement")
+    expect(fields(page).locator("label[for=number]")).to_have_text("Numéro de carte")
+    expect(page.locator("payhub-invoice-list tbody td.num").first).to_contain_text("$US")  # fr-FR money format
+    # a partial catalogue as a property, over English
+    page.locator("payhub-payment-form").evaluate("(el) => { el.strings = {'form.title': 'Pago'}; }")
+    expect(page.locator("payhub-payment-form h2")).to_have_text("Pago")
+
+
+@pytest.mark.parametrize(("text", "currency", "locale", "minor"), [
+    ("123.45", "USD", "en-US", 12345), ("1,234.5", "USD", "en-US", 123450), ("$1,234.56", "USD", "en-US", 123456),
+    ("1234", "USD", "en-US", 123400), (".5", "USD", "en-US", 50), ("0.10", "USD", "en-US", 10),
+    ("1.234,56", "EUR", "de-DE", 123456), ("12,5", "EUR", "de-DE", 1250), ("1 234,56 €", "EUR", "fr-FR", 123456),
+    ("1500", "JPY", "ja-JP", 1500), ("1,500", "JPY", "en-US", 1500), ("1.234", "KWD", "en-US", 1234),
+    ("12.345", "USD", "en-US", None), ("1.2.3", "USD", "en-US", None), ("abc", "USD", "en-US", None),
+    ("", "USD", "en-US", None), ("1.5", "JPY", "en-US", None), ("99999999999999999", "USD", "en-US", None),
+])
+def test_amounts_typed_by_a_person_parse_to_minor_units_without_floats(
+        text: str, currency: str, locale: str, minor: int | None, money_page: Page) -> None:
+    assert money_page.evaluate("([t, c, l]) => window.PayHub.parseAmount(t, c, l)", [text, currency, locale]) == minor
+
+
+@pytest.fixture(scope="module")
+def money_page(browser: Browser, host_server: Any, payhub_server: Any) -> Iterator[Page]:
+    """One page with payhub.js loaded, shared by the parsing cases."""
+    page = browser.new_page()
+    page.goto(host_server.page(host_html(payhub_server.url, "")))
+    page.wait_for_function("() => window.PayHub !== undefined")
+    yield page
+    page.close()

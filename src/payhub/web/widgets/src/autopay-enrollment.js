@@ -9,6 +9,9 @@ import { format, parseAmount, toInput } from "./money.js";
 import { brandName } from "./payment-history.js";
 import { shared } from "./styles.js";
 
+// NACHA WEB authorization frequencies, as POST …/payment_methods takes them.
+const FREQUENCIES = ["per_invoice", "one_time", "weekly", "monthly", "quarterly", "annually"];
+
 export class PayHubAutopayEnrollment extends PayHubElement {
   static properties = {
     currency: { type: String },
@@ -36,7 +39,7 @@ export class PayHubAutopayEnrollment extends PayHubElement {
     this._methods = null;
     this._kind = "card";
     this._consent = false;
-    this._frequency = "recurring";
+    this._frequency = "per_invoice";
     this._amountKind = "range";
     this._amounts = { amount: "", min: "", max: "" };
     this._confirm = null;
@@ -128,7 +131,7 @@ export class PayHubAutopayEnrollment extends PayHubElement {
     const amountText = amount ? this.t("methods.amount_text", { amount: format(amount, loc) })
       : range ? this.t("methods.range_text", { min: format(range.min, loc), max: format(range.max, loc) }) : "…";
     return this.t("methods.consent_ach", { merchant, amount: amountText,
-      frequency: this.t(this._frequency === "one_time" ? "methods.one_time" : "methods.recurring"),
+      frequency: this.t(`methods.freq.${this._frequency}`),
       revocation: this._revocation() });
   }
 
@@ -261,8 +264,7 @@ export class PayHubAutopayEnrollment extends PayHubElement {
       <legend>${this.t("methods.mandate")}</legend>
       <div class="row"><label>${this.t("methods.frequency")}
         <select id="frequency" @change=${(e) => { this._frequency = e.target.value; }}>
-          <option value="recurring" ?selected=${this._frequency === "recurring"}>${this.t("methods.frequency_recurring")}</option>
-          <option value="one_time" ?selected=${this._frequency === "one_time"}>${this.t("methods.frequency_one_time")}</option>
+          ${FREQUENCIES.map((f) => html`<option value=${f} ?selected=${this._frequency === f}>${this.t(`methods.option.${f}`)}</option>`)}
         </select></label></div>
       <div role="radiogroup" aria-label=${this.t("methods.amount_kind")} class="row">
         <label class="choice"><input type="radio" name="amount-kind" .checked=${this._amountKind === "range"}

@@ -14,6 +14,14 @@ const DEFAULT_BASE = (() => {
 })();
 
 const contexts = new Map(); // "base token" → Promise of the token's context, shared by the widgets of a page
+const live = new Set(); // the widgets on the page, to re-render after PayHub.addLocale
+
+export function refreshAll() {
+  for (const element of live) {
+    element.requestUpdate();
+    element.fields?.refreshStyles();
+  }
+}
 
 export class PayHubElement extends LitElement {
   static properties = {
@@ -60,8 +68,23 @@ export class PayHubElement extends LitElement {
     return request(this.base, this.token, method, path, options);
   }
 
+  connectedCallback() {
+    super.connectedCallback();
+    live.add(this);
+  }
+
+  disconnectedCallback() {
+    super.disconnectedCallback();
+    live.delete(this);
+  }
+
   willUpdate() {
     if (this._started !== this._key()) this._start();
+  }
+
+  updated(changed) {
+    // the hosted fields speak the widget's language too
+    if (changed.has("locale") || changed.has("strings")) this.fields?.refreshStyles();
   }
 
   _key() {

@@ -57,10 +57,11 @@ export class HostedFields {
     this.host.requestUpdate();
   }
 
+  // The height is set through the CSSOM (frame.style), never a style attribute: a host whose CSP forbids
+  // inline styles still gets a sized iframe.
   render(entity, title) {
-    const style = this.height ? `height:${this.height}px` : "";
     return keyed(this.key, html`<iframe data-frame=${this.key} title=${title} src=${this.src(entity)}
-      style=${style} @load=${() => this._init()}></iframe>`);
+      @load=${() => this._init()}></iframe>`);
   }
 
   _post(message) {

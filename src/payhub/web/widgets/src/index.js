@@ -4,11 +4,18 @@ import { PayHubInvoiceList } from "./invoice-list.js";
 import { PayHubPaymentForm } from "./payment-form.js";
 import { PayHubPaymentHistory } from "./payment-history.js";
 import { PayHubAutopayEnrollment } from "./autopay-enrollment.js";
-import { addLocale, STRINGS, FIELD_STRINGS } from "./strings.js";
+import { addLocale as register, STRINGS, FIELD_STRINGS } from "./strings.js";
+import { refreshAll } from "./base.js";
 import { parseAmount, format } from "./money.js";
 import { THEME } from "./theme.js";
 
 let resizing = null;
+
+// Register (or extend) a language; widgets with that `locale` show it at once.
+export function addLocale(name, strings) {
+  register(name, strings);
+  refreshAll();
+}
 
 // For a page that shows a widget inside an iframe (PayHub's /embed/{widget} pages do this with their own
 // embed.js): tell the framing page the content's height whenever it changes, {"type":"payhub:resize","height":N},

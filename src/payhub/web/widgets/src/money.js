@@ -59,7 +59,11 @@ export function parseAmount(text, currency, locale) {
       frac = after;
       if (whole.includes(sep)) return null;
     }
-    whole = whole.replace(/[.,]/g, "");
+    const groups = whole.split(/[.,]/);
+    if (groups.length > 1 && (!/^\d{1,3}$/.test(groups[0]) || groups.slice(1).some((g) => !/^\d{3}$/.test(g)))) {
+      return null; // "1.2.3": not thousands
+    }
+    whole = groups.join("");
   }
   if (!/^\d*$/.test(whole) || !/^\d*$/.test(frac)) return null;
   frac = frac.replace(/0+$/, "");

@@ -56,7 +56,8 @@ export const STRINGS = {
   "form.card_frame": "Card details",
   "form.ach_frame": "Bank account details",
   "form.nothing": "Select the invoices to pay.",
-  "form.paying_for": "Paying {count} invoice(s): {total}",
+  "form.paying_for": "Paying {count} invoices: {total}",
+  "form.paying_for.one": "Paying 1 invoice: {total}",
   "form.review": "Review payment",
   "form.checking": "Checking your details…",
   "form.quote": "Payment summary",
@@ -122,10 +123,18 @@ export const STRINGS = {
   "methods.consent_ach": "I authorize {merchant} to debit this bank account by ACH {frequency}, {amount}. This authorization stays in effect until I revoke it. {revocation}",
   "methods.consent_required": "Tick the box to give your consent.",
   "methods.frequency": "How often",
-  "methods.one_time": "once",
-  "methods.recurring": "for each payment I approve",
-  "methods.frequency_one_time": "One time",
-  "methods.frequency_recurring": "Recurring",
+  "methods.freq.per_invoice": "for each invoice payment I approve",
+  "methods.freq.one_time": "once",
+  "methods.freq.weekly": "weekly",
+  "methods.freq.monthly": "monthly",
+  "methods.freq.quarterly": "quarterly",
+  "methods.freq.annually": "once a year",
+  "methods.option.per_invoice": "Each invoice payment I approve",
+  "methods.option.one_time": "One time",
+  "methods.option.weekly": "Weekly",
+  "methods.option.monthly": "Monthly",
+  "methods.option.quarterly": "Quarterly",
+  "methods.option.annually": "Annually",
   "methods.amount_kind": "Amount",
   "methods.amount_fixed": "A fixed amount",
   "methods.amount_range": "Between a minimum and a maximum",
@@ -167,7 +176,9 @@ export function catalogue(locale, overrides) {
   return { ...FIELD_STRINGS, ...STRINGS, ...(locale && locales[locale]), ...(overrides || {}) };
 }
 
+// t(strings, "form.paying_for", {count: 1, …}) uses "form.paying_for.one" when there is one.
 export function t(strings, key, vars) {
+  if (vars && vars.count === 1 && (strings[`${key}.one`] ?? STRINGS[`${key}.one`])) key = `${key}.one`;
   let text = strings[key] ?? STRINGS[key] ?? FIELD_STRINGS[key] ?? key;
   if (vars) text = text.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
   return text;
