@@ -18,6 +18,7 @@ from payhub.settings import Settings
 def test_migrate_demo_and_keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     monkeypatch.setenv("PAYHUB_DATABASE_URL", url)
+    monkeypatch.chdir(tmp_path)  # `payhub demo` writes the demo host's key file (.payhub-demo-key) here
     runner = CliRunner()
     assert runner.invoke(app, ["migrate"]).exit_code == 0
     demo = runner.invoke(app, ["demo"])

@@ -67,7 +67,7 @@ def test_help_loads_no_heavy_module(args: list[str]) -> None:
 def test_help_lists_every_command() -> None:
     code, _, output = run_cli("--help")
     assert code == 0
-    for command in ("serve", "worker", "relay", "migrate", "demo", "keys", "settle", "config"):
+    for command in ("serve", "worker", "relay", "migrate", "demo", "demo-host", "keys", "settle", "config"):
         assert command in output
     code, _, output = run_cli("config", "--help")
     assert code == 0

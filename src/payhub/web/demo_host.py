@@ -85,6 +85,7 @@ def page(api: str, token: str, customer: str, snippet: str | None) -> str:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Acme Supply Co. · Customer portal</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/acme.css">
 {snippet or ""}
 <script type="module" src="/acme.js"></script>
@@ -103,15 +104,11 @@ def page(api: str, token: str, customer: str, snippet: str | None) -> str:
   <p class="switch">Demo customer: {switch}</p>
   {missing}
   <div class="grid">
-    <section class="card" aria-labelledby="h-invoices"><h2 id="h-invoices">Open invoices</h2>
-      {widget("payhub-invoice-list", ' id="invoices"')}</section>
-    <section class="card" aria-labelledby="h-pay"><h2 id="h-pay">Payment</h2>
-      {widget("payhub-payment-form", ' for="invoices"')}</section>
+    <section class="card" aria-label="Open invoices">{widget("payhub-invoice-list", ' id="invoices"')}</section>
+    <section class="card" aria-label="Payment">{widget("payhub-payment-form", ' for="invoices"')}</section>
   </div>
-  <section class="card" aria-labelledby="h-history"><h2 id="h-history">Payment history</h2>
-    {widget("payhub-payment-history")}</section>
-  <section class="card" aria-labelledby="h-methods"><h2 id="h-methods">Saved payment methods</h2>
-    {widget("payhub-autopay-enrollment")}</section>
+  <section class="card" aria-label="Payment history">{widget("payhub-payment-history")}</section>
+  <section class="card" aria-label="Saved payment methods">{widget("payhub-autopay-enrollment")}</section>
   <section class="card" aria-labelledby="h-events"><h2 id="h-events">Events this page received</h2>
     <ol id="events" aria-live="polite"></ol></section>
 </main>
