@@ -1,7 +1,9 @@
-"""Browser-test harness: PayHub and a host page on two origins, and one Chromium for the session.
+"""Browser-test harness: PayHub and a host page on two origins, and one Chromium for all the browser tests.
 
-- `browser`: Debian's /usr/bin/chromium driven by Playwright's sync API (never a downloaded browser), one per
-  session, launched with the flags of /work/shared/BROWSER.md. Without chromium the browser tests skip, except
+The fixtures are package-scoped: started once for tests/browser and stopped when its last test is done, because
+Playwright's sync API keeps an event loop running in the main thread, which the suite's asyncio tests need free.
+
+- `browser`: Debian's /usr/bin/chromium driven by Playwright's sync API (never a downloaded browser), launched with the flags of /work/shared/BROWSER.md. Without chromium the browser tests skip, except
   under CI=true, where they fail: `.ci/run` installs it.
 - `host_server`: the host's web server on http://127.0.0.1:P2 (`.origin`); `host_server.page(html)` serves a page
   and returns its URL. The same server reached as http://localhost:P2 is another origin, on no allow-list
@@ -12,7 +14,7 @@
   cannot do, such as writing an already expired token), `.log` (the server's output).
 - `customer_token(customer, **body)`: a customer-context token through the public API (POST /v1/customer_tokens).
 - `expired_customer_token`: a token of the demo's cus_acme whose expiry has passed.
-Ports are picked free (port 0); one PayHub and one host server for the whole session."""
+Ports are picked free (port 0); one PayHub and one host server for all the browser tests."""
 
 from __future__ import annotations
 
@@ -60,7 +62,7 @@ def need_browser() -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     need_browser()
     from playwright.sync_api import sync_playwright
@@ -102,7 +104,7 @@ class HostServer:
         return self.page(html).replace(self.origin, self.foreign_origin, 1)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def host_server() -> Iterator[HostServer]:
     host = HostServer()
 
@@ -138,7 +140,7 @@ class PayHubServer:
     log: Path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def payhub_server(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path,
                   host_server: HostServer) -> Iterator[PayHubServer]:
     directory = tmp_path_factory.mktemp("browser")
@@ -167,7 +169,7 @@ def payhub_server(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Pat
         services.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def customer_token(payhub_server: PayHubServer) -> Callable[..., str]:
     def make(customer: str, **body: Any) -> str:
         response = httpx.post(f"{payhub_server.url}/v1/customer_tokens", json={"customer": customer, **body},
