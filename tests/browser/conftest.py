@@ -3,8 +3,9 @@
 The fixtures are package-scoped: started once for tests/browser and stopped when its last test is done, because
 Playwright's sync API keeps an event loop running in the main thread, which the suite's asyncio tests need free.
 
-- `browser`: Debian's /usr/bin/chromium driven by Playwright's sync API (never a downloaded browser), launched with the flags of /work/shared/BROWSER.md. Without chromium the browser tests skip, except
-  under CI=true, where they fail: `.ci/run` installs it.
+- `browser`: Debian's /usr/bin/chromium driven by Playwright's sync API (never a downloaded browser), launched
+  with the flags of /work/shared/BROWSER.md. Without chromium the browser tests skip, except under CI=true,
+  where they fail: `.ci/run` installs it.
 - `host_server`: the host's web server on http://127.0.0.1:P2 (`.origin`); `host_server.page(html)` serves a page
   and returns its URL. The same server reached as http://localhost:P2 is another origin, on no allow-list
   (`host_server.foreign_origin`, `host_server.foreign_page(html)`).
