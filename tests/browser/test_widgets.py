@@ -526,7 +526,10 @@ def test_screenshots_of_each_widget_default_and_themed(
         page.locator("payhub-invoice-list tbody input[type=checkbox]").first.check()
         expect(fields(page).locator("#number")).to_be_visible()
         expect(fields(page, "payhub-autopay-enrollment").locator("#number")).to_be_visible()
-        expect(page.locator("payhub-payment-history table, payhub-payment-history p").first).to_be_visible()
+        expect(page.locator("payhub-payment-history").locator("caption, h2").first).to_be_visible()
+        page.wait_for_function("""() => [...document.querySelectorAll(
+            "payhub-invoice-list, payhub-payment-form, payhub-payment-history, payhub-autopay-enrollment")]
+            .every(w => w.shadowRoot && !w.shadowRoot.textContent.includes("Loading"))""")
         for name, tag in tags.items():
             shoot(page.locator(tag), f"{name}-{theme}")
     for name in tags:
