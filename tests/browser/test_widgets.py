@@ -33,6 +33,7 @@ BUDGET = 35 * 1024
 
 PAN = "4242424242424242"
 DECLINED = "4000000000000002"
+AMEX = "378282246310005"
 EXPIRED = "01/20"
 BAD_LUHN = "4242424242424241"
 BAD_ROUTING = "123456789"
@@ -319,7 +320,7 @@ def test_widgets_work_on_a_host_page_with_a_strict_content_security_policy(
     assert page.evaluate("() => window.__violations") == []
 
 
-@pytest.mark.parametrize("case", ["luhn", "expired", "declined", "ach_routing"])
+@pytest.mark.parametrize("case", ["luhn", "expired", "amex_cvc", "declined", "ach_routing"])
 def test_bad_input_gives_an_inline_announced_error_and_charges_nothing(
         case: str, page: Page, payhub_server: Any, host_server: Any, customer_token: Callable[..., str],
         admin: httpx.Client) -> None:
@@ -336,20 +337,41 @@ def test_bad_input_gives_an_inline_announced_error_and_charges_nothing(
         frame.locator("#routing").fill(BAD_ROUTING)
         frame.locator("#account").fill("000123456789")
     else:
-        fill_card(frame, {"luhn": BAD_LUHN, "declined": DECLINED}.get(case, PAN),
-                  exp=EXPIRED if case == "expired" else "12/30")
+        fill_card(frame, {"luhn": BAD_LUHN, "declined": DECLINED, "amex_cvc": AMEX}.get(case, PAN),
+                  exp=EXPIRED if case == "expired" else "12/30")  # CVC 123: an amex has 4 digits
     page.locator("payhub-payment-form #review").click()
     if case == "declined":  # a valid card: tokenized and quoted; the issuer declines it at payment
         page.locator("payhub-payment-form #pay").click()
     expected = {"luhn": "card number is not valid", "expired": "card has expired", "declined": "declined",
-                "ach_routing": "routing number is not valid"}[case]
+                "amex_cvc": "4-digit security code", "ach_routing": "routing number is not valid"}[case]
     expect(alert).to_contain_text(expected)
     if case != "declined":  # the field itself is marked, inside the iframe, before any server call
-        field = {"luhn": "#number", "expired": "#exp", "ach_routing": "#routing"}[case]
+        field = {"luhn": "#number", "expired": "#exp", "amex_cvc": "#cvc", "ach_routing": "#routing"}[case]
         expect(frame.locator(field)).to_have_attribute("aria-invalid", "true")
         expect(frame.locator(f"{field}-error")).to_contain_text(expected)
     expect(page.locator("payhub-payment-form [data-result]")).to_have_count(0)
     assert charged(admin, "cus_globex") == before
+
+
+def test_the_servers_field_errors_are_shown_on_their_fields_and_announced(
+        page: Page, payhub_server: Any, host_server: Any, customer_token: Callable[..., str]) -> None:
+    """A check only the server makes (a 422 of POST /v1/tokens, as the contract shapes it) lands on its field."""
+    api = payhub_server.url
+    problem = {"type": "/problems/card_invalid", "title": "Card invalid", "status": 422, "code": "card_invalid",
+               "detail": "The card was refused", "errors": [
+                   {"field": "card.cvc", "code": "card_invalid", "message": "The issuer wants another code"}]}
+    page.route(f"{api}/v1/tokens", lambda route: route.fulfill(
+        status=422, content_type="application/problem+json", body=json.dumps(problem)))
+    open_host(page, host_server, host_html(api, widgets(api, customer_token("cus_globex"), "list", "form")))
+    page.locator("payhub-invoice-list tbody input[type=checkbox]").first.check()
+    frame = fields(page)
+    fill_card(frame)
+    page.locator("payhub-payment-form #review").click()
+    expect(page.locator("payhub-payment-form [role=alert]#errors")).to_contain_text("The issuer wants another code")
+    expect(frame.locator("#cvc")).to_have_attribute("aria-invalid", "true")
+    expect(frame.locator("#cvc-error")).to_have_text("The issuer wants another code")
+    expect(frame.locator("#number")).to_have_attribute("aria-invalid", "false")
+    expect(page.locator("payhub-payment-form [data-quote]")).to_have_count(0)
 
 
 def test_a_token_for_another_customer_or_a_bad_token_shows_a_clear_message_and_no_data(
