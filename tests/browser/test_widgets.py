@@ -489,6 +489,34 @@ def test_saved_payment_methods_card_and_ach_with_consent_and_mandate(
     assert [pm["type"] for pm in admin.get("/v1/customers/cus_initech/payment_methods").json()["data"]] == ["ach"]
 
 
+def test_a_method_saved_in_one_widget_pays_in_the_payment_form(
+        page: Page, payhub_server: Any, host_server: Any, customer_token: Callable[..., str],
+        admin: httpx.Client) -> None:
+    api = payhub_server.url
+    invoice = "inv_globex_2001"
+    before = balance(admin, invoice)
+    open_host(page, host_server, host_html(api, widgets(api, customer_token("cus_globex"), "list", "form", "methods")))
+    methods = page.locator("payhub-autopay-enrollment")
+    fill_card(fields(page, "payhub-autopay-enrollment"), "5555555555554444")
+    methods.locator("#consent").check()
+    methods.locator("#save").click()
+    expect(methods.locator("[role=status]")).to_contain_text("Mastercard ending 4444")
+    # the form heard of it (payhub:payment-methods-change) and offers it
+    saved = page.locator("payhub-payment-form").get_by_role("radio", name="Saved: Mastercard ending 4444")
+    saved.check()
+    expect(page.locator("payhub-payment-form iframe")).to_be_hidden()
+    select(page, invoice, "12.34")
+    page.locator("payhub-payment-form #review").click()
+    expect(page.locator("payhub-payment-form [data-surcharge]")).to_have_text(_usd(percent_of(1_234, "3")))
+    page.locator("payhub-payment-form #pay").click()
+    expect(page.locator("payhub-payment-form [data-result]")).to_be_visible()
+    receipt = page.locator("payhub-payment-form [data-receipt]").inner_text()
+    payment = next(p for p in payments_of(admin, "cus_globex") if p["receipt_number"] == receipt)
+    assert payment["payment_method"]["payment_method"].startswith("pm_")
+    assert payment["payment_method"]["card"]["last4"] == "4444"
+    assert balance(admin, invoice) == before - 1_234
+
+
 def test_payment_history_pages_through_payments_and_shows_refunds(
         page: Page, payhub_server: Any, host_server: Any, customer_token: Callable[..., str],
         admin: httpx.Client) -> None:

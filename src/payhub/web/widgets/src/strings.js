@@ -53,6 +53,7 @@ export const STRINGS = {
   "form.method": "Pay with",
   "form.card": "Card",
   "form.ach": "Bank account (ACH)",
+  "form.saved": "Saved: {method}",
   "form.card_frame": "Card details",
   "form.ach_frame": "Bank account details",
   "form.nothing": "Select the invoices to pay.",
