@@ -202,6 +202,7 @@ def test_pay_two_invoices_from_a_host_page_that_never_sees_the_card(
     expect(quote.locator("[data-total]")).to_have_text(_usd(invoices_total + surcharge))
     pay = page.locator("payhub-payment-form #pay")
     expect(pay).to_contain_text(_usd(invoices_total + surcharge))
+    shoot(page.locator("payhub-payment-form"), "payment-form-quote")
     pay.click()
     result = page.locator("payhub-payment-form [data-result]")
     expect(result).to_be_visible()
@@ -350,6 +351,8 @@ def test_bad_input_gives_an_inline_announced_error_and_charges_nothing(
         expect(frame.locator(field)).to_have_attribute("aria-invalid", "true")
         expect(frame.locator(f"{field}-error")).to_contain_text(expected)
     expect(page.locator("payhub-payment-form [data-result]")).to_have_count(0)
+    if case == "luhn":
+        shoot(page.locator("payhub-payment-form"), "payment-form-errors")
     assert charged(admin, "cus_globex") == before
 
 

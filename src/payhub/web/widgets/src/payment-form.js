@@ -291,7 +291,8 @@ export class PayHubPaymentForm extends PayHubElement {
       ${q.surcharge?.amount ? html`<dt>${percent ? this.t("form.surcharge_percent", { percent }) : this.t("form.surcharge")}</dt>
         <dd data-surcharge>${format(q.surcharge, loc)}</dd>` : nothing}
       <dt class="total">${this.t("form.total")}</dt><dd class="total" data-total>${format(q.total, loc)}</dd>
-    </dl>${(q.explanation || []).length ? html`<p class="muted">${q.explanation.join(" ")}</p>` : nothing}`;
+    </dl>${(q.surcharge?.amount || q.convenience_fee?.amount) && (q.explanation || []).length
+      ? html`<ul class="muted reasons">${q.explanation.map((line) => html`<li>${line}</li>`)}</ul>` : nothing}`;
   }
 
   _achConsent() {
