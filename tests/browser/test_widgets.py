@@ -392,6 +392,16 @@ def test_a_token_for_another_customer_or_a_bad_token_shows_a_clear_message_and_n
     assert "INV-" not in shown and "inv_" not in shown  # neither customer's invoices
 
 
+def test_a_page_on_an_origin_the_merchant_did_not_allow_gets_a_message_and_no_data(
+        page: Page, payhub_server: Any, host_server: Any, customer_token: Callable[..., str]) -> None:
+    """CORS refuses the host's calls (the browser cannot even read why): the widget says so, and shows nothing."""
+    api = payhub_server.url
+    url = host_server.foreign_page(host_html(api, widgets(api, customer_token("cus_acme"), "list")))
+    page.goto(url)
+    expect(page.locator("payhub-invoice-list [role=alert]")).to_contain_text("not be allowed")
+    assert "INV-" not in page.evaluate(READABLE)
+
+
 def test_an_expired_token_shows_a_clear_message(
         page: Page, payhub_server: Any, host_server: Any, expired_customer_token: str) -> None:
     api = payhub_server.url

@@ -155,7 +155,7 @@ export const STRINGS = {
   "error.origin_not_allowed": "Payments cannot be shown on this website: its address is not on the merchant's list of allowed sites.",
   "error.customer_not_found": "This account's information is not available with this session. Please sign in again.",
   "error.not_found": "This account's information is not available with this session. Please sign in again.",
-  "error.network_error": "PayHub could not be reached. Check your connection and try again.",
+  "error.network_error": "PayHub could not be reached from this page. Check your connection and try again; if it keeps failing, this website may not be allowed to take payments through PayHub.",
   "error.card_declined": "Your card was declined. Try another card or contact your bank.",
   "error.insufficient_funds": "The payment was declined for insufficient funds. Try another payment method.",
   "error.expired_card": "This card has expired.",
