@@ -33,6 +33,7 @@ BUDGET = 35 * 1024
 
 PAN = "4242424242424242"
 DECLINED = "4000000000000002"
+AMEX = "378282246310005"
 EXPIRED = "01/20"
 BAD_LUHN = "4242424242424241"
 BAD_ROUTING = "123456789"
@@ -201,6 +202,7 @@ def test_pay_two_invoices_from_a_host_page_that_never_sees_the_card(
     expect(quote.locator("[data-total]")).to_have_text(_usd(invoices_total + surcharge))
     pay = page.locator("payhub-payment-form #pay")
     expect(pay).to_contain_text(_usd(invoices_total + surcharge))
+    shoot(page.locator("payhub-payment-form"), "payment-form-quote")
     pay.click()
     result = page.locator("payhub-payment-form [data-result]")
     expect(result).to_be_visible()
@@ -319,7 +321,7 @@ def test_widgets_work_on_a_host_page_with_a_strict_content_security_policy(
     assert page.evaluate("() => window.__violations") == []
 
 
-@pytest.mark.parametrize("case", ["luhn", "expired", "declined", "ach_routing"])
+@pytest.mark.parametrize("case", ["luhn", "expired", "amex_cvc", "declined", "ach_routing"])
 def test_bad_input_gives_an_inline_announced_error_and_charges_nothing(
         case: str, page: Page, payhub_server: Any, host_server: Any, customer_token: Callable[..., str],
         admin: httpx.Client) -> None:
@@ -336,20 +338,43 @@ def test_bad_input_gives_an_inline_announced_error_and_charges_nothing(
         frame.locator("#routing").fill(BAD_ROUTING)
         frame.locator("#account").fill("000123456789")
     else:
-        fill_card(frame, {"luhn": BAD_LUHN, "declined": DECLINED}.get(case, PAN),
-                  exp=EXPIRED if case == "expired" else "12/30")
+        fill_card(frame, {"luhn": BAD_LUHN, "declined": DECLINED, "amex_cvc": AMEX}.get(case, PAN),
+                  exp=EXPIRED if case == "expired" else "12/30")  # CVC 123: an amex has 4 digits
     page.locator("payhub-payment-form #review").click()
     if case == "declined":  # a valid card: tokenized and quoted; the issuer declines it at payment
         page.locator("payhub-payment-form #pay").click()
     expected = {"luhn": "card number is not valid", "expired": "card has expired", "declined": "declined",
-                "ach_routing": "routing number is not valid"}[case]
+                "amex_cvc": "4-digit security code", "ach_routing": "routing number is not valid"}[case]
     expect(alert).to_contain_text(expected)
     if case != "declined":  # the field itself is marked, inside the iframe, before any server call
-        field = {"luhn": "#number", "expired": "#exp", "ach_routing": "#routing"}[case]
+        field = {"luhn": "#number", "expired": "#exp", "amex_cvc": "#cvc", "ach_routing": "#routing"}[case]
         expect(frame.locator(field)).to_have_attribute("aria-invalid", "true")
         expect(frame.locator(f"{field}-error")).to_contain_text(expected)
     expect(page.locator("payhub-payment-form [data-result]")).to_have_count(0)
+    if case == "luhn":
+        shoot(page.locator("payhub-payment-form"), "payment-form-errors")
     assert charged(admin, "cus_globex") == before
+
+
+def test_the_servers_field_errors_are_shown_on_their_fields_and_announced(
+        page: Page, payhub_server: Any, host_server: Any, customer_token: Callable[..., str]) -> None:
+    """A check only the server makes (a 422 of POST /v1/tokens, as the contract shapes it) lands on its field."""
+    api = payhub_server.url
+    problem = {"type": "/problems/card_invalid", "title": "Card invalid", "status": 422, "code": "card_invalid",
+               "detail": "The card was refused", "errors": [
+                   {"field": "card.cvc", "code": "card_invalid", "message": "The issuer wants another code"}]}
+    page.route(f"{api}/v1/tokens", lambda route: route.fulfill(
+        status=422, content_type="application/problem+json", body=json.dumps(problem)))
+    open_host(page, host_server, host_html(api, widgets(api, customer_token("cus_globex"), "list", "form")))
+    page.locator("payhub-invoice-list tbody input[type=checkbox]").first.check()
+    frame = fields(page)
+    fill_card(frame)
+    page.locator("payhub-payment-form #review").click()
+    expect(page.locator("payhub-payment-form [role=alert]#errors")).to_contain_text("The issuer wants another code")
+    expect(frame.locator("#cvc")).to_have_attribute("aria-invalid", "true")
+    expect(frame.locator("#cvc-error")).to_have_text("The issuer wants another code")
+    expect(frame.locator("#number")).to_have_attribute("aria-invalid", "false")
+    expect(page.locator("payhub-payment-form [data-quote]")).to_have_count(0)
 
 
 def test_a_token_for_another_customer_or_a_bad_token_shows_a_clear_message_and_no_data(
@@ -365,6 +390,16 @@ def test_a_token_for_another_customer_or_a_bad_token_shows_a_clear_message_and_n
         expect(page.locator(f"#bad {tag} [role=alert]")).to_contain_text("expired or is not valid")
     shown = page.evaluate(READABLE)
     assert "INV-" not in shown and "inv_" not in shown  # neither customer's invoices
+
+
+def test_a_page_on_an_origin_the_merchant_did_not_allow_gets_a_message_and_no_data(
+        page: Page, payhub_server: Any, host_server: Any, customer_token: Callable[..., str]) -> None:
+    """CORS refuses the host's calls (the browser cannot even read why): the widget says so, and shows nothing."""
+    api = payhub_server.url
+    url = host_server.foreign_page(host_html(api, widgets(api, customer_token("cus_acme"), "list")))
+    page.goto(url)
+    expect(page.locator("payhub-invoice-list [role=alert]")).to_contain_text("not be allowed")
+    assert "INV-" not in page.evaluate(READABLE)
 
 
 def test_an_expired_token_shows_a_clear_message(
@@ -467,6 +502,34 @@ def test_saved_payment_methods_card_and_ach_with_consent_and_mandate(
     assert [pm["type"] for pm in admin.get("/v1/customers/cus_initech/payment_methods").json()["data"]] == ["ach"]
 
 
+def test_a_method_saved_in_one_widget_pays_in_the_payment_form(
+        page: Page, payhub_server: Any, host_server: Any, customer_token: Callable[..., str],
+        admin: httpx.Client) -> None:
+    api = payhub_server.url
+    invoice = "inv_globex_2001"
+    before = balance(admin, invoice)
+    open_host(page, host_server, host_html(api, widgets(api, customer_token("cus_globex"), "list", "form", "methods")))
+    methods = page.locator("payhub-autopay-enrollment")
+    fill_card(fields(page, "payhub-autopay-enrollment"), "5555555555554444")
+    methods.locator("#consent").check()
+    methods.locator("#save").click()
+    expect(methods.locator("[role=status]")).to_contain_text("Mastercard ending 4444")
+    # the form heard of it (payhub:payment-methods-change) and offers it
+    saved = page.locator("payhub-payment-form").get_by_role("radio", name="Saved: Mastercard ending 4444")
+    saved.check()
+    expect(page.locator("payhub-payment-form iframe")).to_be_hidden()
+    select(page, invoice, "12.34")
+    page.locator("payhub-payment-form #review").click()
+    expect(page.locator("payhub-payment-form [data-surcharge]")).to_have_text(_usd(percent_of(1_234, "3")))
+    page.locator("payhub-payment-form #pay").click()
+    expect(page.locator("payhub-payment-form [data-result]")).to_be_visible()
+    receipt = page.locator("payhub-payment-form [data-receipt]").inner_text()
+    payment = next(p for p in payments_of(admin, "cus_globex") if p["receipt_number"] == receipt)
+    assert payment["payment_method"]["payment_method"].startswith("pm_")
+    assert payment["payment_method"]["card"]["last4"] == "4444"
+    assert balance(admin, invoice) == before - 1_234
+
+
 def test_payment_history_pages_through_payments_and_shows_refunds(
         page: Page, payhub_server: Any, host_server: Any, customer_token: Callable[..., str],
         admin: httpx.Client) -> None:
@@ -526,7 +589,10 @@ def test_screenshots_of_each_widget_default_and_themed(
         page.locator("payhub-invoice-list tbody input[type=checkbox]").first.check()
         expect(fields(page).locator("#number")).to_be_visible()
         expect(fields(page, "payhub-autopay-enrollment").locator("#number")).to_be_visible()
-        expect(page.locator("payhub-payment-history table, payhub-payment-history p").first).to_be_visible()
+        expect(page.locator("payhub-payment-history").locator("caption, h2").first).to_be_visible()
+        page.wait_for_function("""() => [...document.querySelectorAll(
+            "payhub-invoice-list, payhub-payment-form, payhub-payment-history, payhub-autopay-enrollment")]
+            .every(w => w.shadowRoot && !w.shadowRoot.textContent.includes("Loading"))""")
         for name, tag in tags.items():
             shoot(page.locator(tag), f"{name}-{theme}")
     for name in tags:

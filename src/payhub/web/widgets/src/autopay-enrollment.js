@@ -6,7 +6,7 @@ import { html, nothing } from "lit";
 import { PayHubElement } from "./base.js";
 import { HostedFields } from "./hosted.js";
 import { format, parseAmount, toInput } from "./money.js";
-import { brandName } from "./payment-history.js";
+import { describeMethod } from "./methods.js";
 import { shared } from "./styles.js";
 
 // NACHA WEB authorization frequencies, as POST …/payment_methods takes them.
@@ -94,12 +94,7 @@ export class PayHubAutopayEnrollment extends PayHubElement {
   }
 
   _describe(pm) {
-    if (pm.card) {
-      const exp = `${String(pm.card.exp_month).padStart(2, "0")}/${String(pm.card.exp_year).slice(-2)}`;
-      return this.t("methods.card", { brand: brandName(pm.card.brand), last4: pm.card.last4, exp });
-    }
-    const type = pm.ach?.account_type === "savings" ? this.t("fields.savings") : this.t("fields.checking");
-    return this.t("methods.bank", { type, last4: pm.ach?.last4 || "····" });
+    return describeMethod(this.texts, pm);
   }
 
   // The mandate's amount terms as money, or an error per field.
@@ -167,6 +162,7 @@ export class PayHubAutopayEnrollment extends PayHubElement {
       this._notice = this.t("methods.saved", { method: this._describe(pm) });
       this._consent = false;
       this.fields.reset();
+      this.emit("payhub:payment-methods-change", { added: pm.id });
       await this._load();
     } catch (error) {
       if (error.code === "cancelled") return;
@@ -184,6 +180,7 @@ export class PayHubAutopayEnrollment extends PayHubElement {
       await this.api("DELETE", `${this._path}/${encodeURIComponent(pm.id)}`);
       this._notice = this.t("methods.removed", { method: this._describe(pm) });
       this._confirm = null;
+      this.emit("payhub:payment-methods-change", { removed: pm.id });
       await this._load();
       await this.updateComplete;
       this.renderRoot.querySelector("h2")?.focus();

@@ -2,20 +2,23 @@
 // property) by card or ACH. The numbers are typed in PayHub's hosted-field iframe, which returns a token; the
 // form then asks POST /v1/payments/quote with that token (so brand and funding count), shows the fee or
 // surcharge and the total, and only then offers Pay: POST /v1/payments with a new Idempotency-Key per attempt.
+// The customer's saved payment methods (GET /v1/customers/{c}/payment_methods) are offered too, paid by reference.
 import { html, nothing } from "lit";
 import { PayHubElement, listenAround } from "./base.js";
 import { uuid } from "./api.js";
 import { HostedFields } from "./hosted.js";
+import { describeMethod } from "./methods.js";
 import { format } from "./money.js";
 import { shared } from "./styles.js";
 
 export class PayHubPaymentForm extends PayHubElement {
   static properties = {
     for: { type: String },
-    methods: { type: String }, // "card ach" (default), "card" or "ach"
+    methods: { type: String }, // what to offer, of "card ach saved" (the default: all three)
     payerJurisdiction: { type: String, attribute: "payer-jurisdiction" }, // "US-NY": surcharge rules depend on it
     selection: { attribute: false },
-    _kind: { state: true },
+    _kind: { state: true }, // "card", "ach" or a saved method's id (pm_…)
+    _saved: { state: true },
     _step: { state: true }, // entry → checking → review → paying → done
     _quote: { state: true },
     _token: { state: true },
@@ -31,8 +34,9 @@ export class PayHubPaymentForm extends PayHubElement {
   constructor() {
     super();
     this.selection = null;
-    this.methods = "card ach";
+    this.methods = "card ach saved";
     this._kind = "card";
+    this._saved = [];
     this._step = "entry";
     this._quote = null;
     this._token = null;
@@ -56,16 +60,45 @@ export class PayHubPaymentForm extends PayHubElement {
     });
     // a list already on the page tells its selection again
     queueMicrotask(() => this.emit("payhub:selection-request", {}));
+    this._unlistenMethods = listenAround(this, "payhub:payment-methods-change", () => this._loadSaved());
+  }
+
+  ready() {
+    this._loadSaved();
+  }
+
+  async _loadSaved() {
+    if (!this.customerId || !this._offers("saved")) return;
+    try {
+      const page = await this.api("GET", `v1/customers/${encodeURIComponent(this.customerId)}/payment_methods`,
+        { query: { limit: 100 } });
+      this._saved = page.data || [];
+    } catch {
+      this._saved = []; // saved methods are an extra: the form works without them
+    }
+    if (this._isSaved && !this._saved.some((pm) => pm.id === this._kind)) this._switch(this._kinds[0]);
   }
 
   disconnectedCallback() {
     super.disconnectedCallback();
     this._unlisten?.();
+    this._unlistenMethods?.();
   }
 
+  _offers(what) {
+    const offered = String(this.methods || "").split(/\s+/);
+    return offered.includes(what) || !offered.some((k) => ["card", "ach", "saved"].includes(k));
+  }
+
+  // The choices, in order: a new card or bank account, then the customer's saved methods.
   get _kinds() {
-    const kinds = String(this.methods || "").split(/\s+/).filter((k) => k === "card" || k === "ach");
-    return kinds.length ? kinds : ["card", "ach"];
+    const saved = this._offers("saved") ? this._saved.map((pm) => pm.id) : [];
+    const fresh = ["card", "ach"].filter((k) => this._offers(k));
+    return [...(fresh.length || saved.length ? fresh : ["card"]), ...saved];
+  }
+
+  get _isSaved() {
+    return this._kind.startsWith("pm_");
   }
 
   _setSelection(selection) {
@@ -78,8 +111,8 @@ export class PayHubPaymentForm extends PayHubElement {
 
   willUpdate(changed) {
     super.willUpdate(changed);
-    if (!this._kinds.includes(this._kind)) this._kind = this._kinds[0];
-    if (this.fields.kind !== this._kind) this.fields.kind = this._kind;
+    if (!this._kinds.includes(this._kind)) this._kind = this._kinds.find((k) => !k.startsWith("pm_")) || this._kinds[0];
+    if (!this._isSaved && this.fields.kind !== this._kind) this.fields.kind = this._kind;
   }
 
   _fieldsChanged() {
@@ -100,13 +133,13 @@ export class PayHubPaymentForm extends PayHubElement {
     this._step = "entry";
     this._error = "";
     this._fieldErrors = [];
-    this.fields.reset(kind);
+    if (!this._isSaved && this.fields.kind !== kind) this.fields.reset(kind);
   }
 
   _body(token) {
     return {
       allocations: this.selection.invoices.map((x) => ({ invoice: x.invoice, amount: x.amount })),
-      payment_method: { type: "token", token: token.id },
+      payment_method: token.saved ? { type: "saved", payment_method: token.id } : { type: "token", token: token.id },
       ...(this.payerJurisdiction ? { payer_jurisdiction: this.payerJurisdiction } : {}),
     };
   }
@@ -121,7 +154,7 @@ export class PayHubPaymentForm extends PayHubElement {
     }
     this._step = "checking";
     try {
-      this._token = await this.fields.tokenize();
+      this._token = this._isSaved ? { id: this._kind, saved: true } : await this.fields.tokenize();
     } catch (error) {
       this._step = "entry";
       if (error.code === "cancelled") return;
@@ -161,7 +194,7 @@ export class PayHubPaymentForm extends PayHubElement {
 
   async _pay() {
     if (this._step !== "review" || !this._token) return;
-    if (this._kind === "ach" && !this._consent) {
+    if (this._kind === "ach" && !this._consent) { // a saved account's authorization was given when it was saved
       this._consentError = this.t("form.ach_consent_required");
       this.renderRoot.querySelector("#consent")?.focus();
       return;
@@ -224,9 +257,10 @@ export class PayHubPaymentForm extends PayHubElement {
       ${kinds.length > 1 ? html`<fieldset ?disabled=${busy}>
         <legend>${this.t("form.method")}</legend>
         ${kinds.map((kind) => html`<label class="choice"><input type="radio" name="kind" value=${kind}
-          .checked=${this._kind === kind} @change=${() => this._switch(kind)}>${this.t(`form.${kind}`)}</label>`)}
+          .checked=${this._kind === kind} @change=${() => this._switch(kind)}>${this._label(kind)}</label>`)}
       </fieldset>` : nothing}
-      ${this.fields.render(this._ctx.entity, this.t(this._kind === "card" ? "form.card_frame" : "form.ach_frame"))}
+      <div ?hidden=${this._isSaved}>${this.fields.render(this._ctx.entity,
+        this.t(this.fields.kind === "ach" ? "form.ach_frame" : "form.card_frame"))}</div>
       <div class="alert" role="alert" id="errors">${this._error}${this._fieldErrors.length
         ? html`<ul>${this._fieldErrors.map((e) => html`<li>${e.message}</li>`)}</ul>` : nothing}</div>
       <div aria-live="polite" class="status" id="status">${busy ? this.t(this._step === "paying" ? "form.paying" : "form.checking") : nothing}${
@@ -242,6 +276,11 @@ export class PayHubPaymentForm extends PayHubElement {
     `;
   }
 
+  _label(kind) {
+    const pm = this._saved.find((x) => x.id === kind);
+    return pm ? this.t("form.saved", { method: describeMethod(this.texts, pm) }) : this.t(`form.${kind}`);
+  }
+
   _summary() {
     const q = this._quote;
     const loc = this.numberLocale;
@@ -252,7 +291,8 @@ export class PayHubPaymentForm extends PayHubElement {
       ${q.surcharge?.amount ? html`<dt>${percent ? this.t("form.surcharge_percent", { percent }) : this.t("form.surcharge")}</dt>
         <dd data-surcharge>${format(q.surcharge, loc)}</dd>` : nothing}
       <dt class="total">${this.t("form.total")}</dt><dd class="total" data-total>${format(q.total, loc)}</dd>
-    </dl>${(q.explanation || []).length ? html`<p class="muted">${q.explanation.join(" ")}</p>` : nothing}`;
+    </dl>${(q.surcharge?.amount || q.convenience_fee?.amount) && (q.explanation || []).length
+      ? html`<ul class="muted reasons">${q.explanation.map((line) => html`<li>${line}</li>`)}</ul>` : nothing}`;
   }
 
   _achConsent() {

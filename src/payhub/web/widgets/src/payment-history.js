@@ -2,6 +2,7 @@
 // (GET /v1/payments?customer=…&limit=…&starting_after=…, following next_cursor). It reloads after payhub:paid.
 import { html, nothing } from "lit";
 import { PayHubElement, listenAround } from "./base.js";
+import { brandName } from "./methods.js";
 import { format } from "./money.js";
 import { shared } from "./styles.js";
 
@@ -128,12 +129,6 @@ export class PayHubPaymentHistory extends PayHubElement {
     if (!iso) return "";
     return new Intl.DateTimeFormat(this.numberLocale, { dateStyle: "medium" }).format(new Date(iso));
   }
-}
-
-export function brandName(brand) {
-  const names = { visa: "Visa", mastercard: "Mastercard", amex: "American Express", discover: "Discover",
-    diners: "Diners Club", jcb: "JCB" };
-  return names[brand] || (brand ? brand[0].toUpperCase() + brand.slice(1) : "Card");
 }
 
 customElements.get("payhub-payment-history") || customElements.define("payhub-payment-history", PayHubPaymentHistory);

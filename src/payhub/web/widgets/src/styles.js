@@ -55,9 +55,10 @@ export const shared = css`
   label.choice { display: inline-flex; align-items: center; margin-inline-end: var(--_spacing); }
   iframe { display: block; width: 100%; border: 0; min-height: 60px; background: transparent; margin-bottom: var(--_spacing); }
   .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-  dl.summary { display: grid; grid-template-columns: 1fr auto; gap: calc(var(--_spacing) / 3) var(--_spacing); margin: 0 0 var(--_spacing); }
+  dl.summary { display: grid; grid-template-columns: 1fr auto; row-gap: calc(var(--_spacing) / 3); margin: 0 0 var(--_spacing); }
   dl.summary dt { margin: 0; }
-  dl.summary dd { margin: 0; text-align: end; font-variant-numeric: tabular-nums; }
+  dl.summary dd { margin: 0; padding-inline-start: var(--_spacing); text-align: end; font-variant-numeric: tabular-nums; }
+  ul.reasons { margin: 0 0 var(--_spacing); padding-inline-start: 1.2em; }
   dl.summary .total { font-weight: 700; border-top: 1px solid var(--_color-border); padding-top: calc(var(--_spacing) / 3); }
   .badge { font-size: .8em; color: var(--_color-error); font-weight: 600; margin-inline-start: .4em; }
 `;
