@@ -11,11 +11,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from playwright.sync_api import Browser, BrowserContext, Frame, Page
 
-pytest.importorskip("playwright")
-from playwright.sync_api import Browser, BrowserContext, Frame, Page  # noqa: E402
-
-from tests.browser.conftest import HostServer, PayHubServer  # noqa: E402
+from tests.browser.conftest import HostServer, PayHubServer
 
 # Every message the page's window receives, recorded before any of the page's own scripts run (top window only).
 RECORD = """

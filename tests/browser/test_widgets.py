@@ -21,9 +21,7 @@ from typing import Any
 
 import httpx
 import pytest
-
-pytest.importorskip("playwright")
-from playwright.sync_api import Browser, BrowserContext, Frame, FrameLocator, Locator, Page, expect  # noqa: E402
+from playwright.sync_api import Browser, BrowserContext, Frame, FrameLocator, Locator, Page, expect
 
 ROOT = Path(__file__).resolve().parents[2]
 WIDGETS = ROOT / "src" / "payhub" / "web" / "widgets"

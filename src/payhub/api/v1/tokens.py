@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
-from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
 from pydantic import Field, model_validator
@@ -18,6 +17,7 @@ from payhub.domain.errors import CustomerNotFound, InvalidCard
 from payhub.domain.methods import BankAccount, Card
 from payhub.vault import tokens as vault
 from payhub.views import token_view
+from payhub.web.origins import is_own, request_origin
 
 router = APIRouter(prefix="/tokens", tags=["vault"])
 
@@ -51,8 +51,8 @@ class TokenCreate(Strict):
 
 def _from_hosted_fields(request: Request) -> bool:
     """A browser's request from a page PayHub served (the hosted fields) is same-origin: its Origin is this host."""
-    origin = request.headers.get("origin")
-    return origin is None or urlsplit(origin).netloc == request.headers.get("host")
+    origin = request_origin(request.headers)
+    return origin is None or is_own(origin, request.headers)
 
 
 @router.post("", status_code=201, operation_id="create_token")
