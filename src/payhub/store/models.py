@@ -490,6 +490,7 @@ class AutopayAttempt(Base):
     due_on: Mapped[str] = mapped_column(String(10))  # the local date the rule pays it (ISO): part of the key
     attempt: Mapped[int] = mapped_column(Integer)
     payment_id: Mapped[str] = mapped_column(String(40), unique=True)
+    payment_method_id: Mapped[str] = mapped_column(String(40))  # this attempt pays with it, on every resume
     outcome: Mapped[str] = mapped_column(String(20))
     amount: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # what was charged, once completed
     currency: Mapped[str] = mapped_column(String(3))

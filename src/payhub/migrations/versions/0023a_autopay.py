@@ -52,6 +52,7 @@ def upgrade() -> None:
         sa.Column('due_on', sa.String(length=10), nullable=False),
         sa.Column('attempt', sa.Integer(), nullable=False),
         sa.Column('payment_id', sa.String(length=40), nullable=False),
+        sa.Column('payment_method_id', sa.String(length=40), nullable=False),
         sa.Column('outcome', sa.String(length=20), nullable=False),
         sa.Column('amount', sa.BigInteger(), nullable=True),
         sa.Column('currency', sa.String(length=3), nullable=False),
