@@ -30,7 +30,7 @@ from datetime import date, datetime
 from typing import Any
 
 import structlog
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from payhub.autopay import enrollments
@@ -49,7 +49,7 @@ from payhub.ids import new_id
 from payhub.pipeline import idempotency, pay
 from payhub.services import Services
 from payhub.store import leases, repo
-from payhub.store.models import AutopayAttempt, AutopayEnrollment, Entity, Payment
+from payhub.store.models import AutopayAttempt, AutopayEnrollment, Entity, Payment, RelayLease
 
 log = structlog.get_logger(__name__)
 PRINCIPAL = "autopay"  # whose Idempotency-Keys the scheduler's are (a caller of its own)
@@ -101,8 +101,8 @@ def run_enrollment(svc: Services, enrollment_id: str, holder: str, *, lease: boo
             done[_pay(svc, attempt)] += 1
     finally:
         if lease:
-            with svc.transaction() as s:
-                leases.release_lease(s, name, holder, svc.clock.now())
+            with svc.transaction() as s:  # the next run (any holder) may take it at once
+                s.execute(delete(RelayLease).where(RelayLease.name == name, RelayLease.holder == holder))
     return done
 
 
