@@ -213,7 +213,7 @@ def test_two_schedulers_at_once_charge_once(lease: bool, db_url: str, client: Te
         other.close()
     assert sum(r.get("completed", 0) for r in results) == 5, results
     assert charges(services) == 5 and len(payments(services)) == 5
-    assert sorted(p.allocations[0].invoice_id for p in payments(services)) == [f"inv_twice_{n}" for n in range(5)]
+    assert sorted(str(p.allocations[0].invoice_id) for p in payments(services)) == [f"inv_twice_{n}" for n in range(5)]
     assert scheduler.run_once(services) == {}
     with services.read() as s:
         assert all(s.get(ErpInvoice, f"inv_twice_{n}").balance == 0 for n in range(5))  # type: ignore[union-attr]
