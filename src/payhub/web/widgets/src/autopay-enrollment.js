@@ -215,8 +215,8 @@ export class PayHubAutopayEnrollment extends PayHubElement {
     if (String(plan.max).trim()) {
       const cur = this._currency;
       const value = parseAmount(plan.max, cur, this.numberLocale);
-      if (value === null) errors.max = this.t("money.invalid", { example: toInput(12345, cur, this.numberLocale) });
-      else if (value <= 0) errors.max = this.t("money.zero");
+      if (value === null) errors.autopayMax = this.t("money.invalid", { example: toInput(12345, cur, this.numberLocale) });
+      else if (value <= 0) errors.autopayMax = this.t("money.zero");
       else rule.max_per_invoice = { amount: value, currency: cur };
     }
     this._formErrors = errors;
@@ -287,13 +287,13 @@ export class PayHubAutopayEnrollment extends PayHubElement {
             @change=${() => set({ when: "before" })}>${this.t("autopay.before_due")}</label>
         </div>
         ${plan.when === "before" ? html`<div class="row"><label>${this.t("autopay.days")}
-          <input type="number" min="1" max="60" id="days" .value=${plan.days} aria-invalid=${err.days ? "true" : "false"}
-            aria-describedby="days-error" @input=${(ev) => set({ days: ev.target.value })}>
-          <span class="field-error" id="days-error" role="alert">${err.days || ""}</span></label></div>` : nothing}
+          <input type="number" min="1" max="60" id="autopay-days" .value=${plan.days} aria-invalid=${err.days ? "true" : "false"}
+            aria-describedby="autopay-days-error" @input=${(ev) => set({ days: ev.target.value })}>
+          <span class="field-error" id="autopay-days-error" role="alert">${err.days || ""}</span></label></div>` : nothing}
         <div class="row"><label>${this.t("autopay.max_per_invoice")}
-          <input type="text" inputmode="decimal" id="max" size="10" .value=${plan.max} aria-invalid=${err.max ? "true" : "false"}
-            aria-describedby="max-error" @input=${(ev) => set({ max: ev.target.value })}>
-          <span class="field-error" id="max-error" role="alert">${err.max || ""}</span></label></div>
+          <input type="text" inputmode="decimal" id="autopay-max" size="10" .value=${plan.max} aria-invalid=${err.autopayMax ? "true" : "false"}
+            aria-describedby="autopay-max-error" @input=${(ev) => set({ max: ev.target.value })}>
+          <span class="field-error" id="autopay-max-error" role="alert">${err.autopayMax || ""}</span></label></div>
         <div class="row"><button type="button" id="autopay-enrol" @click=${() => this._enrol()}>
           ${this.t(this._busy ? "autopay.enrolling" : "autopay.enrol")}</button></div>
       </fieldset>` : nothing}
