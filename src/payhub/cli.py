@@ -27,6 +27,8 @@ app.add_typer(keys, name="keys")
 app.add_typer(config_app, name="config")
 vault = typer.Typer(help="The card vault's keys.", no_args_is_help=True)
 app.add_typer(vault, name="vault")
+autopay = typer.Typer(help="Autopay: pay the invoices enrollments select when they fall due.", no_args_is_help=True)
+app.add_typer(autopay, name="autopay")
 console = Console(soft_wrap=True)
 
 
@@ -192,15 +194,40 @@ def settle() -> None:
     console.print(f"{len(settled)} payment(s) settled")
 
 
+@autopay.command("run-once")
+def autopay_run_once(now: str = typer.Option("", help="Act as if it were this instant (ISO 8601 with an offset); "
+                                                      "default: the clock")) -> None:
+    """One scheduler pass, as `payhub worker` runs it every housekeeping interval: pay what is due today."""
+    from payhub.autopay.scheduler import fixed_now, run_once
+    from payhub.bootstrap import build_services
+
+    svc = build_services()
+    if now:
+        at = fixed_now(now)
+
+        class Fixed:
+            def now(self) -> Any:
+                return at
+
+        svc.clock = Fixed()
+    try:
+        done = run_once(svc)
+    finally:
+        svc.close()
+    console.print(", ".join(f"{k}: {v}" for k, v in sorted(done.items())) or "nothing due")
+
+
 @app.command()
 def worker(metrics_port: int = typer.Option(0, help="Expose Prometheus metrics on 127.0.0.1:PORT"),
            housekeeping_s: float = typer.Option(15.0, help="How often to recover unfinished payments, operations "
-                                                           "and postings, sync settlements and purge old "
-                                                           "idempotency keys")) -> None:
+                                                           "and postings, sync settlements, purge old "
+                                                           "idempotency keys and run autopay")) -> None:
     """Deliver webhooks from the outbox; recover what a crash or a lost gateway answer left unfinished
-    (payments, captures, voids, refunds, postings); sync settlements."""
+    (payments, captures, voids, refunds, postings); sync settlements; pay what autopay finds due."""
     import asyncio
 
+    from payhub.autopay.scheduler import default_holder
+    from payhub.autopay.scheduler import run_once as autopay_run
     from payhub.bootstrap import build_services, build_worker
     from payhub.logs import configure
     from payhub.pipeline.idempotency import purge_expired
@@ -219,11 +246,14 @@ def worker(metrics_port: int = typer.Option(0, help="Expose Prometheus metrics o
 
         start_http_server(metrics_port, addr="127.0.0.1")
 
+    holder = default_holder()  # this worker's name on the autopay leases
+
     async def housekeeping(stop: asyncio.Event) -> None:
         while not stop.is_set():
             await asyncio.to_thread(recover, svc)
             await asyncio.to_thread(sync_settlements, svc)
             await asyncio.to_thread(purge_expired, svc)
+            await asyncio.to_thread(autopay_run, svc, holder)
             try:
                 await asyncio.wait_for(stop.wait(), housekeeping_s)
             except TimeoutError:

@@ -34,7 +34,7 @@ GLOBAL = {"/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/docs/oa
           "/widgets/v1/{name}", "/v1/widgets/manifest", "/hosted/fields", "/embed/{widget}"}
 
 # Every resource id PayHub mints: prefix_ + a time-ordered random part (payhub.ids.new_id).
-ID = re.compile(r"\b(?:aud|ctk|del|ent|evt|key|op|pay|pm|pst|rfd|tok|we)_[0-9a-z]{20,}\b")
+ID = re.compile(r"\b(?:ape|aud|ctk|del|ent|evt|key|op|pay|pm|pst|rfd|tok|we)_[0-9a-z]{20,}\b")
 EXTENSION = "isolation_probe"
 
 
@@ -68,8 +68,10 @@ def _populate(t: Tenant, services: Services, tag: str, invoice: str, customer: s
     _ok(c.post("/v1/customer_tokens", json={"customer": customer}), 201)
     card = _ok(t.token.post("/v1/tokens", json={"card": {"number": "4242424242424242", "exp_month": 12,
                                                           "exp_year": 2031, "cvc": "123"}}), 201)
-    _ok(c.post(f"/v1/customers/{customer}/payment_methods", json={
+    method = _ok(c.post(f"/v1/customers/{customer}/payment_methods", json={
         "token": card["id"], "consent": {"text": f"{tag}-only consent to keep this card", "accepted": True}}), 201)
+    enrollment = _ok(c.post("/v1/autopay_enrollments", json={"customer": customer, "payment_method": method["id"],
+                                                             "rule": {"when": {"on": "due_date"}}}), 201)
     _ok(c.post("/v1/api_keys", json={"scope": "read", "name": f"{tag}-only reader"}), 201)
     endpoint = _ok(c.post("/v1/webhook_endpoints", json={"url": f"https://hooks.{tag}-only.example/payhub",
                                                          "description": f"{tag}-only receiver"}), 201)
@@ -92,7 +94,8 @@ def _populate(t: Tenant, services: Services, tag: str, invoice: str, customer: s
     assert events, "no events: the isolation check would prove nothing for them"
     t.samples.update({"invoice_id": invoice, "customer_id": customer, "payment_id": paid["id"],
                       "refund_id": refund["id"], "endpoint_id": endpoint["id"], "event_id": events[0]["id"],
-                      "entity_id": t.entity, "version": str(version)})
+                      "entity_id": t.entity, "version": str(version),
+                      "enrollment_id": enrollment["id"]})
 
 
 def _get_routes(app: FastAPI) -> list[Any]:

@@ -459,7 +459,7 @@ def test_saved_payment_methods_card_and_ach_with_consent_and_mandate(
     api = payhub_server.url
     open_host(page, host_server, host_html(api, widgets(api, customer_token("cus_initech"), "methods")))
     widget = page.locator("payhub-autopay-enrollment")
-    expect(widget.locator("[data-note]")).to_contain_text("later release")  # enrollment itself: the autopay issue
+    expect(widget.locator("[data-note]")).to_contain_text("autopay")
     expect(widget).to_contain_text("No saved payment methods")
     fill_card(fields(page, "payhub-autopay-enrollment"))
     widget.locator("#save").click()  # no consent yet: refused, said, nothing saved

@@ -19,6 +19,7 @@ from payhub import __version__, metrics
 from payhub.api import errors, idempotency, openapi
 from payhub.api.deps import authenticator, run_authenticator
 from payhub.api.v1 import (
+    autopay,
     config,
     customer_tokens,
     customers,
@@ -253,8 +254,9 @@ def create_app(services: Services, settings: Settings | None = None) -> FastAPI:
     )
     app.state.services = services
     for module in (invoices, payments, refunds, webhooks, extensions, routing, fees, keys, customer_tokens,
-                   entities, config, customers, portal, tokens, payment_methods):
+                   entities, config, customers, portal, tokens, payment_methods, autopay):
         app.include_router(module.router, prefix="/v1")
+    app.include_router(autopay.settings_router, prefix="/v1")
     app.include_router(web.api_router, prefix="/v1")
     app.include_router(payments_v2.router, prefix="/v2")
     app.include_router(health.router)

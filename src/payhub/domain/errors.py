@@ -384,3 +384,24 @@ class VaultKeyMissing(VaultError):
 
 class VaultTampered(VaultError):
     code = "vault_integrity_failed"
+
+
+# --- autopay ---
+class AutopayEnrollmentNotFound(NotFound):
+    code = "autopay_enrollment_not_found"
+    title = "Autopay enrollment not found"
+
+
+class AutopayAlreadyEnrolled(Conflict):
+    code = "autopay_already_enrolled"
+    title = "The customer already has an autopay enrollment in this currency"
+
+
+class AutopayEnrollmentCancelled(Conflict):
+    code = "autopay_enrollment_cancelled"
+    title = "The autopay enrollment was cancelled"
+
+
+class AutopayRuleInvalid(InvalidRequest):
+    code = "autopay_rule_invalid"
+    title = "The autopay rule is invalid"

@@ -18,6 +18,8 @@ class EventType(StrEnum):
     POSTING_FAILED = "posting.failed"
     RECONCILIATION_EXCEPTION = "reconciliation.exception"
     AUTOPAY_ENROLLED = "autopay.enrolled"
+    AUTOPAY_CANCELLED = "autopay.cancelled"
+    AUTOPAY_PAYMENT_FAILED = "autopay.payment_failed"
     ENDPOINT_FAILING = "endpoint.failing"
     ENDPOINT_DISABLED = "endpoint.disabled"
     WEBHOOK_TEST = "webhook.test"

@@ -445,3 +445,67 @@ class CustomerAccount(Base):
     invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AutopayEnrollment(Base):
+    """A customer's standing instruction to pay their invoices with a saved method (domain/autopay.py's Rule).
+    status: active | paused (a hard decline; resumes when the customer gives a new method) | cancelled."""
+
+    __tablename__ = "autopay_enrollments"
+    __table_args__ = (Index("ix_autopay_enrollments_customer", "entity_id", "customer_id"),
+                      Index("ix_autopay_enrollments_status", "status"))
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
+    customer_id: Mapped[str] = mapped_column(String(40))
+    payment_method_id: Mapped[str] = mapped_column(ForeignKey("payment_methods.id"))
+    status: Mapped[str] = mapped_column(String(20))
+    currency: Mapped[str] = mapped_column(String(3))
+    days_before_due: Mapped[int] = mapped_column(Integer, default=0)  # 0: on the due date
+    terms: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)  # None: any terms
+    min_amount: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    max_amount: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    max_per_invoice: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    max_per_month: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    paused_reason: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    created_by: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class AutopayAttempt(Base):
+    """One attempt to pay one invoice under one enrollment for one due date. Its payment id is chosen when the
+    row is written, before any money moves: a resumed attempt pays under the same id (and gateway key).
+    outcome: pending | completed | failed (soft; next_retry_at set while the schedule lasts) | hard_declined |
+    skipped (nothing left to pay)."""
+
+    __tablename__ = "autopay_attempts"
+    __table_args__ = (UniqueConstraint("enrollment_id", "invoice_id", "due_on", "attempt",
+                                       name="uq_autopay_attempts_enrollment_invoice_due_attempt"),
+                      Index("ix_autopay_attempts_retry", "outcome", "next_retry_at"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
+    enrollment_id: Mapped[str] = mapped_column(ForeignKey("autopay_enrollments.id"), index=True)
+    invoice_id: Mapped[str] = mapped_column(String(40))
+    due_on: Mapped[str] = mapped_column(String(10))  # the local date the rule pays it (ISO): part of the key
+    attempt: Mapped[int] = mapped_column(Integer)
+    payment_id: Mapped[str] = mapped_column(String(40), unique=True)
+    payment_method_id: Mapped[str] = mapped_column(String(40))  # this attempt pays with it, on every resume
+    outcome: Mapped[str] = mapped_column(String(20))
+    amount: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # what was charged, once completed
+    currency: Mapped[str] = mapped_column(String(3))
+    failure_code: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    failure_message: Mapped[str | None] = mapped_column(Text, nullable=True)
+    next_retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    locked_until: Mapped[datetime] = mapped_column(UTCDateTime)  # a scheduler works on it until then
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AutopaySettings(Base):
+    """An entity's autopay settings: the soft-decline retry schedule (days after each failed attempt)."""
+
+    __tablename__ = "autopay_settings"
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"), primary_key=True)
+    retry_days: Mapped[list[int]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -44,14 +44,37 @@ class ReconciliationException(BaseModel):
     detected_at: str
 
 
+class AutopayRule(BaseModel):
+    when: dict[str, Any] = Field(description='{"on": "due_date"} or {"days_before_due": N}')
+    invoices: Any = Field(description='"all", or {"terms": [...] | null, "amount": {"min", "max"} | null}')
+    max_per_invoice: MoneyPublic | None
+    max_per_month: MoneyPublic | None
+
+
 class AutopayEnrollment(BaseModel):
     id: str
     object: str = "autopay_enrollment"
     customer: str
+    status: str = Field(description="active | paused | cancelled")
+    paused_reason: str | None
+    currency: str
     payment_method: dict[str, Any]
-    schedule: str = Field(description="on_due_date | days_before_due:<n> | monthly:<day>")
-    max_amount: MoneyPublic | None
+    rule: AutopayRule
     created_at: str
+    updated_at: str
+    cancelled_at: str | None
+
+
+class AutopayPaymentFailed(BaseModel):
+    object: str = "autopay_payment_failure"
+    enrollment: AutopayEnrollment
+    invoice: str
+    due_on: str
+    attempt: int
+    payment: str = Field(description="The failed payment (its own payment.failed event carries it whole)")
+    category: str = Field(description="hard (enrollment paused) | soft (retries exhausted)")
+    reason: str = Field(description="The decline code, e.g. card_declined, bank_account_declined")
+    message: str
 
 
 class EndpointAlert(BaseModel):
@@ -82,6 +105,10 @@ CATALOGUE: dict[EventType, tuple[str, type[BaseModel]]] = {
     EventType.POSTING_FAILED: ("The ERP refused or could not take a GL posting.", PostingEvent),
     EventType.RECONCILIATION_EXCEPTION: ("Gateway and ERP records disagree.", ReconciliationException),
     EventType.AUTOPAY_ENROLLED: ("A customer enrolled in autopay.", AutopayEnrollment),
+    EventType.AUTOPAY_CANCELLED: ("An autopay enrollment was cancelled.", AutopayEnrollment),
+    EventType.AUTOPAY_PAYMENT_FAILED: ("An autopay payment failed for good: a hard decline (the enrollment is "
+                                       "paused until the payment method is updated) or a soft decline whose "
+                                       "retries ran out.", AutopayPaymentFailed),
     EventType.ENDPOINT_FAILING: ("A webhook endpoint keeps failing (sent to the entity's other endpoints).",
                                  EndpointAlert),
     EventType.ENDPOINT_DISABLED: ("A webhook endpoint was disabled after its retries ran out or a 410.",

@@ -1,7 +1,8 @@
 // <payhub-autopay-enrollment>: the customer's saved payment methods (GET /v1/customers/{c}/payment_methods),
 // saving a new one through the hosted fields with the consent the customer ticked (and for ACH the NACHA WEB
-// authorization: frequency, amount or range, how to revoke), and removing one. Enrolling in autopay comes
-// with the autopay issue; until then this widget only saves methods, and says so.
+// authorization: frequency, amount or range, how to revoke), and removing one; and enrolling in autopay
+// (POST /v1/autopay_enrollments: a saved method, on the due date or N days before, an optional cap per invoice),
+// showing the enrollment and cancelling it (POST /v1/autopay_enrollments/{id}/cancel).
 import { html, nothing } from "lit";
 import { PayHubElement } from "./base.js";
 import { HostedFields } from "./hosted.js";
@@ -28,6 +29,8 @@ export class PayHubAutopayEnrollment extends PayHubElement {
     _fieldErrors: { state: true },
     _formErrors: { state: true },
     _notice: { state: true },
+    _enrollment: { state: true },
+    _plan: { state: true },
   };
 
   static styles = shared;
@@ -48,6 +51,8 @@ export class PayHubAutopayEnrollment extends PayHubElement {
     this._fieldErrors = [];
     this._formErrors = {};
     this._notice = "";
+    this._enrollment = undefined; // undefined: loading; null: none
+    this._plan = { method: "", when: "due", days: "3", max: "" };
     this.fields = new HostedFields(this, { onSubmit: () => this._save() });
   }
 
@@ -79,6 +84,8 @@ export class PayHubAutopayEnrollment extends PayHubElement {
     try {
       const page = await this.api("GET", this._path, { query: { limit: 100 } });
       this._methods = page.data || [];
+      const enrollments = await this.api("GET", "v1/autopay_enrollments", { query: { customer: this.customerId, limit: 10 } });
+      this._enrollment = (enrollments.data || []).find((e) => e.status !== "cancelled") || null;
     } catch (error) {
       this._error = this.fail(error, error.status === 401 || error.status === 403 || error.status === 404);
     }
@@ -191,6 +198,108 @@ export class PayHubAutopayEnrollment extends PayHubElement {
     }
   }
 
+  async _enrol() {
+    if (this._busy) return;
+    this._error = "";
+    this._notice = "";
+    const plan = this._plan;
+    const method = plan.method || this._methods?.[0]?.id;
+    const errors = {};
+    let when = { on: "due_date" };
+    if (plan.when === "before") {
+      const days = Number(plan.days);
+      if (!Number.isInteger(days) || days < 1 || days > 60) errors.days = this.t("autopay.days_invalid");
+      else when = { days_before_due: days };
+    }
+    const rule = { when };
+    if (String(plan.max).trim()) {
+      const cur = this._currency;
+      const value = parseAmount(plan.max, cur, this.numberLocale);
+      if (value === null) errors.autopayMax = this.t("money.invalid", { example: toInput(12345, cur, this.numberLocale) });
+      else if (value <= 0) errors.autopayMax = this.t("money.zero");
+      else rule.max_per_invoice = { amount: value, currency: cur };
+    }
+    this._formErrors = errors;
+    if (Object.keys(errors).length) return;
+    this._busy = true;
+    try {
+      this._enrollment = await this.api("POST", "v1/autopay_enrollments",
+        { body: { customer: this.customerId, payment_method: method, rule } });
+      this._notice = this._enrolledText(this._enrollment);
+      this.emit("payhub:autopay-change", { enrollment: this._enrollment.id, status: this._enrollment.status });
+    } catch (error) {
+      this._error = this.fail(error);
+    } finally {
+      this._busy = false;
+    }
+  }
+
+  async _cancelEnrollment() {
+    this._busy = true;
+    this._error = "";
+    try {
+      const done = await this.api("POST", `v1/autopay_enrollments/${encodeURIComponent(this._enrollment.id)}/cancel`);
+      this._enrollment = null;
+      this._notice = this.t("autopay.cancelled");
+      this.emit("payhub:autopay-change", { enrollment: done.id, status: done.status });
+    } catch (error) {
+      this._error = this.fail(error);
+    } finally {
+      this._busy = false;
+    }
+  }
+
+  _enrolledText(e) {
+    const when = e.rule.when.days_before_due
+      ? this.t("autopay.when_before", { days: e.rule.when.days_before_due }) : this.t("autopay.when_due");
+    return this.t("autopay.enrolled", { method: this._describe(e.payment_method), when });
+  }
+
+  _autopay() {
+    if (this._enrollment === undefined || this._methods === null) return nothing;
+    const e = this._enrollment;
+    if (e) {
+      return html`<section data-autopay aria-labelledby="autopay-title">
+        <h3 id="autopay-title">${this.t("autopay.title")}</h3>
+        <p data-enrollment=${e.id}>${this._enrolledText(e)}
+          ${e.rule.max_per_invoice ? this.t("autopay.limit", { amount: format(e.rule.max_per_invoice, this.numberLocale) }) : nothing}</p>
+        <p data-autopay-status>${this.t(`autopay.status.${e.status}`)}</p>
+        <button type="button" class="secondary" id="autopay-cancel" ?disabled=${this._busy}
+          @click=${() => this._cancelEnrollment()}>${this.t("autopay.cancel")}</button>
+      </section>`;
+    }
+    const plan = this._plan;
+    const err = this._formErrors;
+    const set = (patch) => { this._plan = { ...this._plan, ...patch }; };
+    return html`<section data-autopay aria-labelledby="autopay-title">
+      <h3 id="autopay-title">${this.t("autopay.title")}</h3>
+      <p>${this.t(this._methods.length ? "autopay.none" : "autopay.need_method")}</p>
+      ${this._methods.length ? html`<fieldset ?disabled=${this._busy}>
+        <legend>${this.t("autopay.enrol")}</legend>
+        <div class="row"><label>${this.t("autopay.method")}
+          <select id="autopay-method" @change=${(ev) => set({ method: ev.target.value })}>
+            ${this._methods.map((pm) => html`<option value=${pm.id} ?selected=${plan.method === pm.id}>${this._describe(pm)}</option>`)}
+          </select></label></div>
+        <div role="radiogroup" aria-label=${this.t("autopay.when")} class="row">
+          <label class="choice"><input type="radio" name="autopay-when" id="autopay-on-due" .checked=${plan.when === "due"}
+            @change=${() => set({ when: "due" })}>${this.t("autopay.on_due")}</label>
+          <label class="choice"><input type="radio" name="autopay-when" id="autopay-before" .checked=${plan.when === "before"}
+            @change=${() => set({ when: "before" })}>${this.t("autopay.before_due")}</label>
+        </div>
+        ${plan.when === "before" ? html`<div class="row"><label>${this.t("autopay.days")}
+          <input type="number" min="1" max="60" id="autopay-days" .value=${plan.days} aria-invalid=${err.days ? "true" : "false"}
+            aria-describedby="autopay-days-error" @input=${(ev) => set({ days: ev.target.value })}>
+          <span class="field-error" id="autopay-days-error" role="alert">${err.days || ""}</span></label></div>` : nothing}
+        <div class="row"><label>${this.t("autopay.max_per_invoice")}
+          <input type="text" inputmode="decimal" id="autopay-max" size="10" .value=${plan.max} aria-invalid=${err.autopayMax ? "true" : "false"}
+            aria-describedby="autopay-max-error" @input=${(ev) => set({ max: ev.target.value })}>
+          <span class="field-error" id="autopay-max-error" role="alert">${err.autopayMax || ""}</span></label></div>
+        <div class="row"><button type="button" id="autopay-enrol" @click=${() => this._enrol()}>
+          ${this.t(this._busy ? "autopay.enrolling" : "autopay.enrol")}</button></div>
+      </fieldset>` : nothing}
+    </section>`;
+  }
+
   async _ask(pm) {
     this._confirm = pm ? pm.id : null;
     await this.updateComplete;
@@ -208,6 +317,7 @@ export class PayHubAutopayEnrollment extends PayHubElement {
         ? html`<ul>${this._fieldErrors.map((e) => html`<li>${e.message}</li>`)}</ul>` : nothing}</div>
       <div class="status" role="status">${this._notice}</div>
       ${this._methods === null ? html`<p>${this.t("loading")}</p>` : this._list()}
+      ${this._autopay()}
       ${this._form()}
     `;
   }
