@@ -114,7 +114,7 @@ def test_pages_set_security_headers_and_load_the_widgets_by_sri(portal: Portal) 
         assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
         assert "img-src 'self' data: https://cdn.example.com" in csp
         assert page.headers["x-content-type-options"] == "nosniff"
-        assert page.headers["referrer-policy"] == "no-referrer"
+        assert page.headers["referrer-policy"] == "same-origin"
         assert "<script>" not in page.text  # no inline script
     assert re.search(r'<script type="module" src="/widgets/v1/payhub.js" integrity="sha384-', home.text)
     assert "--brand-primary:#0f766e" in home.text and "Demo Supply Co." in home.text

@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
+import structlog
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
@@ -23,6 +24,7 @@ from payhub.web import session
 from payhub.web.assets import Assets
 from payhub.web.session import CurrentSession
 
+log = structlog.get_logger(__name__)
 router = APIRouter(prefix="/portal", include_in_schema=False)
 STATIC = Path(__file__).parent / "static"
 MAX_EMAIL = 200
@@ -74,7 +76,8 @@ def _message(request: Request, portal: Portal, status: int, heading: str, text: 
                         back=f"/portal/{portal.entity_id}/signin" if back else None), status, cookies)
 
 
-def _refused(request: Request, portal: Portal) -> HTMLResponse:
+def _refused(request: Request, portal: Portal, refusal: session.CsrfRefused) -> HTMLResponse:
+    log.info("portal.form_refused", reason=str(refusal), path=request.url.path)
     return _message(request, portal, 403, "This form has expired",
                     "The form was not sent from this portal, or it is too old. Go back, reload the page and try "
                     "again.", back=True)
@@ -132,8 +135,8 @@ def signin_link(entity: str, request: Request, email: Text = "", csrf_token: Tex
     try:
         session.check_csrf(svc, request, csrf_token, None)
         session.check_sign_in_rate(svc, request, f"{entity}:{email}")
-    except session.CsrfRefused:
-        return _refused(request, portal)
+    except session.CsrfRefused as refusal:
+        return _refused(request, portal, refusal)
     except session.SignInThrottled as error:
         return _throttled(request, portal, error)
     if email and len(email) <= MAX_EMAIL:
@@ -152,8 +155,8 @@ def signin_password(entity: str, request: Request, email: Text = "", password: T
     try:
         session.check_csrf(svc, request, csrf_token, None)
         session.check_sign_in_rate(svc, request, f"{entity}:{email}")
-    except session.CsrfRefused:
-        return _refused(request, portal)
+    except session.CsrfRefused as refusal:
+        return _refused(request, portal, refusal)
     except session.SignInThrottled as error:
         return _throttled(request, portal, error)
     customer_id = accounts.password_sign_in(svc, entity, email[:MAX_EMAIL], password)
@@ -179,8 +182,8 @@ def login_link_use(entity: str, request: Request, code: Text = "", csrf_token: T
         return _not_found()
     try:
         session.check_csrf(_svc(request), request, csrf_token, None)
-    except session.CsrfRefused:
-        return _refused(request, portal)
+    except session.CsrfRefused as refusal:
+        return _refused(request, portal, refusal)
     customer_id = accounts.redeem_magic_link(_svc(request), entity, code)
     if customer_id is None:
         return _message(request, portal, 400, "This link has expired",
@@ -223,8 +226,8 @@ def invitation_accept(entity: str, request: Request, invite: Text = "", password
     try:
         session.check_csrf(svc, request, csrf_token, None)
         session.check_sign_in_rate(svc, request, f"{entity}:invite:{invite[:16]}")
-    except session.CsrfRefused:
-        return _refused(request, portal)
+    except session.CsrfRefused as refusal:
+        return _refused(request, portal, refusal)
     except session.SignInThrottled as error:
         return _throttled(request, portal, error)
     customer_id = accounts.invitation_customer(svc, entity, invite)
@@ -247,8 +250,8 @@ def signout(entity: str, request: Request, csrf_token: Text = "") -> Response:
     found = _current(request, portal)
     try:
         session.check_csrf(_svc(request), request, csrf_token, found)
-    except session.CsrfRefused:
-        return _refused(request, portal)
+    except session.CsrfRefused as refusal:
+        return _refused(request, portal, refusal)
     response = RedirectResponse(f"/portal/{entity}/signin", 303)
     session.end(_svc(request), request, response)
     return response
