@@ -9,6 +9,7 @@ import re
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,14 +20,24 @@ pytest.importorskip("playwright")
 from playwright.sync_api import Browser, Page, expect  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 
+from payhub.erp.embedded import create_customer, create_invoice  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "build" / "screenshots"
-EMAIL = "ap@acme.example"
+EMAIL = "ap@portal-customer.example"
+CUSTOMER, NAME = "cus_portal", "Portal Customer Ltd"  # its own: the widget tests share the server and the demo's
 
 
 @pytest.fixture(scope="module")
 def portal_on(payhub_server: Any) -> str:
-    """The demo entity's portal enabled and branded, cus_acme invited (through the admin API)."""
+    """The demo entity's portal enabled, a customer of its own with two invoices, invited (admin API)."""
+    today = date.today()
+    with payhub_server.services.transaction() as s:
+        create_customer(s, payhub_server.entity_id, CUSTOMER, NAME, EMAIL)
+        for invoice, number, cents in (("inv_portal_1", "INV-9001", 120_000), ("inv_portal_2", "INV-9002", 80_000)):
+            create_invoice(s, company_id=payhub_server.entity_id, customer_id=CUSTOMER, invoice_id=invoice,
+                           number=number, currency="USD", lines=[("Supplies", 1, cents)], terms="Net 30",
+                           issued_on=today, due_on=today + timedelta(days=30))
     admin = httpx.Client(base_url=payhub_server.url, timeout=30,
                          headers={"Authorization": f"Bearer {payhub_server.admin_key}"})
     current = admin.get("/v1/portal_settings").json()
@@ -34,7 +45,7 @@ def portal_on(payhub_server: Any) -> str:
     put = admin.put("/v1/portal_settings", json={**settings, "enabled": True, "support_email": "ar@demo.example"})
     assert put.status_code == 200, put.text
     made = admin.post("/v1/customers", headers={"Idempotency-Key": str(uuid.uuid4())},
-                      json={"erp_customer": "cus_acme", "email": EMAIL, "portal_access": True})
+                      json={"erp_customer": CUSTOMER, "email": EMAIL, "portal_access": True})
     assert made.status_code == 201, made.text
     return f"{payhub_server.url}/portal/{payhub_server.entity_id}"
 
@@ -82,12 +93,12 @@ def test_sign_in_by_email_pay_two_invoices_save_the_card_and_download_a_receipt(
     page.goto(link)
     page.get_by_role("button", name="Sign in").click()
     expect(page.locator("h1")).to_have_text("Pay invoices")
-    expect(page.locator(".who")).to_have_text("Acme Builders LLC")
+    expect(page.locator(".who")).to_have_text(NAME)
 
     # pay two invoices, one of them in part
-    page.locator("payhub-invoice-list #select-inv_acme_1001").check()
-    page.locator("payhub-invoice-list #select-inv_acme_1002").check()
-    partial = page.locator("payhub-invoice-list #amount-inv_acme_1002")
+    page.locator("payhub-invoice-list #select-inv_portal_1").check()
+    page.locator("payhub-invoice-list #select-inv_portal_2").check()
+    partial = page.locator("payhub-invoice-list #amount-inv_portal_2")
     partial.fill("100.50")
     expect(partial).to_have_attribute("aria-invalid", "false")
     frame = page.frame_locator("payhub-payment-form iframe")
@@ -118,7 +129,7 @@ def test_sign_in_by_email_pay_two_invoices_save_the_card_and_download_a_receipt(
     # the receipt: a printable page and a PDF
     page.get_by_role("link", name="Payments & receipts").click()
     row = page.locator("table.receipts tr", has_text=receipt)
-    expect(row).to_contain_text("INV-1001, INV-1002")
+    expect(row).to_contain_text("INV-9001, INV-9002")
     shoot(page, "history")
     row.get_by_role("link", name="View").click()
     expect(page.locator("h1")).to_have_text(f"Receipt {receipt}")
@@ -128,7 +139,7 @@ def test_sign_in_by_email_pay_two_invoices_save_the_card_and_download_a_receipt(
         page.get_by_role("link", name="Download PDF").click()
     pdf = Path(download.value.path()).read_bytes()
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
-    for expected in (amount, "INV-1001", "INV-1002", receipt):
+    for expected in (amount, "INV-9001", "INV-9002", receipt):
         assert expected in text, text
 
     # the payment's channel is the portal's
