@@ -44,6 +44,11 @@ def test_read_key_cannot_move_money(app: FastAPI, keys: dict[str, str], services
 PUBLIC = {"/healthz", "/readyz", "/metrics",  # operations endpoints: no key, no data
           # the web layer (payhub/web): scripts, the script manifest, and pages that call the API with a customer token
           "/widgets/v1/{name}", "/v1/widgets/manifest", "/hosted/fields", "/embed/{widget}"}
+# PayHub's own browser pages, signed in by cookie session (web/session.py), not by API key: tests/portal covers them
+PUBLIC |= {"/portal/static/portal.css", "/portal/{entity}", "/portal/{entity}/signin", "/portal/{entity}/signin/link",
+           "/portal/{entity}/signin/password", "/portal/{entity}/login", "/portal/{entity}/invitation",
+           "/portal/{entity}/signout", "/portal/{entity}/methods", "/portal/{entity}/history",
+           "/portal/{entity}/receipts/{payment_id}"}
 READ_ONLY_POSTS = {"/v1/routing/simulate"}  # a POST that computes an answer and writes nothing
 CUSTOMER_ONLY = {"/v1/customer_tokens/current"}  # describes the customer token a request carries
 SCOPES = ("read", "payments", "admin")

@@ -37,7 +37,8 @@ def create_payment(body: PaymentCreate, request: Request, key: PayerOrCustomer, 
     response's `posting` shows the GL entries posted to the ERP. A customer token (widgets, pay links) can
     pay only its customer's invoices, or only the ones it names, up to its maximum amount."""
     def action(claim: Claim | None) -> pay.Outcome:
-        req = body.to_request(key.entity_id, svc.clock.now().date(), channel="widget" if key.limit else "api")
+        req = body.to_request(key.entity_id, svc.clock.now().date(),
+                              channel=key.limit.channel if key.limit else "api")
         return pay.create_payment(svc, replace(req, limit=key.limit), claim)
 
     return idempotency.run(svc, key, request, body.model_dump(mode="json"), action,
@@ -48,7 +49,8 @@ def create_payment(body: PaymentCreate, request: Request, key: PayerOrCustomer, 
 def quote_payment(body: PaymentCreate, key: PayerOrCustomer, svc: ServicesDep) -> dict[str, Any]:
     """The convenience fee and surcharge this payment would carry, with the reasons, so a UI can show them
     before the customer pays. Nothing is written and no money moves; a vault token is not used up."""
-    req = body.to_request(key.entity_id, svc.clock.now().date(), channel="widget" if key.limit else "api")
+    req = body.to_request(key.entity_id, svc.clock.now().date(),
+                              channel=key.limit.channel if key.limit else "api")
     req = replace(req, limit=key.limit)
     return {"object": "payment_quote", **quote_view(pay.quote_payment(svc, req))}
 
