@@ -20,6 +20,7 @@ from payhub.api import errors, idempotency, openapi
 from payhub.api.deps import authenticator, run_authenticator
 from payhub.api.v1 import (
     config,
+    customer_search,
     customer_tokens,
     customers,
     entities,
@@ -33,6 +34,7 @@ from payhub.api.v1 import (
     portal,
     refunds,
     routing,
+    staff_users,
     tokens,
     webhooks,
 )
@@ -253,7 +255,7 @@ def create_app(services: Services, settings: Settings | None = None) -> FastAPI:
     )
     app.state.services = services
     for module in (invoices, payments, refunds, webhooks, extensions, routing, fees, keys, customer_tokens,
-                   entities, config, customers, portal, tokens, payment_methods):
+                   entities, config, customers, portal, tokens, payment_methods, staff_users, customer_search):
         app.include_router(module.router, prefix="/v1")
     app.include_router(web.api_router, prefix="/v1")
     app.include_router(payments_v2.router, prefix="/v2")
