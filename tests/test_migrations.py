@@ -60,9 +60,11 @@ def test_the_drift_check_sees_a_missing_migration(tmp_path: Path) -> None:
     upgrade(url, "0021")  # before the vault
     found = sorted(f"{d[0]} {d[1].name}" if d[0] in ("add_table", "add_index") else f"{d[0]} {d[2]}.{d[3].name}"
                    for d in drift(url))
-    assert found == ["add_column payments.payment_method_id", "add_column payments.vault_token",
+    # (later revisions' additions are missing too: only the vault's are asserted here)
+    vault = {f for f in found if "vault" in f or "payment_method" in f}
+    assert vault == {"add_column payments.payment_method_id", "add_column payments.vault_token",
                      "add_index ix_payment_methods_customer", "add_index ix_vault_tokens_entity_id",
-                     "add_index ix_vault_tokens_key_id", "add_table payment_methods", "add_table vault_tokens"]
+                     "add_index ix_vault_tokens_key_id", "add_table payment_methods", "add_table vault_tokens"}
 
 
 def drift(url: str) -> list[Any]:

@@ -40,8 +40,8 @@ class NoRefill:
     def __init__(self, inner: RedisRateLimiter) -> None:
         self.inner = inner
 
-    def hit(self, key: str, rate_per_s: int, burst: int) -> Decision:
-        return self.inner.hit(key, 1e-6, burst)  # type: ignore[arg-type]
+    def hit(self, key: str, rate_per_s: float, burst: int) -> Decision:
+        return self.inner.hit(key, 1e-6, burst)
 
 
 def test_a_key_over_its_limit_gets_429_with_retry_after(services: Services) -> None:

@@ -190,7 +190,7 @@ def _customer(svc: Services, secret: str, now: Any, allowed: bool) -> Principal:
         raise ApiError(403, "customer_token_not_allowed", "Not allowed with a customer token",
                        "Customer tokens can read their invoices and payments and pay; use an API key for this")
     limit = PayerLimit(token.customer_id, tuple(token.invoice_ids) if token.invoice_ids is not None else None,
-                       token.max_amount, token.currency)
+                       token.max_amount, token.currency, token.channel)
     return Principal(token.id, token.entity_id, "customer", limit)
 
 

@@ -18,6 +18,7 @@ from payhub.store.repo import hash_secret
 
 SCOPES = ("read", "payments", "admin")
 CUSTOMER_TOKEN_PREFIX = "pht_"
+CUSTOMER_TOKEN_CHANNELS = ("widget", "portal", "terminal")
 
 
 def allows(granted: str, needed: str) -> bool:
@@ -81,10 +82,15 @@ def create_key(s: Session, entity_id: str | None, scope: str, now: datetime, nam
 
 def create_customer_token(s: Session, entity_id: str, customer_id: str, now: datetime, expires_at: datetime, *,
                           invoice_ids: list[str] | None, max_amount: int | None, currency: str | None,
-                          created_by: str) -> tuple[CustomerToken, str]:
+                          created_by: str, channel: str = "widget") -> tuple[CustomerToken, str]:
+    """A customer-context token and its secret (shown once). `channel` is what its payments record:
+    widget (a merchant's page), portal or terminal (PayHub's own pages)."""
+    if channel not in CUSTOMER_TOKEN_CHANNELS:
+        raise ValueError(f"channel must be one of {', '.join(CUSTOMER_TOKEN_CHANNELS)}")
     secret = f"{CUSTOMER_TOKEN_PREFIX}{secrets.token_urlsafe(32)}"
     token = CustomerToken(id=new_id("ctk"), entity_id=entity_id, customer_id=customer_id,
                           secret_hash=hash_secret(secret), invoice_ids=invoice_ids, max_amount=max_amount,
-                          currency=currency, created_by=created_by, created_at=now, expires_at=expires_at)
+                          currency=currency, created_by=created_by, created_at=now, expires_at=expires_at,
+                          channel=channel)
     s.add(token)
     return token, secret

@@ -52,12 +52,12 @@ class Decision:
 
 @runtime_checkable
 class RateLimiter(Protocol):
-    def hit(self, key: str, rate_per_s: int, burst: int) -> Decision:
+    def hit(self, key: str, rate_per_s: float, burst: int) -> Decision:
         """Take one token from ``key``'s bucket (capacity ``burst``, refilling at ``rate_per_s``/s)."""
         ...
 
 
-def _check_limits(rate_per_s: int, burst: int) -> None:
+def _check_limits(rate_per_s: float, burst: int) -> None:
     if rate_per_s <= 0 or burst <= 0:
         raise ValueError(f"rate_per_s and burst must be positive (got rate_per_s={rate_per_s}, burst={burst})")
 
@@ -107,7 +107,7 @@ class MemoryRateLimiter:
         with self._lock:
             return len(self._buckets)
 
-    def hit(self, key: str, rate_per_s: int, burst: int) -> Decision:
+    def hit(self, key: str, rate_per_s: float, burst: int) -> Decision:
         _check_limits(rate_per_s, burst)
         with self._lock:
             now = self._clock()
@@ -217,7 +217,7 @@ class RedisRateLimiter:
         """The Redis key holding ``key``'s bucket."""
         return self._key_prefix + key
 
-    def hit(self, key: str, rate_per_s: int, burst: int) -> Decision:
+    def hit(self, key: str, rate_per_s: float, burst: int) -> Decision:
         _check_limits(rate_per_s, burst)
         fail_open = Decision(allowed=True, retry_after_s=0.0, remaining=burst - 1)
         if self._clock() < self._down_until:

@@ -78,6 +78,7 @@ class PayerLimit:
     invoice_ids: tuple[str, ...] | None = None
     max_amount: int | None = None
     currency: str | None = None
+    channel: str = "widget"  # what its payments record: widget | portal | terminal
 
 
 @dataclass(frozen=True)

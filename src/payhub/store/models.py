@@ -63,6 +63,8 @@ class CustomerToken(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # the channel its payments record: widget (a merchant's page) | portal | terminal
+    channel: Mapped[str] = mapped_column(String(10), default="widget", server_default="widget")
 
 
 class VaultToken(Base):
@@ -467,3 +469,41 @@ class StaffUser(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+# --- browser sign-in (web/session.py, the customer portal, the virtual terminal) ---
+class WebSession(Base):
+    """A signed-in browser: the cookie holds a random id, this row its SHA-256 (`id_hash`). `kind` is customer
+    (the portal; subject = the ERP customer id) or staff (the terminal; subject = the staff user id)."""
+
+    __tablename__ = "web_sessions"
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    subject_id: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PortalLoginLink(Base):
+    """A one-time, short-lived sign-in link sent by email; only its SHA-256 is kept."""
+
+    __tablename__ = "portal_login_links"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
+    customer_id: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class PortalCredential(Base):
+    """A portal customer's password, as a scrypt hash (portal/passwords.py), set from the invitation."""
+
+    __tablename__ = "portal_credentials"
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    password_hash: Mapped[str] = mapped_column(String(300))
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime)

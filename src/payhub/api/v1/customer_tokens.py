@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
@@ -26,6 +26,8 @@ class CustomerTokenCreate(BaseModel):
                                        "of the customer's")
     max_amount: MoneyIn | None = Field(None, description="The most one payment with this token may be")
     expires_in_s: int = Field(900, ge=60, le=7 * 86_400)
+    channel: Literal["widget", "portal", "terminal"] = Field(
+        "widget", description="The channel the token's payments record (fee and routing rules can name it)")
 
 
 @router.post("", status_code=201, operation_id="create_customer_token")
@@ -41,9 +43,10 @@ def create(body: CustomerTokenCreate, key: PaymentsKey, svc: ServicesDep) -> dic
         token, secret = create_customer_token(
             s, key.entity_id, body.customer, now, now + timedelta(seconds=body.expires_in_s),
             invoice_ids=body.invoices, max_amount=body.max_amount.amount if body.max_amount else None,
-            currency=body.max_amount.currency if body.max_amount else None, created_by=key.key_id)
+            currency=body.max_amount.currency if body.max_amount else None, created_by=key.key_id,
+            channel=body.channel)
     return {"id": token.id, "object": "customer_token", "token": secret, "customer": token.customer_id,
-            "invoices": token.invoice_ids,
+            "invoices": token.invoice_ids, "channel": token.channel,
             "max_amount": money(token.max_amount, token.currency or "") if token.max_amount is not None else None,
             "expires_at": ts(token.expires_at)}
 
@@ -57,6 +60,6 @@ def current(key: ReaderOrCustomer, svc: ServicesDep) -> dict[str, Any]:
     with svc.read() as s:
         token = repo.get_customer_token(s, key.key_id)
         return {"id": token.id, "object": "customer_token", "customer": token.customer_id, "entity": token.entity_id,
-                "invoices": token.invoice_ids,
+                "invoices": token.invoice_ids, "channel": token.channel,
                 "max_amount": money(token.max_amount, token.currency or "") if token.max_amount is not None else None,
                 "expires_at": ts(token.expires_at)}

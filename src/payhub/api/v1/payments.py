@@ -53,7 +53,7 @@ def create_payment(body: PaymentCreate, request: Request, key: PayerOrCustomer, 
 
 
 def _channel(key: Principal) -> str:
-    return "terminal" if key.staff_user else "widget" if key.limit else "api"
+    return "terminal" if key.staff_user else key.limit.channel if key.limit else "api"
 
 
 def _at_terminal(svc: Services, key: Principal, request: Request, body: PaymentCreate, req: pay.PaymentRequest,
