@@ -42,13 +42,15 @@ def clerks(clerk: Callable[[str], TestClient]) -> Iterator[tuple[TestClient, Tes
 def test_terminal_payment_carries_channel_staff_user_and_level2(clerks: tuple[TestClient, TestClient],
                                                                admin: TestClient) -> None:
     taker, _ = clerks
-    r = taker.post("/v1/payments", json=pay_body("inv_acme_1001", 10_000, customer_po="PO-7788"),
+    r = taker.post("/v1/payments", json=pay_body("inv_acme_1001", 10_000, customer_po="PO-7788",
+                                                 tax_amount={"amount": 825, "currency": "USD"}),
                    headers={"Idempotency-Key": "t-1"})
     assert r.status_code == 201, r.text
     payment = r.json()
     assert payment["channel"] == "terminal" and payment["status"] == "captured"
     assert payment["metadata"]["staff_user"] == taker.staff_user  # type: ignore[attr-defined]
-    assert payment["posting"]["entries"] or payment["posting"]["lines"]
+    assert payment["level3"]["customer_po"] == "PO-7788"
+    assert payment["level3"]["tax_amount"] == {"amount": 825, "currency": "USD"}
     audit = admin.get("/v1/audit_events").json()["data"]
     mine = [a for a in audit if a["action"] == "terminal.payment_created"]
     assert mine and mine[0]["target"] == f"payment:{payment['id']}"
