@@ -38,7 +38,7 @@ def terminal_key(services: Services) -> Callable[[str], str]:
     def mint(staff_user_id: str) -> str:
         with admin.transaction(services) as u:
             user = staff_users.get_staff_user(u, "ent_demo", staff_user_id)
-            _, secret = staff_users.start_terminal_session(u, user, u.now + timedelta(hours=1))
+            _, secret = staff_users.mint_terminal_key(u, user, u.now + timedelta(hours=1), "ses_test")
             return secret
 
     return mint

@@ -96,34 +96,44 @@ def active_staff_user(u: UnitOfWork, entity_id: str, email: str) -> StaffUser | 
     return user if user is not None and user.status == "active" else None
 
 
-def start_terminal_session(u: UnitOfWork, user: StaffUser, expires_at: datetime,
-                           request_id: str | None = None) -> tuple[ApiKey, str]:
-    """Record the sign-in and mint the terminal page's credential: an API key of scope `payments` acting for
-    this staff user, expiring with the session (at most MAX_SESSION). Its secret is returned once."""
+def record_sign_in(u: UnitOfWork, user: StaffUser, method: str, request_id: str | None = None) -> None:
+    """A staff member signed in to the terminal (by `password` or `magic_link`)."""
+    user = get_staff_user(u, user.entity_id, user.id, lock=True)
+    user.last_sign_in_at = u.now
+    u.audit(Actor(None, request_id, staff_user=user.id), user.entity_id, "terminal.signed_in",
+            f"staff_user:{user.id}", None, {"method": method})
+
+
+def mint_terminal_key(u: UnitOfWork, user: StaffUser, expires_at: datetime, session: str,
+                      request_id: str | None = None) -> tuple[ApiKey, str]:
+    """The terminal page's credential: an API key of scope `payments` acting for this staff user (the API reads
+    their role from it), expiring with the staff session `session` (at most MAX_SESSION from now). Its secret
+    is returned once."""
+    user = get_staff_user(u, user.entity_id, user.id)
     if user.status != "active":
         raise StaffUserNotFound(f"No staff user {user.id}")
     if expires_at <= u.now:
         raise InvalidRequest("A session must end in the future", field="expires_at")
     expires_at = min(expires_at, u.now + MAX_SESSION)
-    key, secret = create_key(u.s, user.entity_id, "payments", u.now, f"terminal: {user.email}", expires_at)
+    key, secret = create_key(u.s, user.entity_id, "payments", u.now, _key_name(session), expires_at)
     key.staff_user_id = user.id
-    user.last_sign_in_at = u.now
     u.s.flush()
-    actor = Actor(None, request_id, staff_user=user.id)
-    u.audit(actor, user.entity_id, "terminal.signed_in", f"staff_user:{user.id}", None,
-            {"api_key": key.id, "expires_at": ts(expires_at)})
+    u.audit(Actor(None, request_id, staff_user=user.id), user.entity_id, "terminal.key_issued",
+            f"api_key:{key.id}", None, {"staff_user": user.id, "expires_at": ts(expires_at)})
     return key, secret
 
 
-def end_terminal_session(u: UnitOfWork, entity_id: str, key_id: str, staff_user_id: str,
-                         request_id: str | None = None) -> None:
-    """Sign-out: the session's key is revoked at once."""
-    key = u.s.get(ApiKey, key_id, with_for_update=True)
-    if key is None or key.staff_user_id != staff_user_id or key.entity_id != entity_id:
-        return
-    key.revoked_at = key.revoked_at or u.now
-    u.audit(Actor(key.id, request_id, staff_user=staff_user_id), entity_id, "terminal.signed_out",
-            f"staff_user:{staff_user_id}", None, {"api_key": key.id})
+def end_terminal_session(u: UnitOfWork, entity_id: str, staff_user_id: str, session: str,
+                         request_id: str | None = None) -> int:
+    """Sign-out: the keys minted for this session are revoked at once. How many were live."""
+    revoked = staff.revoke_staff_keys(u.s, staff_user_id, u.now, name=_key_name(session))
+    u.audit(Actor(None, request_id, staff_user=staff_user_id), entity_id, "terminal.signed_out",
+            f"staff_user:{staff_user_id}", None, {"keys_revoked": revoked})
+    return revoked
+
+
+def _key_name(session: str) -> str:
+    return f"terminal:{session}"
 
 
 def record_terminal_action(u: UnitOfWork, entity_id: str, actor: Actor, action: str, target: str,

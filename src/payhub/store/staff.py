@@ -27,10 +27,12 @@ def staff_role(s: Session, staff_user_id: str) -> str | None:
     return user.role if user is not None and user.status == "active" else None
 
 
-def revoke_staff_keys(s: Session, staff_user_id: str, now: datetime) -> int:
-    """Revoke every live key minted for this staff user (the user deactivated). Through the ORM: the flush
+def revoke_staff_keys(s: Session, staff_user_id: str, now: datetime, name: str | None = None) -> int:
+    """Revoke every live key minted for this staff user (the user deactivated), or those named `name` (one
+    session's, at sign-out). Through the ORM: the flush
     bumps the key cache's stamp (store/cache.py), so every process stops accepting them within a second."""
-    keys = s.scalars(select(ApiKey).where(ApiKey.staff_user_id == staff_user_id, ApiKey.revoked_at.is_(None))).all()
+    q = select(ApiKey).where(ApiKey.staff_user_id == staff_user_id, ApiKey.revoked_at.is_(None))
+    keys = s.scalars(q.where(ApiKey.name == name) if name is not None else q).all()
     for key in keys:
         key.revoked_at = now
     return len(keys)
