@@ -1,4 +1,4 @@
-# Two commands: `make run` (set up, migrate, seed a demo, serve, and the demo host page on :8001) and `make test`.
+# Two commands: `make run` (set up, migrate, seed a demo, serve, the demo host page on :8001, a mail sink on :1025) and `make test`.
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PAYHUB := $(VENV)/bin/payhub
@@ -21,12 +21,14 @@ install: $(VENV)/.base
 
 # The demo may deliver webhooks to receivers on this machine.
 run: export PAYHUB_WEBHOOK_ALLOWED_NETWORKS ?= ["127.0.0.0/8"]
+run: export PAYHUB_SMTP_URL ?= smtp://127.0.0.1:1025
 run: install
 	$(PAYHUB) migrate
 	$(PAYHUB) demo
 	$(PAYHUB) worker & worker=$$!; \
 	$(PAYHUB) demo-host --port 8001 --api http://127.0.0.1:8000 & host=$$!; \
-	trap 'kill $$worker $$host 2>/dev/null' EXIT INT TERM; \
+	$(PAYHUB) mail-sink --port 1025 --dir build/mail & mail=$$!; \
+	trap 'kill $$worker $$host $$mail 2>/dev/null' EXIT INT TERM; \
 	$(PAYHUB) serve --host 127.0.0.1 --port 8000
 
 test: $(VENV)/.dev lint

@@ -290,6 +290,28 @@ def relay() -> None:
     _until_signalled(main)
 
 
+@app.command("mail-sink")
+def mail_sink(port: int = typer.Option(1025, help="Port on 127.0.0.1"),
+              directory: str = typer.Option("build/mail", "--dir",
+                                            help="Where each message is kept (<n>.eml)")) -> None:
+    """A local SMTP server that keeps every message as a file (PAYHUB_SMTP_URL=smtp://127.0.0.1:PORT): where the
+    customer portal's sign-in links go in `make run`."""
+    import threading
+
+    from payhub.mail import MailSink
+
+    sink = MailSink(Path(directory), port).start()
+    console.print(f"Mail sink on {sink.url}, keeping messages in {directory}/")
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        stop.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sink.stop()
+
+
 @app.command()
 def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
     """Serve the API (docs at /docs, spec at /openapi.json)."""

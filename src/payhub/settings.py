@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     relay_timeout_s: float = 5.0
     # Where the built widget scripts (payhub.js, hosted-fields.js) are served from; default: the package's own
     widgets_dir: str | None = None
+    # Email (the customer portal's sign-in links): smtp://[user:pass@]host[:port][?starttls=true] or smtps://…
+    smtp_url: str | None = None
+    mail_from: str = "PayHub <no-reply@localhost>"
 
     @model_validator(mode="after")
     def _no_insecure_defaults(self) -> Settings:

@@ -41,6 +41,8 @@ from payhub.api.v1 import (
 from payhub.api.v2 import payments as payments_v2
 from payhub.api.versions import VersionHeaders
 from payhub.domain.money import MAX_SAFE_MINOR_UNITS
+from payhub.mail import Mailer
+from payhub.portal import routes as portal_pages
 from payhub.services import Services
 from payhub.settings import DEFAULT_SECRET_KEY, Settings
 from payhub.web import routes as web
@@ -261,6 +263,8 @@ def create_app(services: Services, settings: Settings | None = None) -> FastAPI:
     app.include_router(payments_v2.router, prefix="/v2")
     app.include_router(health.router)
     app.include_router(web.router)  # widget scripts, the hosted-field and embed pages
+    app.include_router(portal_pages.router)  # the customer portal, /portal/{entity}
+    app.state.mailer = Mailer(settings.smtp_url, settings.mail_from)
     app.state.widget_assets = Assets(Path(settings.widgets_dir) if settings.widgets_dir else None)
     errors.install(app)
     openapi.install(app)  # the spec documents auth, every error status and links
