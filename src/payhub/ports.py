@@ -123,7 +123,8 @@ class CustomerSearch(Erp, Protocol):
     def search_customers(self, entity_id: str, query: str, limit: int) -> list[Customer]:
         """The entity's customers whose name contains `query` or whose number (PayHub's customer id, or the
         ERP's own customer code) contains it, case-insensitively; best matches first (an exact number, then a
-        name starting with the query), then by name; at most `limit`. The query is text, never a pattern."""
+        name starting with the query), then by name; at most `limit`. The query is text, never a pattern. An
+        empty query lists the entity's customers by name."""
         ...
 
 

@@ -7,6 +7,7 @@ staff key, api/deps.refuse_unless_refunder)."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -19,13 +20,15 @@ from payhub.auth.passwords import MAX_LENGTH, MIN_LENGTH, hash_password, verify_
 from payhub.domain.errors import InvalidRequest, StaffUserExists, StaffUserNotFound, TelAuthorizationRequired
 from payhub.ids import new_id
 from payhub.store import staff
-from payhub.store.models import ApiKey, StaffUser
+from payhub.store.models import ApiKey, Entity, StaffLoginLink, StaffUser
+from payhub.store.repo import hash_secret
 from payhub.views import ts
 
 ROLES = ("terminal", "terminal_refund")
 REFUND_ROLE = "terminal_refund"
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 MAX_SESSION = timedelta(hours=12)
+MAGIC_LINK_TTL = timedelta(minutes=15)
 
 
 class StaffUserCreate(BaseModel):
@@ -130,6 +133,29 @@ def end_terminal_session(u: UnitOfWork, entity_id: str, staff_user_id: str, sess
     u.audit(Actor(None, request_id, staff_user=staff_user_id), entity_id, "terminal.signed_out",
             f"staff_user:{staff_user_id}", None, {"keys_revoked": revoked})
     return revoked
+
+
+def issue_magic_link(u: UnitOfWork, user: StaffUser) -> str:
+    """A one-time sign-in link's secret (valid MAGIC_LINK_TTL); only its hash is stored."""
+    secret = secrets.token_urlsafe(32)
+    u.s.add(StaffLoginLink(token_hash=hash_secret(secret), entity_id=user.entity_id, staff_user_id=user.id,
+                           created_at=u.now, expires_at=u.now + MAGIC_LINK_TTL))
+    return secret
+
+
+def redeem_magic_link(u: UnitOfWork, secret: str) -> StaffUser | None:
+    """The active staff user a sign-in link is for, using the link up; None when it is unknown, used or expired."""
+    link = u.s.get(StaffLoginLink, hash_secret(secret), with_for_update=True)
+    if link is None or link.used_at is not None or link.expires_at <= u.now:
+        return None
+    link.used_at = u.now
+    user = u.s.get(StaffUser, link.staff_user_id)
+    return user if user is not None and user.status == "active" else None
+
+
+def entity_name(u: UnitOfWork, entity_id: str) -> str:
+    entity = u.s.get(Entity, entity_id)
+    return entity.name if entity is not None else entity_id
 
 
 def _key_name(session: str) -> str:

@@ -45,6 +45,7 @@ from payhub.mail import Mailer
 from payhub.portal import routes as portal_pages
 from payhub.services import Services
 from payhub.settings import DEFAULT_SECRET_KEY, Settings
+from payhub.terminal import routes as terminal_pages
 from payhub.web import routes as web
 from payhub.web.assets import Assets
 from payhub.web.cors import Cors
@@ -264,6 +265,7 @@ def create_app(services: Services, settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(web.router)  # widget scripts, the hosted-field and embed pages
     app.include_router(portal_pages.router)  # the customer portal, /portal/{entity}
+    app.include_router(terminal_pages.router)  # the virtual terminal, /terminal
     app.state.mailer = Mailer(settings.smtp_url, settings.mail_from)
     app.state.widget_assets = Assets(Path(settings.widgets_dir) if settings.widgets_dir else None)
     errors.install(app)

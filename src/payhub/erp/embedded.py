@@ -184,14 +184,12 @@ class EmbeddedErp:
         """By name or customer id (the embedded ERP's customer number), case-insensitive, the query taken
         literally (`%` and `_` are escaped)."""
         q = query.strip().lower()
-        if not q:
-            return []
         name, number = func.lower(ErpCustomer.name), func.lower(ErpCustomer.id)
         rank = case((number == q, 0), (name.startswith(q, autoescape=True), 1), else_=2)
-        stmt = (select(ErpCustomer.__table__).where(
-            ErpCustomer.company_id == entity_id,
-            or_(name.contains(q, autoescape=True), number.contains(q, autoescape=True)))
-            .order_by(rank, name, ErpCustomer.id).limit(limit))
+        stmt = select(ErpCustomer.__table__).where(ErpCustomer.company_id == entity_id)
+        if q:
+            stmt = stmt.where(or_(name.contains(q, autoescape=True), number.contains(q, autoescape=True)))
+        stmt = stmt.order_by(rank, name, ErpCustomer.id).limit(limit)
         with self._reading() as c:
             rows = c.execute(stmt).all()
         return [Customer(r.id, r.company_id, r.name, r.email, r.segment, _metadata(r)) for r in rows]

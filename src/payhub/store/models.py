@@ -471,6 +471,18 @@ class StaffUser(Base):
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
+class StaffLoginLink(Base):
+    """A one-time, short-lived terminal sign-in link sent to a staff user by email; only its SHA-256 is kept."""
+
+    __tablename__ = "staff_login_links"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
+    staff_user_id: Mapped[str] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
 # --- browser sign-in (web/session.py, the customer portal, the virtual terminal) ---
 class WebSession(Base):
     """A signed-in browser: the cookie holds a random id, this row its SHA-256 (`id_hash`). `kind` is customer

@@ -77,12 +77,28 @@ def sign_in(*, csrf: str, entity: str = "", email: str = "", error: str = "", st
     return Page(status, _layout("Sign in", body))
 
 
-def terminal(*, csrf: str, config: dict[str, Any], entity_name: str, staff_name: str, role: str) -> Page:
+def magic_confirm(*, csrf: str, token: str) -> Page:
+    body = ('<main><section class="card"><h2>Sign in to the virtual terminal</h2>'
+            '<form method="post" action="/terminal/magic">'
+            f'<input type="hidden" name="csrf_token" value="{html.escape(csrf)}">'
+            f'<input type="hidden" name="token" value="{html.escape(token)}">'
+            '<p><button type="submit">Continue</button></p></form></section></main>')
+    return Page(200, _layout("Sign in", body))
+
+
+REFUND_ACTIONS = ('<p id="refund-actions" hidden><button type="button" id="refund" class="danger">Refund</button>\n'
+                  '<button type="button" id="void" class="danger">Void</button></p>')
+
+
+def terminal(*, csrf: str, config: dict[str, Any], entity_name: str, staff_name: str, role: str,
+             can_refund: bool) -> Page:
+    """The terminal; the refund and void buttons are in the page only for a staff user who may refund."""
     s = script()
     head = (f'<script type="application/json" id="terminal-config">{json_block(config)}</script>\n'
             f'<script type="module" src="{SCRIPT_URL}" integrity="{s.integrity}" crossorigin="anonymous"></script>')
     body = template("terminal.html").substitute(csrf=html.escape(csrf), entity_name=html.escape(entity_name),
-                                                staff_name=html.escape(staff_name), role=html.escape(role))
+                                                staff_name=html.escape(staff_name), role=html.escape(role),
+                                                refund_actions=REFUND_ACTIONS if can_refund else "")
     return Page(200, _layout("Take a payment", body, head))
 
 

@@ -66,10 +66,10 @@ class TrytonErp:
         own `%`, `_` and `\\` escaped, so it is taken literally."""
         entity = self.mapping.entities.get(entity_id)
         q = query.strip()
-        if entity is None or not q:
+        if entity is None:
             return []
         pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        domain: list[Any] = ["OR", ("name", "ilike", pattern), ("code", "ilike", pattern)]
+        domain: list[Any] = ["OR", ("name", "ilike", pattern), ("code", "ilike", pattern)] if q else []
         party = self.mapping.party_id(q)
         if party is not None:
             domain.append(("id", "=", party))

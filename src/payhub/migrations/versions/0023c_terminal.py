@@ -1,5 +1,5 @@
-"""the virtual terminal: staff users (roles terminal | terminal_refund), API keys minted for a staff user's
-session, and the staff user on audit events
+"""the virtual terminal: staff users (roles terminal | terminal_refund) and their one-time sign-in links, API
+keys minted for a staff user's session, and the staff user on audit events
 
 Revision ID: 0023c
 Revises: 0022
@@ -36,6 +36,19 @@ def upgrade() -> None:
         sa.UniqueConstraint('entity_id', 'email', name='uq_staff_users_entity_id_email'),
     )
     op.create_index('ix_staff_users_entity_id', 'staff_users', ['entity_id'])
+    op.create_table(
+        'staff_login_links',
+        sa.Column('token_hash', sa.String(length=64), nullable=False),
+        sa.Column('entity_id', sa.String(length=40), nullable=False),
+        sa.Column('staff_user_id', sa.String(length=40), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('used_at', sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(['entity_id'], ['entities.id']),
+        sa.ForeignKeyConstraint(['staff_user_id'], ['staff_users.id']),
+        sa.PrimaryKeyConstraint('token_hash'),
+    )
+    op.create_index('ix_staff_login_links_staff_user_id', 'staff_login_links', ['staff_user_id'])
     with op.batch_alter_table('api_keys', schema=None) as batch_op:
         batch_op.add_column(sa.Column('staff_user_id', sa.String(length=40), nullable=True))
         batch_op.create_index('ix_api_keys_staff_user_id', ['staff_user_id'])
@@ -49,5 +62,7 @@ def downgrade() -> None:
     with op.batch_alter_table('api_keys', schema=None) as batch_op:
         batch_op.drop_index('ix_api_keys_staff_user_id')
         batch_op.drop_column('staff_user_id')
+    op.drop_index('ix_staff_login_links_staff_user_id', table_name='staff_login_links')
+    op.drop_table('staff_login_links')
     op.drop_index('ix_staff_users_entity_id', table_name='staff_users')
     op.drop_table('staff_users')
