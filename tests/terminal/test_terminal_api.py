@@ -17,29 +17,33 @@ Staff = Callable[..., dict[str, Any]]
 Key = Callable[[str], str]
 
 
-@pytest.fixture
-def clerk(app: FastAPI, staff: Staff, terminal_key: Key) -> Callable[[str], TestClient]:
-    clients: list[TestClient] = []
+class Clerk(TestClient):
+    staff_user: str = ""
 
-    def make(role: str) -> TestClient:
+
+@pytest.fixture
+def clerk(app: FastAPI, staff: Staff, terminal_key: Key) -> Iterator[Callable[[str], Clerk]]:
+    clients: list[Clerk] = []
+
+    def make(role: str) -> Clerk:
         user = staff(role)
-        c = TestClient(app, headers={"Authorization": f"Bearer {terminal_key(str(user['id']))}"})
+        c = Clerk(app, headers={"Authorization": f"Bearer {terminal_key(str(user['id']))}"})
         c.__enter__()
-        c.staff_user = user["id"]  # type: ignore[attr-defined]
+        c.staff_user = str(user["id"])
         clients.append(c)
         return c
 
-    yield make  # type: ignore[misc]
+    yield make
     for c in clients:
         c.__exit__(None, None, None)
 
 
 @pytest.fixture
-def clerks(clerk: Callable[[str], TestClient]) -> Iterator[tuple[TestClient, TestClient]]:
-    yield clerk("terminal"), clerk("terminal_refund")
+def clerks(clerk: Callable[[str], Clerk]) -> tuple[Clerk, Clerk]:
+    return clerk("terminal"), clerk("terminal_refund")
 
 
-def test_terminal_payment_carries_channel_staff_user_and_level2(clerks: tuple[TestClient, TestClient],
+def test_terminal_payment_carries_channel_staff_user_and_level2(clerks: tuple[Clerk, Clerk],
                                                                admin: TestClient) -> None:
     taker, _ = clerks
     r = taker.post("/v1/payments", json=pay_body("inv_acme_1001", 10_000, customer_po="PO-7788",
@@ -48,17 +52,17 @@ def test_terminal_payment_carries_channel_staff_user_and_level2(clerks: tuple[Te
     assert r.status_code == 201, r.text
     payment = r.json()
     assert payment["channel"] == "terminal" and payment["status"] == "captured"
-    assert payment["metadata"]["staff_user"] == taker.staff_user  # type: ignore[attr-defined]
+    assert payment["metadata"]["staff_user"] == taker.staff_user
     assert payment["level3"]["customer_po"] == "PO-7788"
     assert payment["level3"]["tax_amount"] == {"amount": 825, "currency": "USD"}
     audit = admin.get("/v1/audit_events").json()["data"]
     mine = [a for a in audit if a["action"] == "terminal.payment_created"]
     assert mine and mine[0]["target"] == f"payment:{payment['id']}"
-    assert mine[0]["staff_user"] == taker.staff_user  # type: ignore[attr-defined]
+    assert mine[0]["staff_user"] == taker.staff_user
     assert mine[0]["after"]["customer_po"] == "PO-7788"
 
 
-def test_refund_and_void_need_the_refund_role(clerks: tuple[TestClient, TestClient], admin: TestClient) -> None:
+def test_refund_and_void_need_the_refund_role(clerks: tuple[Clerk, Clerk], admin: TestClient) -> None:
     taker, refunder = clerks
     paid = taker.post("/v1/payments", json=pay_body("inv_acme_1001", 5_000)).json()
     refused = taker.post("/v1/refunds", json={"payment": paid["id"]})
@@ -71,7 +75,7 @@ def test_refund_and_void_need_the_refund_role(clerks: tuple[TestClient, TestClie
     assert ok.status_code == 201, ok.text
     assert refunder.post(f"/v1/payments/{held['id']}/void").json()["status"] == "voided"
     actions = {a["action"]: a for a in admin.get("/v1/audit_events").json()["data"]}
-    assert actions["terminal.refund_created"]["staff_user"] == refunder.staff_user  # type: ignore[attr-defined]
+    assert actions["terminal.refund_created"]["staff_user"] == refunder.staff_user
     assert actions["terminal.payment_voided"]["target"] == f"payment:{held['id']}"
 
 
@@ -81,7 +85,7 @@ def test_an_ordinary_payments_key_still_refunds(client: TestClient) -> None:
     assert client.post("/v1/refunds", json={"payment": paid["id"]}).status_code == 201
 
 
-def test_ach_by_phone_needs_the_tel_authorization(clerks: tuple[TestClient, TestClient]) -> None:
+def test_ach_by_phone_needs_the_tel_authorization(clerks: tuple[Clerk, Clerk]) -> None:
     taker, _ = clerks
     r = taker.post("/v1/payments", json=pay_body("inv_acme_1001", 5_000, method=ach()))
     assert r.status_code == 422 and r.json()["code"] == "tel_authorization_required"
