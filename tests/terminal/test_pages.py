@@ -50,7 +50,7 @@ def test_signed_out_goes_to_sign_in_and_headers_are_strict(app: FastAPI) -> None
         csp = page.headers["content-security-policy"]
         assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
         assert "form-action 'self'" in csp
-        assert page.headers["x-content-type-options"] == "nosniff" and page.headers["referrer-policy"] == "no-referrer"
+        assert page.headers["x-content-type-options"] == "nosniff" and page.headers["referrer-policy"] == "same-origin"
         assert "<script>" not in page.text and "onclick" not in page.text
 
 

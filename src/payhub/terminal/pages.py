@@ -63,8 +63,10 @@ class Page:
     html: str
 
     def headers(self) -> dict[str, str]:
-        return {**PAGE_HEADERS, "Content-Security-Policy": content_security_policy(self.html),
-                "X-Frame-Options": "DENY"}
+        # same-origin, not no-referrer: under no-referrer a browser sends `Origin: null` with the page's own form
+        # posts, which the CSRF check (web/session.same_origin) rightly refuses
+        return {**PAGE_HEADERS, "Referrer-Policy": "same-origin",
+                "Content-Security-Policy": content_security_policy(self.html), "X-Frame-Options": "DENY"}
 
 
 def _layout(title: str, body: str, head: str = "") -> str:

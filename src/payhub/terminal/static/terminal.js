@@ -115,6 +115,7 @@ function renderInvoices() {
   body.replaceChildren();
   $("no-invoices").hidden = state.invoices.length > 0;
   for (const inv of state.invoices) {
+    inv.currency = inv.amount_payable.currency;
     const row = el("tr", null, { "data-invoice": inv.id });
     const pick = el("input", null, { type: "checkbox", "aria-label": `Pay ${inv.number}` });
     const amount = el("input", null, { type: "text", inputmode: "decimal", "aria-label": `Amount for ${inv.number}` });
@@ -122,7 +123,7 @@ function renderInvoices() {
     amount.disabled = true;
     pick.addEventListener("change", () => { amount.disabled = !pick.checked; updateTotal(); });
     amount.addEventListener("input", updateTotal);
-    const cells = [el("td"), el("td", inv.number), el("td", inv.due_date), el("td", format(inv.amount_payable), { class: "num" }), el("td", null, { class: "num" })];
+    const cells = [el("td"), el("td", inv.number), el("td", `${inv.due_on} · ${inv.terms}`), el("td", format(inv.amount_payable), { class: "num" }), el("td", null, { class: "num" })];
     cells[0].append(pick);
     cells[4].append(amount);
     row.append(...cells);
