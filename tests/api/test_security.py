@@ -43,7 +43,10 @@ def test_read_key_cannot_move_money(app: FastAPI, keys: dict[str, str], services
 
 PUBLIC = {"/healthz", "/readyz", "/metrics",  # operations endpoints: no key, no data
           # the web layer (payhub/web): scripts, the script manifest, and pages that call the API with a customer token
-          "/widgets/v1/{name}", "/v1/widgets/manifest", "/hosted/fields", "/embed/{widget}"}
+          "/widgets/v1/{name}", "/v1/widgets/manifest", "/hosted/fields", "/embed/{widget}",
+          # the virtual terminal's pages: a staff session cookie and CSRF tokens, no API key (tests/terminal)
+          "/terminal", "/terminal/sign_in", "/terminal/magic_link", "/terminal/magic", "/terminal/sign_out",
+          "/terminal/static/terminal.js"}
 READ_ONLY_POSTS = {"/v1/routing/simulate"}  # a POST that computes an answer and writes nothing
 CUSTOMER_ONLY = {"/v1/customer_tokens/current"}  # describes the customer token a request carries
 SCOPES = ("read", "payments", "admin")
