@@ -87,6 +87,10 @@ class Mailer:
             self.failed += 1
             log.warning("mail.failed", subject=str(message["Subject"]), error=f"{type(error).__name__}: {error}")
 
+    def flush(self) -> None:
+        """Wait until every message handed over so far is sent (or failed): one worker, first in first out."""
+        self._pool.submit(lambda: None).result()
+
     def close(self) -> None:
         self._pool.shutdown(wait=True)
 

@@ -47,6 +47,11 @@ PUBLIC = {"/healthz", "/readyz", "/metrics",  # operations endpoints: no key, no
           # the virtual terminal's pages: a staff session cookie and CSRF tokens, no API key (tests/terminal)
           "/terminal", "/terminal/sign_in", "/terminal/magic_link", "/terminal/magic", "/terminal/sign_out",
           "/terminal/static/terminal.js"}
+# PayHub's own browser pages, signed in by cookie session (web/session.py), not by API key: tests/portal covers them
+PUBLIC |= {"/portal/static/portal.css", "/portal/{entity}", "/portal/{entity}/signin", "/portal/{entity}/signin/link",
+           "/portal/{entity}/signin/password", "/portal/{entity}/login", "/portal/{entity}/invitation",
+           "/portal/{entity}/signout", "/portal/{entity}/methods", "/portal/{entity}/history",
+           "/portal/{entity}/receipts/{payment_id}"}
 READ_ONLY_POSTS = {"/v1/routing/simulate"}  # a POST that computes an answer and writes nothing
 CUSTOMER_ONLY = {"/v1/customer_tokens/current"}  # describes the customer token a request carries
 SCOPES = ("read", "payments", "admin")

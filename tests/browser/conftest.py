@@ -10,7 +10,8 @@ Playwright's sync API keeps an event loop running in the main thread, which the 
   and returns its URL. The same server reached as http://localhost:P2 is another origin, on no allow-list
   (`host_server.foreign_origin`, `host_server.foreign_page(html)`).
 - `payhub_server`: a real `payhub serve` process (uvicorn) on http://localhost:P over a fresh SQLite file, migrated
-  and seeded with the demo; the host's origin is on the demo entity's `allowed_origins`. `.url`, `.admin_key`,
+  and seeded with the demo; the host's origin is on the demo entity's `allowed_origins`; its email goes to an SMTP
+  sink (`.mail`, payhub.mail.MailSink: `.mail.messages()`). `.url`, `.admin_key`,
   `.payments_key`, `.entity_id`, `.services` (this process's services over the same database, for what the API
   cannot do, such as writing an already expired token), `.log` (the server's output).
 - `customer_token(customer, **body)`: a customer-context token through the public API (POST /v1/customer_tokens).
@@ -36,6 +37,7 @@ import pytest
 from payhub.auth.keys import create_customer_token, create_key
 from payhub.bootstrap import build_services
 from payhub.demo import DEMO_ENTITY, seed
+from payhub.mail import MailSink
 from payhub.services import Services
 from payhub.settings import Settings
 from tests import processes
@@ -139,6 +141,7 @@ class PayHubServer:
     entity_id: str
     services: Services
     log: Path
+    mail: MailSink
 
 
 @pytest.fixture(scope="package")
@@ -156,17 +159,19 @@ def payhub_server(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Pat
         payments_key = create_key(s, DEMO_ENTITY, "payments", now, name="browser tests")[1]
     port = processes.free_port()
     log = directory / "payhub.log"
+    mail = MailSink(directory / "mail").start()
     proc = processes.start(["serve", "--host", "127.0.0.1", "--port", str(port)],
-                           processes.payhub_env(db_url), log)
+                           processes.payhub_env(db_url, PAYHUB_SMTP_URL=mail.url), log)
     try:
         url = f"http://localhost:{port}"  # the host page is on 127.0.0.1: another origin
         processes.wait_healthy(url, proc, log)
         allowed = httpx.put(f"{url}/v1/portal_settings", json={"allowed_origins": [host_server.origin]},
                             headers={"Authorization": f"Bearer {admin_key}"}, timeout=30)
         assert allowed.status_code == 200, allowed.text
-        yield PayHubServer(url, admin_key, payments_key, DEMO_ENTITY, services, log)
+        yield PayHubServer(url, admin_key, payments_key, DEMO_ENTITY, services, log, mail)
     finally:
         processes.stop([proc])
+        mail.stop()
         services.close()
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
+import structlog
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
@@ -23,6 +24,7 @@ from payhub.web import session
 from payhub.web.assets import Assets
 from payhub.web.session import CurrentSession
 
+log = structlog.get_logger(__name__)
 router = APIRouter(prefix="/portal", include_in_schema=False)
 STATIC = Path(__file__).parent / "static"
 MAX_EMAIL = 200
@@ -65,15 +67,17 @@ def _portal(request: Request, entity: str) -> Portal | None:
 
 
 def _message(request: Request, portal: Portal, status: int, heading: str, text: str, *,
-             continue_action: str | None = None, continue_label: str = "", back: bool = False) -> HTMLResponse:
+             continue_action: str | None = None, continue_label: str = "", back: bool = False,
+             code: str = "") -> HTMLResponse:
     cookies = Response()
     token = session.form_token(_svc(request), request, cookies, None) if continue_action else ""
     return _html(render("message.html", portal, title=heading, heading=heading, text=text, csrf_token=token,
-                        continue_action=continue_action, continue_label=continue_label,
+                        continue_action=continue_action, continue_label=continue_label, code=code,
                         back=f"/portal/{portal.entity_id}/signin" if back else None), status, cookies)
 
 
-def _refused(request: Request, portal: Portal) -> HTMLResponse:
+def _refused(request: Request, portal: Portal, refusal: session.CsrfRefused) -> HTMLResponse:
+    log.info("portal.form_refused", reason=str(refusal), path=request.url.path)
     return _message(request, portal, 403, "This form has expired",
                     "The form was not sent from this portal, or it is too old. Go back, reload the page and try "
                     "again.", back=True)
@@ -131,8 +135,8 @@ def signin_link(entity: str, request: Request, email: Text = "", csrf_token: Tex
     try:
         session.check_csrf(svc, request, csrf_token, None)
         session.check_sign_in_rate(svc, request, f"{entity}:{email}")
-    except session.CsrfRefused:
-        return _refused(request, portal)
+    except session.CsrfRefused as refusal:
+        return _refused(request, portal, refusal)
     except session.SignInThrottled as error:
         return _throttled(request, portal, error)
     if email and len(email) <= MAX_EMAIL:
@@ -151,8 +155,8 @@ def signin_password(entity: str, request: Request, email: Text = "", password: T
     try:
         session.check_csrf(svc, request, csrf_token, None)
         session.check_sign_in_rate(svc, request, f"{entity}:{email}")
-    except session.CsrfRefused:
-        return _refused(request, portal)
+    except session.CsrfRefused as refusal:
+        return _refused(request, portal, refusal)
     except session.SignInThrottled as error:
         return _throttled(request, portal, error)
     customer_id = accounts.password_sign_in(svc, entity, email[:MAX_EMAIL], password)
@@ -161,26 +165,26 @@ def signin_password(entity: str, request: Request, email: Text = "", password: T
     return _signed_in(request, portal, customer_id)
 
 
-@router.get("/{entity}/login/{secret}")
-def login_link(entity: str, secret: str, request: Request) -> Response:
+@router.get("/{entity}/login")
+def login_link(entity: str, request: Request, code: str = "") -> Response:
     """The emailed link shows a button (a POST): a mail scanner that fetches links does not spend it."""
     portal = _portal(request, entity)
     if portal is None:
         return _not_found()
     return _message(request, portal, 200, f"Sign in to {portal.name}", "Continue to your invoices and payments.",
-                    continue_action=f"/portal/{entity}/login/{secret}", continue_label="Sign in")
+                    continue_action=f"/portal/{entity}/login", continue_label="Sign in", code=code[:100])
 
 
-@router.post("/{entity}/login/{secret}")
-def login_link_use(entity: str, secret: str, request: Request, csrf_token: Text = "") -> Response:
+@router.post("/{entity}/login")
+def login_link_use(entity: str, request: Request, code: Text = "", csrf_token: Text = "") -> Response:
     portal = _portal(request, entity)
     if portal is None:
         return _not_found()
     try:
         session.check_csrf(_svc(request), request, csrf_token, None)
-    except session.CsrfRefused:
-        return _refused(request, portal)
-    customer_id = accounts.redeem_magic_link(_svc(request), entity, secret)
+    except session.CsrfRefused as refusal:
+        return _refused(request, portal, refusal)
+    customer_id = accounts.redeem_magic_link(_svc(request), entity, code)
     if customer_id is None:
         return _message(request, portal, 400, "This link has expired",
                         "Sign-in links work once, for 15 minutes. Ask for a new one.", back=True)
@@ -192,6 +196,8 @@ def invitation(entity: str, request: Request, token: str = "") -> Response:
     portal = _portal(request, entity)
     if portal is None:
         return _not_found()
+    if not token:  # the code typed in (a link's query string shows in proxies' logs: the code may come by hand)
+        return _invitation_page(request, portal, "", None)
     customer_id = accounts.invitation_customer(_svc(request), entity, token)
     if customer_id is None:
         return _message(request, portal, 400, "This invitation has expired",
@@ -199,13 +205,14 @@ def invitation(entity: str, request: Request, token: str = "") -> Response:
     return _invitation_page(request, portal, token, customer_id)
 
 
-def _invitation_page(request: Request, portal: Portal, invite: str, customer_id: str, error: str = "",
+def _invitation_page(request: Request, portal: Portal, invite: str, customer_id: str | None, error: str = "",
                      status: int = 200) -> HTMLResponse:
     cookies = Response()
     csrf = session.form_token(_svc(request), request, cookies, None)
     return _html(render("invitation.html", portal, title="Set your password", csrf_token=csrf, invite=invite,
                         error=error, min_password=accounts.MIN_PASSWORD,
-                        invited_name=accounts.customer_name(_svc(request), portal.entity_id, customer_id)),
+                        invited_name=accounts.customer_name(_svc(request), portal.entity_id, customer_id)
+                        if customer_id else ""),
                  status, cookies)
 
 
@@ -219,8 +226,8 @@ def invitation_accept(entity: str, request: Request, invite: Text = "", password
     try:
         session.check_csrf(svc, request, csrf_token, None)
         session.check_sign_in_rate(svc, request, f"{entity}:invite:{invite[:16]}")
-    except session.CsrfRefused:
-        return _refused(request, portal)
+    except session.CsrfRefused as refusal:
+        return _refused(request, portal, refusal)
     except session.SignInThrottled as error:
         return _throttled(request, portal, error)
     customer_id = accounts.invitation_customer(svc, entity, invite)
@@ -243,8 +250,8 @@ def signout(entity: str, request: Request, csrf_token: Text = "") -> Response:
     found = _current(request, portal)
     try:
         session.check_csrf(_svc(request), request, csrf_token, found)
-    except session.CsrfRefused:
-        return _refused(request, portal)
+    except session.CsrfRefused as refusal:
+        return _refused(request, portal, refusal)
     response = RedirectResponse(f"/portal/{entity}/signin", 303)
     session.end(_svc(request), request, response)
     return response

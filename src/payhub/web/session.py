@@ -18,7 +18,9 @@ The API (sync functions; call them from sync route handlers, which FastAPI runs 
 - `check_csrf(svc, request, submitted, session)`: raises `CsrfRefused` unless the request comes from PayHub's
   own origin (Origin / Sec-Fetch-Site / Referer, when the browser sends them: a cross-site form post is refused
   whatever it holds) and `submitted` equals the expected token (constant-time compare). Call it first in every
-  POST handler, with `session=None` for the sign-in forms.
+  POST handler, with `session=None` for the sign-in forms. Serve the forms' pages with `Referrer-Policy:
+  same-origin` (or stricter-when-cross-origin), never `no-referrer`: under no-referrer Chromium posts forms with
+  `Origin: null`, which is refused.
 - `check_sign_in_rate(svc, request, account)`: raises `SignInThrottled` (with `retry_after_s`) when the client
   address or the account (e.g. "ent_x:jane@example.com", known or not) has tried too often: a burst of
   `ACCOUNT_BURST` per account refilled one per `ACCOUNT_REFILL_S`, `IP_BURST` per address one per `IP_REFILL_S`.
