@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol, cast
 
+from payhub.domain.errors import CapabilityUnsupported
 from payhub.domain.invoices import Customer, Invoice, PostingReceipt
 from payhub.domain.ledger import JournalEntry
 from payhub.domain.level3 import Level3Data
@@ -25,7 +26,10 @@ REFUND_PARTIAL = "refund_partial"  # several refunds, each of part of the captur
 LEVEL3 = "level3"  # Level 2/3 card data (AuthorizeRequest.level3) reaches the card networks
 DISPUTES = "disputes"  # chargebacks are reported to PayHub
 FIND_POSTING = "find_posting"  # Erp.find_posting says whether a posting whose answer was lost is in the ledger
-CAPABILITIES = frozenset({SETTLEMENT_REPORTS, FIND_CHARGE, REFUND_PARTIAL, LEVEL3, DISPUTES, FIND_POSTING})
+SEARCH_CUSTOMERS = "search_customers"  # Erp is a CustomerSearch: customers found by name or number
+CAPABILITIES = frozenset({SETTLEMENT_REPORTS, FIND_CHARGE, REFUND_PARTIAL, LEVEL3, DISPUTES, FIND_POSTING,
+                          SEARCH_CUSTOMERS})
+MAX_SEARCH_RESULTS = 50
 
 
 def supports(connector: Gateway | Erp, capability: str) -> bool:
@@ -111,6 +115,38 @@ class Erp(Protocol):
         "does the ERP's balance reflect this posting?" after an attempt whose answer was lost. Optional: a
         connector without it cannot tell, and PayHub then keeps the hold."""
         ...
+
+
+class CustomerSearch(Erp, Protocol):
+    """An ERP that finds customers (capability SEARCH_CUSTOMERS): the virtual terminal's customer look-up."""
+
+    def search_customers(self, entity_id: str, query: str, limit: int) -> list[Customer]:
+        """The entity's customers whose name contains `query` or whose number (PayHub's customer id, or the
+        ERP's own customer code) contains it, case-insensitively; best matches first (an exact number, then a
+        name starting with the query), then by name; at most `limit`. The query is text, never a pattern. An
+        empty query lists the entity's customers by name."""
+        ...
+
+
+def search_customers(erp: Erp, entity_id: str, query: str, limit: int) -> list[Customer]:
+    """Customers found through the entity's ERP; CapabilityUnsupported when its connector cannot search."""
+    if not supports(erp, SEARCH_CUSTOMERS):
+        raise CapabilityUnsupported(connector=erp.name, capability=SEARCH_CUSTOMERS)
+    return cast(CustomerSearch, erp).search_customers(entity_id, query.strip(), max(1, min(limit, MAX_SEARCH_RESULTS)))
+
+
+def rank_customers(customers: list[Customer], query: str, limit: int,
+                   numbers: dict[str, str] | None = None) -> list[Customer]:
+    """The order every connector returns: an exact number first, then names starting with the query, then the
+    rest; by name within each group."""
+    q = query.strip().lower()
+
+    def key(c: Customer) -> tuple[int, str, str]:
+        number = (numbers or {}).get(c.id, "").lower()
+        exact = q in (c.id.lower(), number)
+        return (0 if exact else 1 if c.name.lower().startswith(q) else 2, c.name.lower(), c.id)
+
+    return sorted(customers, key=key)[:limit]
 
 
 class LocalErp(Erp, Protocol):

@@ -43,7 +43,10 @@ def test_read_key_cannot_move_money(app: FastAPI, keys: dict[str, str], services
 
 PUBLIC = {"/healthz", "/readyz", "/metrics",  # operations endpoints: no key, no data
           # the web layer (payhub/web): scripts, the script manifest, and pages that call the API with a customer token
-          "/widgets/v1/{name}", "/v1/widgets/manifest", "/hosted/fields", "/embed/{widget}"}
+          "/widgets/v1/{name}", "/v1/widgets/manifest", "/hosted/fields", "/embed/{widget}",
+          # the virtual terminal's pages: a staff session cookie and CSRF tokens, no API key (tests/terminal)
+          "/terminal", "/terminal/sign_in", "/terminal/magic_link", "/terminal/magic", "/terminal/sign_out",
+          "/terminal/static/terminal.js"}
 # PayHub's own browser pages, signed in by cookie session (web/session.py), not by API key: tests/portal covers them
 PUBLIC |= {"/portal/static/portal.css", "/portal/{entity}", "/portal/{entity}/signin", "/portal/{entity}/signin/link",
            "/portal/{entity}/signin/password", "/portal/{entity}/login", "/portal/{entity}/invitation",

@@ -31,10 +31,12 @@ from tests.helpers import pay_body
 GLOBAL = {"/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc",
           "/v1/event_types", "/v1/config/schema",
           # the web layer: public scripts and their manifest; the pages hold no data (they call the API with a token)
-          "/widgets/v1/{name}", "/v1/widgets/manifest", "/hosted/fields", "/embed/{widget}"}
+          "/widgets/v1/{name}", "/v1/widgets/manifest", "/hosted/fields", "/embed/{widget}",
+          # the virtual terminal's pages: signed in by a staff session cookie, never by an API key (tests/terminal)
+          "/terminal", "/terminal/sign_in", "/terminal/magic", "/terminal/static/terminal.js"}
 
 # Every resource id PayHub mints: prefix_ + a time-ordered random part (payhub.ids.new_id).
-ID = re.compile(r"\b(?:ape|aud|ctk|del|ent|evt|key|op|pay|pm|pst|rfd|tok|we)_[0-9a-z]{20,}\b")
+ID = re.compile(r"\b(?:ape|aud|ctk|del|ent|evt|key|op|pay|pm|pst|rfd|stf|tok|we)_[0-9a-z]{20,}\b")
 EXTENSION = "isolation_probe"
 
 
@@ -73,6 +75,8 @@ def _populate(t: Tenant, services: Services, tag: str, invoice: str, customer: s
     enrollment = _ok(c.post("/v1/autopay_enrollments", json={"customer": customer, "payment_method": method["id"],
                                                              "rule": {"when": {"on": "due_date"}}}), 201)
     _ok(c.post("/v1/api_keys", json={"scope": "read", "name": f"{tag}-only reader"}), 201)
+    staff = _ok(c.post("/v1/staff_users", json={"email": f"clerk@{tag}-only.example", "name": f"{tag}-only clerk",
+                                                "role": "terminal"}), 201)
     endpoint = _ok(c.post("/v1/webhook_endpoints", json={"url": f"https://hooks.{tag}-only.example/payhub",
                                                          "description": f"{tag}-only receiver"}), 201)
     _ok(c.post(f"/v1/webhook_endpoints/{endpoint['id']}/test"), 202)
@@ -95,7 +99,7 @@ def _populate(t: Tenant, services: Services, tag: str, invoice: str, customer: s
     t.samples.update({"invoice_id": invoice, "customer_id": customer, "payment_id": paid["id"],
                       "refund_id": refund["id"], "endpoint_id": endpoint["id"], "event_id": events[0]["id"],
                       "entity_id": t.entity, "version": str(version),
-                      "enrollment_id": enrollment["id"]})
+                      "enrollment_id": enrollment["id"], "staff_user_id": staff["id"]})
 
 
 def _get_routes(app: FastAPI) -> list[Any]:

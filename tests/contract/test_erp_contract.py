@@ -11,11 +11,11 @@ from contextlib import AbstractContextManager
 import httpx
 import pytest
 
-from payhub.domain.errors import CustomerNotFound, DomainError, ErpError, InvoiceNotFound
+from payhub.domain.errors import CapabilityUnsupported, CustomerNotFound, DomainError, ErpError, InvoiceNotFound
 from payhub.domain.ledger import PostingRules, capture_entry, refund_entry
 from payhub.domain.money import Money
 from payhub.erp.registry import ERPS
-from payhub.ports import CAPABILITIES, FIND_POSTING
+from payhub.ports import CAPABILITIES, FIND_POSTING, SEARCH_CUSTOMERS, search_customers
 from tests.contract.erps import CASES, OVER_HTTP, ErpCase
 from tests.contract.transport import httpx_in_chain, transport_errors
 
@@ -180,3 +180,35 @@ def _only_domain_errors(case: ErpCase, transport: httpx.BaseTransport) -> None:
         with pytest.raises(DomainError) as error:
             call()
         assert not httpx_in_chain(error.value), name
+
+
+# --- customer search (capability SEARCH_CUSTOMERS: the virtual terminal's look-up) ---------------------
+
+def test_search_customers_by_name_and_number(case: ErpCase) -> None:
+    if SEARCH_CUSTOMERS not in case.erp.capabilities:
+        pytest.skip(f"{case.erp.name} does not search customers")
+    by_name = search_customers(case.erp, case.entity, "ACME", 10)
+    assert [c.id for c in by_name] == [case.customer] and by_name[0].name == "Acme Corp"
+    assert case.erp.get_customer(case.entity, by_name[0].id).name == "Acme Corp"  # ids round-trip
+    other = search_customers(case.erp, case.entity, "glob", 10)
+    assert [c.name for c in other] == ["Globex"]
+    by_number = search_customers(case.erp, case.entity, case.customer, 10)
+    assert by_number[0].id == case.customer
+
+
+def test_search_customers_is_literal_limited_and_per_entity(case: ErpCase) -> None:
+    if SEARCH_CUSTOMERS not in case.erp.capabilities:
+        pytest.skip(f"{case.erp.name} does not search customers")
+    assert search_customers(case.erp, case.entity, "%", 10) == []
+    assert search_customers(case.erp, case.entity, "A_me", 10) == []  # `_` is not a wildcard
+    assert search_customers(case.erp, case.entity, "nobody-by-this-name", 10) == []
+    assert len(search_customers(case.erp, case.entity, "o", 1)) == 1
+    assert search_customers(case.erp, "ent_unknown", "acme", 10) == []
+
+
+def test_search_customers_unsupported_is_said_honestly(case: ErpCase) -> None:
+    class Plain:
+        name, capabilities = "plain", frozenset[str]()
+
+    with pytest.raises(CapabilityUnsupported):
+        search_customers(Plain(), case.entity, "acme", 10)  # type: ignore[arg-type]

@@ -37,7 +37,8 @@ class UnitOfWork:
               after: dict[str, Any] | None) -> None:
         """The one audit record of an admin write (every admin function calls this once per change)."""
         audit.record(self.s, entity_id=entity_id, key_id=actor.key_id, action=action, target=target, before=before,
-                     after=after, request_id=actor.request_id, now=self.now)
+                     after=after, request_id=actor.request_id, now=self.now,
+                     staff_user_id=actor.staff_user)
 
 
 @contextmanager

@@ -21,6 +21,7 @@ from payhub.api.deps import authenticator, run_authenticator
 from payhub.api.v1 import (
     autopay,
     config,
+    customer_search,
     customer_tokens,
     customers,
     entities,
@@ -34,6 +35,7 @@ from payhub.api.v1 import (
     portal,
     refunds,
     routing,
+    staff_users,
     tokens,
     webhooks,
 )
@@ -44,6 +46,7 @@ from payhub.mail import Mailer
 from payhub.portal import routes as portal_pages
 from payhub.services import Services
 from payhub.settings import DEFAULT_SECRET_KEY, Settings
+from payhub.terminal import routes as terminal_pages
 from payhub.web import routes as web
 from payhub.web.assets import Assets
 from payhub.web.cors import Cors
@@ -256,7 +259,8 @@ def create_app(services: Services, settings: Settings | None = None) -> FastAPI:
     )
     app.state.services = services
     for module in (invoices, payments, refunds, webhooks, extensions, routing, fees, keys, customer_tokens,
-                   entities, config, customers, portal, tokens, payment_methods, autopay):
+                   entities, config, customers, portal, tokens, payment_methods, autopay, staff_users,
+                   customer_search):
         app.include_router(module.router, prefix="/v1")
     app.include_router(autopay.settings_router, prefix="/v1")
     app.include_router(web.api_router, prefix="/v1")
@@ -264,6 +268,7 @@ def create_app(services: Services, settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(web.router)  # widget scripts, the hosted-field and embed pages
     app.include_router(portal_pages.router)  # the customer portal, /portal/{entity}
+    app.include_router(terminal_pages.router)  # the virtual terminal, /terminal
     app.state.mailer = Mailer(settings.smtp_url, settings.mail_from)
     app.state.widget_assets = Assets(Path(settings.widgets_dir) if settings.widgets_dir else None)
     errors.install(app)

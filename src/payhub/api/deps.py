@@ -13,8 +13,10 @@ from fastapi import Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from payhub.admin import Actor
+from payhub.admin.staff_users import REFUND_ROLE
 from payhub.api.errors import NOT_FOUND_DETAIL, ApiError
 from payhub.auth.keys import CUSTOMER_TOKEN_PREFIX, allows, find_key
+from payhub.domain.errors import StaffRoleForbidden
 from payhub.pipeline.pay import PayerLimit
 from payhub.services import Services
 from payhub.store.cache import WouldBlock
@@ -51,6 +53,8 @@ class Principal:
     scope: str  # read | payments | admin | customer (a customer-context token)
     limit: PayerLimit | None = None  # what a customer token may see and pay
     platform: bool = False  # a platform key, acting for the entity its request names
+    staff_user: str | None = None  # a virtual-terminal key: the staff user it acts for
+    staff_role: str | None = None  # … and their role (terminal | terminal_refund)
 
     @property
     def customer_id(self) -> str | None:
@@ -94,7 +98,8 @@ def require(scope: str, customers: bool = False, any_entity: bool = False) -> Ca
                                "The API key is unknown, revoked or expired")
             across = any_entity and key.entity_id is None and not request.headers.get("payhub-entity", "").strip()
             principal = Principal(key.id, "" if across else _entity_for(request, svc, key.entity_id, block),
-                                  key.scope, platform=key.entity_id is None)
+                                  key.scope, platform=key.entity_id is None, staff_user=key.staff_user_id,
+                                  staff_role=key.staff_role)
             rate = key.rate_limit_per_s or svc.rate_limit_per_s
         if not block and getattr(svc.limiter, "blocking", True):
             raise WouldBlock
@@ -232,9 +237,21 @@ def acting(authenticate: Callable[..., Awaitable[Principal]]) -> Callable[..., A
     many parameters name it) found, and the request id."""
     # A default, not Annotated: annotations are strings here, and `authenticate` is not a module name.
     async def actor(request: Request, key: Principal = Depends(authenticate)) -> Actor:  # noqa: B008
-        return Actor(key.key_id, getattr(request.state, "request_id", None))
+        return Actor(key.key_id, getattr(request.state, "request_id", None), staff_user=key.staff_user)
 
     return actor
+
+
+def refuse_unless_refunder(key: Principal) -> None:
+    """Refunds and voids with a virtual-terminal key: only for a staff user of role `terminal_refund` (checked
+    here, in the API, whatever the terminal page shows)."""
+    if key.staff_user is not None and key.staff_role != REFUND_ROLE:
+        raise StaffRoleForbidden(f"Staff user {key.staff_user} has role '{key.staff_role}'; refunds and voids "
+                                 f"need the '{REFUND_ROLE}' role", required_role=REFUND_ROLE)
+
+
+def actor_of(key: Principal, request: Request) -> Actor:
+    return Actor(key.key_id, getattr(request.state, "request_id", None), staff_user=key.staff_user)
 
 
 _admin = require("admin")

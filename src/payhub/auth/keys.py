@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from payhub.ids import new_id
-from payhub.store import repo
+from payhub.store import repo, staff
 from payhub.store.cache import Caches, WouldBlock
 from payhub.store.models import ApiKey, CustomerToken
 from payhub.store.repo import hash_secret
@@ -35,6 +35,8 @@ class KeyGrant:
     scope: str
     rate_limit_per_s: int | None
     expires_at: datetime | None
+    staff_user_id: str | None = None  # a virtual-terminal key: the staff user it acts for
+    staff_role: str | None = None  # … and that user's role (terminal | terminal_refund)
 
 
 def find_key(caches: Caches | None, readers: Callable[[], Session], secret: str, now: datetime, *,
@@ -47,7 +49,11 @@ def find_key(caches: Caches | None, readers: Callable[[], Session], secret: str,
         key = repo.api_key_by_hash(s, digest)
         if key is None or key.revoked_at is not None:
             return None
-        return KeyGrant(key.id, key.entity_id, key.scope, key.rate_limit_per_s, key.expires_at)
+        role = staff.staff_role(s, key.staff_user_id) if key.staff_user_id else None
+        if key.staff_user_id and role is None:  # the staff user was deactivated
+            return None
+        return KeyGrant(key.id, key.entity_id, key.scope, key.rate_limit_per_s, key.expires_at,
+                        key.staff_user_id, role)
 
     if caches is not None:
         grant = caches.get(("api_key", digest), load, block=block, keep_none=False)

@@ -405,3 +405,29 @@ class AutopayEnrollmentCancelled(Conflict):
 class AutopayRuleInvalid(InvalidRequest):
     code = "autopay_rule_invalid"
     title = "The autopay rule is invalid"
+
+
+# --- the virtual terminal's staff users ---
+class StaffUserNotFound(NotFound):
+    code = "staff_user_not_found"
+    title = "Staff user not found"
+
+
+class StaffUserExists(Conflict):
+    code = "staff_user_exists"
+    title = "A staff user with this email exists"
+
+
+class StaffRoleForbidden(Forbidden):
+    """A virtual-terminal credential of a staff user whose role does not allow the operation (refunds and voids
+    need `terminal_refund`)."""
+
+    code = "staff_role_forbidden"
+    title = "The staff user's role does not allow this"
+
+
+class TelAuthorizationRequired(InvalidRequest):
+    """An ACH payment taken by phone at the virtual terminal without the NACHA TEL authorization read out."""
+
+    code = "tel_authorization_required"
+    title = "The TEL authorization must be read to the customer"

@@ -34,13 +34,15 @@ DEFAULT_COMMODITY_CODE = "00000000"  # "not classified": ERPs rarely carry UNSPS
 
 
 def from_invoices(invoices: Sequence[Invoice], currency: str, customer_reference: str | None = None,
-                  customer_po: str | None = None) -> Level3Data | None:
-    """Assemble Level 2/3 data from the invoices being paid; None when there is no invoice."""
+                  customer_po: str | None = None, tax_amount: Money | None = None) -> Level3Data | None:
+    """Assemble Level 2/3 data from the invoices being paid; None when there is no invoice. `tax_amount`, when
+    given (a clerk at the virtual terminal read it off the customer's remittance), replaces the lines' tax."""
     if not invoices:
         return None
     zero = Money.zero(currency)
     lines = tuple(Level3Line(line.description[:26], DEFAULT_COMMODITY_CODE, line.quantity, line.unit_amount,
                              zero, zero, line.amount) for inv in invoices for line in inv.lines)
-    return Level3Data(tax_amount=total((l.tax for l in lines), currency), customer_po=customer_po,
+    tax = tax_amount if tax_amount is not None else total((l.tax for l in lines), currency)
+    return Level3Data(tax_amount=tax, customer_po=customer_po,
                       merchant_reference=",".join(inv.number for inv in invoices)[:25],
                       customer_reference=customer_reference, lines=lines)

@@ -21,7 +21,9 @@ from sqlalchemy import (
     UniqueConstraint,
     bindparam,
     case,
+    func,
     insert,
+    or_,
     select,
     update,
 )
@@ -32,7 +34,7 @@ from payhub.domain.errors import CustomerNotFound, ErpRejected, InvoiceNotFound
 from payhub.domain.invoices import Customer, Invoice, InvoiceLine, PostingReceipt
 from payhub.domain.ledger import JournalEntry
 from payhub.domain.money import Money
-from payhub.ports import FIND_POSTING
+from payhub.ports import FIND_POSTING, SEARCH_CUSTOMERS
 from payhub.store.db import Base, UTCDateTime
 
 
@@ -138,7 +140,7 @@ class EmbeddedErp:
     """Implements ports.Erp on PayHub's database. Each call is its own short transaction."""
 
     name = "embedded"
-    capabilities = frozenset({FIND_POSTING})
+    capabilities = frozenset({FIND_POSTING, SEARCH_CUSTOMERS})
 
     def provision_entity(self, s: Session, entity_id: str, name: str, currency: str) -> None:
         """Set a new PayHub entity up in this ERP, in the entity's own transaction `s`: its company with
@@ -177,6 +179,20 @@ class EmbeddedErp:
         if row is None:
             raise CustomerNotFound(f"No customer {customer_id}")
         return Customer(row.id, row.company_id, row.name, row.email, row.segment, _metadata(row))
+
+    def search_customers(self, entity_id: str, query: str, limit: int) -> list[Customer]:
+        """By name or customer id (the embedded ERP's customer number), case-insensitive, the query taken
+        literally (`%` and `_` are escaped)."""
+        q = query.strip().lower()
+        name, number = func.lower(ErpCustomer.name), func.lower(ErpCustomer.id)
+        rank = case((number == q, 0), (name.startswith(q, autoescape=True), 1), else_=2)
+        stmt = select(ErpCustomer.__table__).where(ErpCustomer.company_id == entity_id)
+        if q:
+            stmt = stmt.where(or_(name.contains(q, autoescape=True), number.contains(q, autoescape=True)))
+        stmt = stmt.order_by(rank, name, ErpCustomer.id).limit(limit)
+        with self._reading() as c:
+            rows = c.execute(stmt).all()
+        return [Customer(r.id, r.company_id, r.name, r.email, r.segment, _metadata(r)) for r in rows]
 
     def get_invoice(self, entity_id: str, invoice_id: str) -> Invoice:
         with self._reading() as c:  # Core, prebuilt: on every payment's and invoice read's path

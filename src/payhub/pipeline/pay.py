@@ -96,6 +96,7 @@ class PaymentRequest:
     metadata: dict[str, Any] = field(default_factory=dict)
     payer_jurisdiction: str | None = None  # e.g. "US-CA": surcharge caps follow the payer's location
     customer_po: str | None = None  # Level 2: the customer's purchase-order number
+    tax_amount: Money | None = None  # Level 2: the sales tax, when given rather than read from the invoices
     limit: PayerLimit | None = None  # set when a customer token pays (widgets, pay links)
 
 
@@ -127,7 +128,8 @@ def create_payment(svc: Services, req: PaymentRequest, claim: Claim | None = Non
     _claim(svc, req.entity_id, payment_id)
     if row.status not in IN_FLIGHT_VALUES:
         return _concluded(svc, req.entity_id, payment_id)
-    return _authorize(svc, req.entity_id, payment_id, _intent_of(svc, row, req.method, req.customer_po), claim)
+    return _authorize(svc, req.entity_id, payment_id, _intent_of(svc, row, req.method, req.customer_po, req.tax_amount),
+                      claim)
 
 
 @dataclass(frozen=True)
@@ -141,14 +143,15 @@ class Intent:
     rules: PostingRules | None = None
 
 
-def _intent_of(svc: Services, row: Payment, method: Payable, customer_po: str | None) -> Intent:
+def _intent_of(svc: Services, row: Payment, method: Payable, customer_po: str | None,
+               tax_amount: Money | None = None) -> Intent:
     """A resumed intent, rebuilt from what was recorded; a vault token is still this payment's."""
     with svc.read() as s:
         given = _for_gateway(svc, s, row.entity_id, method, vault.describe(s, row.entity_id, method,
                                                                         svc.clock.now(), row.id))
     request = AuthorizeRequest(Money(row.amount, row.currency), given, capture=row.capture_method == "automatic",
                                idempotency_key=row.id, description=row.description,
-                               level3=_level3(svc, row, customer_po))
+                               level3=_level3(svc, row, customer_po, tax_amount))
     return Intent(request, tuple(row.gateway_candidates) or (row.gateway,))
 
 
@@ -255,11 +258,12 @@ def _find_payment(svc: Services, entity_id: str, payment_id: str) -> Payment | N
             return None
 
 
-def _level3(svc: Services, row: Payment, customer_po: str | None) -> Level3Data | None:
+def _level3(svc: Services, row: Payment, customer_po: str | None,
+            tax_amount: Money | None = None) -> Level3Data | None:
     """The Level 2/3 data as first sent: a replayed gateway call must carry exactly the same parameters."""
     invoices = [svc.erp_for(row.entity_id).get_invoice(row.entity_id, a.invoice_id)
                 for a in row.allocations if a.invoice_id and a.invoice_id not in (CONVENIENCE_FEE, SURCHARGE)]
-    return level3.from_invoices(invoices, row.currency, customer_po=customer_po)
+    return level3.from_invoices(invoices, row.currency, customer_po=customer_po, tax_amount=tax_amount)
 
 
 def _load_invoices(erp: Erp, req: PaymentRequest) -> tuple[list[Invoice], str]:
@@ -277,6 +281,8 @@ def _load_invoices(erp: Erp, req: PaymentRequest) -> tuple[list[Invoice], str]:
     for m in amounts:
         if m.currency != currency:
             raise CurrencyMismatch(f"Amount is in {m.currency}, the payment in {currency}")
+    if req.tax_amount is not None and (req.tax_amount.currency != currency or req.tax_amount.amount < 0):
+        raise CurrencyMismatch(f"The tax must be an amount of zero or more in {currency}", field="tax_amount")
     for inv in invoices:
         if inv.total.currency != currency:
             raise CurrencyMismatch(f"Invoice {inv.number} is in {inv.total.currency}, the payment in {currency}")
@@ -349,7 +355,8 @@ def _plan(svc: Services, s: Session, req: PaymentRequest, erp: Erp, payment_id: 
     charged = [machine.Bucket(key, fee.amount) for key, fee in ((CONVENIENCE_FEE, quote.convenience_fee),
                                                                  (SURCHARGE, quote.surcharge)) if fee.is_positive]
     return Plan(invoices, currency, customer, charged + buckets, quote,
-                level3.from_invoices(invoices, currency, customer_po=req.customer_po), described)
+                level3.from_invoices(invoices, currency, customer_po=req.customer_po, tax_amount=req.tax_amount),
+                described)
 
 
 def _check_limit(limit: PayerLimit, customer: Customer, buckets: list[machine.Bucket], currency: str) -> None:

@@ -43,6 +43,8 @@ class ApiKey(Base):
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     rate_limit_per_s: Mapped[int | None] = mapped_column(Integer, nullable=True)  # None: the default limit
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # set: a virtual-terminal credential, acting for this staff user (expires with the staff session)
+    staff_user_id: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)
 
 
 class CustomerToken(Base):
@@ -393,6 +395,7 @@ class AuditEvent(Base):
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"), index=True)
     key_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    staff_user_id: Mapped[str | None] = mapped_column(String(40), nullable=True)  # a virtual-terminal user
     action: Mapped[str] = mapped_column(String(60))
     target: Mapped[str] = mapped_column(String(200))
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
@@ -511,6 +514,37 @@ class AutopaySettings(Base):
     entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"), primary_key=True)
     retry_days: Mapped[list[int]] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class StaffUser(Base):
+    """A member of an entity's AR staff who signs in to the virtual terminal (`/terminal`): role `terminal` (take
+    payments) or `terminal_refund` (also refund and void). A password (scrypt hash) or magic links only."""
+
+    __tablename__ = "staff_users"
+    __table_args__ = (UniqueConstraint("entity_id", "email", name="uq_staff_users_entity_id_email"),)
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"), index=True)
+    email: Mapped[str] = mapped_column(String(200))  # lower-cased
+    name: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(20))  # terminal | terminal_refund
+    password_hash: Mapped[str | None] = mapped_column(String(300), nullable=True)  # None: magic link only
+    status: Mapped[str] = mapped_column(String(20), default="active")  # active | deactivated
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class StaffLoginLink(Base):
+    """A one-time, short-lived terminal sign-in link sent to a staff user by email; only its SHA-256 is kept."""
+
+    __tablename__ = "staff_login_links"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
+    staff_user_id: Mapped[str] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 # --- browser sign-in (web/session.py, the customer portal, the virtual terminal) ---

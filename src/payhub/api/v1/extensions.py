@@ -53,6 +53,7 @@ def list_audit_events(key: AdminKey, svc: ServicesDep, page: AuditPage) -> dict[
     """Every admin change, newest first: who (key id), what, before/after, when, request id."""
     with svc.read() as s:
         rows, has_more = repo.audit_events_page(s, key.entity_id, page.limit, page.starting_after)
-        return envelope([{"id": a.id, "object": "audit_event", "key": a.key_id, "action": a.action,
+        return envelope([{"id": a.id, "object": "audit_event", "key": a.key_id,
+                          "staff_user": a.staff_user_id, "action": a.action,
                           "target": a.target, "before": a.before, "after": a.after, "request_id": a.request_id,
                           "created_at": ts(a.created_at)} for a in rows], has_more)

@@ -3,10 +3,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from payhub import admin
+from payhub.admin import staff_users
 from payhub.api import idempotency
-from payhub.api.deps import PaymentsKey, ReadKey, ServicesDep
+from payhub.api.deps import PaymentsKey, ReadKey, ServicesDep, actor_of, refuse_unless_refunder
 from payhub.api.schemas import RefundCreate
 from payhub.pipeline import pay
+from payhub.pipeline.idempotency import Claim
 from payhub.store import repo
 from payhub.views import RefundPublic, refund_view
 
@@ -17,12 +20,23 @@ router = APIRouter(prefix="/refunds", tags=["refunds"])
 @idempotency.resumable
 def create_refund(body: RefundCreate, request: Request, key: PaymentsKey, svc: ServicesDep) -> JSONResponse:
     """Refund part or all of a captured payment; several partial refunds never exceed what was captured.
-    The response's `posting` shows the reversing GL entries."""
+    The response's `posting` shows the reversing GL entries. With a virtual-terminal key: role
+    `terminal_refund` only (403 `staff_role_forbidden` otherwise)."""
+    refuse_unless_refunder(key)
     amount = body.amount.money() if body.amount else None
-    return idempotency.run(
-        svc, key, request, body.model_dump(mode="json"),
-        lambda claim: pay.refund_payment(svc, key.entity_id, body.payment, amount, body.reason, claim),
-        pay.Outcome.refund_view, 201, resource="op")
+
+    def action(claim: Claim | None) -> pay.Outcome:
+        outcome = pay.refund_payment(svc, key.entity_id, body.payment, amount, body.reason, claim)
+        if key.staff_user is not None:
+            with admin.transaction(svc) as u:
+                staff_users.record_terminal_action(
+                    u, key.entity_id, actor_of(key, request), "terminal.refund_created", f"payment:{body.payment}",
+                    {"refund": outcome.refund.id if outcome.refund else None, "reason": body.reason,
+                     "amount": outcome.refund.amount if outcome.refund else None})
+        return outcome
+
+    return idempotency.run(svc, key, request, body.model_dump(mode="json"), action, pay.Outcome.refund_view, 201,
+                           resource="op")
 
 
 @router.get("/{refund_id}", response_model=RefundPublic, operation_id="get_refund")

@@ -25,14 +25,14 @@ from payhub.domain.ledger import JournalEntry
 from payhub.erp.tryton.config import TrytonEntity, TrytonMapping
 from payhub.erp.tryton.rpc import TrytonRpc
 from payhub.erp.tryton.transformers import INVOICE_FIELDS, Part, invoice, plan, precheck, receipt
-from payhub.ports import FIND_POSTING
+from payhub.ports import FIND_POSTING, SEARCH_CUSTOMERS, rank_customers
 
 
 class TrytonErp:
     """Implements ports.Erp on a Tryton server, through one JSON-RPC session (`rpc.TrytonRpc`). Thread-safe."""
 
     name = "tryton"
-    capabilities = frozenset({FIND_POSTING})
+    capabilities = frozenset({FIND_POSTING, SEARCH_CUSTOMERS})
 
     def __init__(self, url: str, database: str, user: str, password: str,
                  mapping: TrytonMapping | Mapping[str, Any], *, timeout: float = 10.0,
@@ -60,6 +60,24 @@ class TrytonErp:
         if not rows:
             raise CustomerNotFound(f"No customer {customer_id}")
         return Customer(customer_id, entity_id, rows[0]["name"], rows[0].get("email") or None)
+
+    def search_customers(self, entity_id: str, query: str, limit: int) -> list[Customer]:
+        """Parties by name or code (Tryton's party number), or by PayHub customer id; `ilike` with the query's
+        own `%`, `_` and `\\` escaped, so it is taken literally."""
+        entity = self.mapping.entities.get(entity_id)
+        q = query.strip()
+        if entity is None:
+            return []
+        pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        domain: list[Any] = ["OR", ("name", "ilike", pattern), ("code", "ilike", pattern)] if q else []
+        party = self.mapping.party_id(q)
+        if party is not None:
+            domain.append(("id", "=", party))
+        rows = self.call("model.party.party.search_read", domain, 0, limit + 1 if party else limit,
+                         [["name", "ASC"], ["id", "ASC"]], ["name", "email", "code"], company=entity.company)
+        found = {self.mapping.customer_id(r["id"]): r for r in rows}
+        customers = [Customer(cid, entity_id, r["name"], r.get("email") or None) for cid, r in found.items()]
+        return rank_customers(customers, q, limit, {cid: r.get("code") or "" for cid, r in found.items()})
 
     def get_invoice(self, entity_id: str, invoice_id: str) -> Invoice:
         entity = self.mapping.entities.get(entity_id)
