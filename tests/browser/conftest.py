@@ -161,7 +161,8 @@ def payhub_server(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Pat
     log = directory / "payhub.log"
     mail = MailSink(directory / "mail").start()
     proc = processes.start(["serve", "--host", "127.0.0.1", "--port", str(port)],
-                           processes.payhub_env(db_url, PAYHUB_SMTP_URL=mail.url), log)
+                           processes.payhub_env(db_url, PAYHUB_SMTP_URL=mail.url,
+                                                PAYHUB_WEBHOOK_ALLOWED_NETWORKS='["127.0.0.0/8"]'), log)
     try:
         url = f"http://localhost:{port}"  # the host page is on 127.0.0.1: another origin
         processes.wait_healthy(url, proc, log)

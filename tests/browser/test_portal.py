@@ -5,22 +5,25 @@ go to build/screenshots/portal-*.png (copied by hand to docs/screenshots/)."""
 from __future__ import annotations
 
 import io
+import json
 import re
+import threading
 import time
 import uuid
 from collections.abc import Iterator
 from datetime import date, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from playwright.sync_api import Browser, Page, expect
+from pypdf import PdfReader
+from standardwebhooks import Webhook
 
-pytest.importorskip("playwright")
-from playwright.sync_api import Browser, Page, expect  # noqa: E402
-from pypdf import PdfReader  # noqa: E402
-
-from payhub.erp.embedded import create_customer, create_invoice  # noqa: E402
+from payhub.erp.embedded import create_customer, create_invoice
+from tests import processes
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "build" / "screenshots"
@@ -61,6 +64,57 @@ def page(browser: Browser) -> Iterator[Page]:
     assert not errors, errors
 
 
+class Receiver:
+    """A webhook receiver on 127.0.0.1: what the worker delivers, as (headers, body)."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[dict[str, str], bytes]] = []
+        box = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802
+                body = self.rfile.read(int(self.headers.get("content-length", 0)))
+                box.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
+                self.send_response(200)
+                self.send_header("content-length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def wait_for(self, event_type: str, timeout_s: float = 60) -> tuple[dict[str, str], bytes]:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            for headers, body in list(self.received):
+                if json.loads(body)["type"] == event_type:
+                    return headers, body
+            time.sleep(0.05)
+        raise AssertionError(f"no {event_type} webhook arrived")
+
+
+@pytest.fixture
+def webhooks(payhub_server: Any, tmp_path: Path) -> Iterator[tuple[Receiver, str]]:
+    """A receiver subscribed to autopay events, and a real `payhub worker` delivering to it."""
+    receiver = Receiver()
+    admin = httpx.Client(base_url=payhub_server.url, timeout=30,
+                         headers={"Authorization": f"Bearer {payhub_server.admin_key}"})
+    endpoint = admin.post("/v1/webhook_endpoints", json={"url": receiver.url, "event_types": ["autopay.enrolled"]})
+    assert endpoint.status_code == 201, endpoint.text
+    env = processes.payhub_env(str(payhub_server.services.sessions.kw["bind"].url),
+                               PAYHUB_WEBHOOK_ALLOWED_NETWORKS='["127.0.0.0/8"]')
+    worker = processes.start(["worker"], env, tmp_path / "worker.log")
+    try:
+        yield receiver, endpoint.json()["secret"]
+    finally:
+        processes.stop([worker])
+        receiver.server.shutdown()
+        admin.delete(f"/v1/webhook_endpoints/{endpoint.json()['id']}")
+
+
 def shoot(page: Page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"portal-{name}.png"), full_page=True)
@@ -80,8 +134,8 @@ def wait_for_link(payhub_server: Any, count: int) -> str:
     raise AssertionError("no sign-in email reached the sink")
 
 
-def test_sign_in_by_email_pay_two_invoices_save_the_card_and_download_a_receipt(
-        page: Page, payhub_server: Any, portal_on: str) -> None:
+def test_sign_in_by_email_pay_two_invoices_save_the_card_enrol_and_download_a_receipt(
+        page: Page, payhub_server: Any, portal_on: str, webhooks: tuple[Receiver, str]) -> None:
     before = len(payhub_server.mail.messages())
     page.goto(portal_on)
     expect(page.locator("h1")).to_have_text("Sign in")
@@ -124,7 +178,17 @@ def test_sign_in_by_email_pay_two_invoices_save_the_card_and_download_a_receipt(
     widget.locator("#save").click()
     expect(widget.locator("[data-method]")).to_have_count(1)
     expect(widget.locator("[data-method]")).to_contain_text("ending 4444")
+
+    # enrol in autopay with it: autopay.enrolled reaches the webhook receiver, signed
+    widget.locator("#autopay-method").select_option(index=0)
+    widget.locator("#autopay-enrol").click()
+    expect(widget.locator("[data-autopay-status]")).to_have_text("Active")
+    enrollment_id = widget.locator("[data-enrollment]").get_attribute("data-enrollment")
     shoot(page, "methods")
+    receiver, secret = webhooks
+    headers, body = receiver.wait_for("autopay.enrolled")
+    event = Webhook(secret).verify(body, headers)
+    assert event["data"]["id"] == enrollment_id and event["data"]["customer"] == CUSTOMER
 
     # the receipt: a printable page and a PDF
     page.get_by_role("link", name="Payments & receipts").click()
