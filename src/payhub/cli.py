@@ -51,7 +51,7 @@ def demo(key_file: str = typer.Option(DEMO_KEY_FILE, help="Where to write the de
     from payhub.admin import work
     from payhub.auth.keys import create_key
     from payhub.bootstrap import build_services
-    from payhub.demo import DEMO_ENTITY, allow_origins, seed
+    from payhub.demo import DEMO_ENTITY, DEMO_STAFF_EMAIL, allow_origins, open_portal_and_terminal, seed
 
     svc = build_services()
     with svc.transaction() as s:
@@ -61,6 +61,7 @@ def demo(key_file: str = typer.Option(DEMO_KEY_FILE, help="Where to write the de
         _, host_secret = create_key(s, DEMO_ENTITY, "payments", svc.clock.now(), name="demo host")
     with work.transaction(svc) as u:
         origins = allow_origins(u, actor=work.Actor(None, "cli"))
+        invitation, password = open_portal_and_terminal(u, actor=work.Actor(None, "cli"))
     key_path = Path(key_file)
     key_path.touch(mode=0o600)
     key_path.write_text(host_secret + "\n")
@@ -68,6 +69,14 @@ def demo(key_file: str = typer.Option(DEMO_KEY_FILE, help="Where to write the de
     console.print(f"Demo admin API key (shown once): [bold]{secret}[/bold]")
     console.print("Try: curl -H 'Authorization: Bearer <key>' http://127.0.0.1:8000/v1/customers/cus_acme/invoices")
     console.print(f"Widgets may be embedded from: {', '.join(origins)} (the demo host's key is in {key_file})")
+    console.print(f"Customer portal: http://127.0.0.1:8000/portal/{DEMO_ENTITY} (sign in as ap@acme.example: the "
+                  "link is mailed to the sink, build/mail/)")
+    if invitation:
+        console.print(f"  or set Acme's password at /portal/{DEMO_ENTITY}/invitation with code "
+                      f"[bold]{invitation}[/bold]")
+    if password:
+        console.print(f"Virtual terminal: http://127.0.0.1:8000/terminal ({DEMO_STAFF_EMAIL}, password "
+                      f"[bold]{password}[/bold], shown once)")
 
 
 @app.command("demo-host")

@@ -3,11 +3,14 @@ origins on the entity's allow-list (`payhub demo-host`: a fake customer portal e
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from payhub.admin.customers import AccountCreate, put_customer_account
 from payhub.admin.portal_settings import PortalSettings, get_portal_settings, put_portal_settings
+from payhub.admin.staff_users import StaffUserCreate, active_staff_user, create_staff_user
 from payhub.admin.work import Actor, UnitOfWork
 from payhub.config import record_baseline
 from payhub.domain.ledger import PostingRules
@@ -72,3 +75,28 @@ def allow_origins(u: UnitOfWork, origins: tuple[str, ...] = DEMO_HOST_ORIGINS, e
         return list(current["allowed_origins"])
     wanted = PortalSettings.model_validate({**current, "allowed_origins": [*current["allowed_origins"], *missing]})
     return list(put_portal_settings(u, entity_id, wanted, actor or Actor(None, "demo"))["allowed_origins"])
+
+
+DEMO_STAFF_EMAIL = "ar@demo.example"
+
+
+def open_portal_and_terminal(u: UnitOfWork, entity_id: str = DEMO_ENTITY, actor: Actor | None = None
+                             ) -> tuple[str | None, str | None]:
+    """Turn the demo entity's customer portal on, invite Acme (ap@acme.example) and make an AR staff user who may
+    refund (ar@demo.example), through the admin functions the API uses. Returns (Acme's invitation code, the
+    staff user's password), each None if it was done before."""
+    actor = actor or Actor(None, "demo")
+    current = get_portal_settings(u, entity_id)
+    invitation = None
+    if not current["enabled"]:
+        put_portal_settings(u, entity_id, PortalSettings.model_validate(
+            {**current, "enabled": True, "support_email": current["support_email"] or "ar@demo.example"}), actor)
+        view, _ = put_customer_account(u, entity_id, AccountCreate(erp_customer="cus_acme", email="ap@acme.example",
+                                                                   portal_access=True), actor)
+        invitation = view["portal_invite"]["token"]
+    password = None
+    if active_staff_user(u, entity_id, DEMO_STAFF_EMAIL) is None:
+        password = secrets.token_urlsafe(12)
+        create_staff_user(u, entity_id, StaffUserCreate(email=DEMO_STAFF_EMAIL, name="Demo AR clerk",
+                                                        role="terminal_refund", password=password), actor)
+    return invitation, password

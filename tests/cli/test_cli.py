@@ -25,8 +25,11 @@ def test_migrate_demo_and_keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert demo.exit_code == 0, demo.output
     admin = re.search(r"phk_admin_[\w-]+", demo.output)
     assert admin
+    password = re.search(r"ar@demo\.example, password (\S+),", demo.output)
+    assert password and "/portal/ent_demo" in demo.output and re.search(r"with code \S+", demo.output)
     again = runner.invoke(app, ["demo"])  # idempotent seed, a fresh key each time
     assert "already present" in again.output and re.search(r"phk_admin_[\w-]+", again.output)
+    assert "password" not in again.output and "with code" not in again.output  # shown once
 
     made = runner.invoke(app, ["keys", "create", "--scope", "read"])
     assert made.exit_code == 0, made.output
@@ -43,7 +46,11 @@ def test_migrate_demo_and_keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
                                json={"allocations": [{"invoice": "inv_acme_1001"}],
                                      "payment_method": {"type": "card", "token": "tok_visa"}})
             assert paid.status_code == 201, paid.text
-            trail = client.get("/v1/audit_events", headers={"Authorization": f"Bearer {admin.group(0)}"}).json()
+            as_admin = {"Authorization": f"Bearer {admin.group(0)}"}
+            assert client.get("/v1/portal_settings", headers=as_admin).json()["enabled"] is True
+            staff = client.get("/v1/staff_users", headers=as_admin).json()["data"]
+            assert [(u["email"], u["role"]) for u in staff] == [("ar@demo.example", "terminal_refund")]
+            trail = client.get("/v1/audit_events?limit=100", headers=as_admin).json()
             created = [e for e in trail["data"] if e["action"] == "api_key.created"]
             assert [e["request_id"] for e in created] == ["cli"]  # the CLI's key, audited as the API's are
         settled = runner.invoke(app, ["settle"])
