@@ -91,6 +91,24 @@ def _signin_page(request: Request, portal: Portal, *, status: int = 200, notice:
                         email=email), status, cookies)
 
 
+def _checked_form(request: Request, entity: str, csrf_token: str, rate_key: str | None = None
+                  ) -> Portal | Response:
+    """The portal a sign-in form posts to, once its CSRF token (and, with `rate_key`, the sign-in rate limit)
+    passed; otherwise the page that says why (404, 403 or 429)."""
+    portal = _portal(request, entity)
+    if portal is None:
+        return _not_found()
+    try:
+        session.check_csrf(_svc(request), request, csrf_token, None)
+        if rate_key is not None:
+            session.check_sign_in_rate(_svc(request), request, f"{entity}:{rate_key}")
+    except session.CsrfRefused as refusal:
+        return _refused(request, portal, refusal)
+    except session.SignInThrottled as error:
+        return _throttled(request, portal, error)
+    return portal
+
+
 def _throttled(request: Request, portal: Portal, error: session.SignInThrottled) -> HTMLResponse:
     page = _message(request, portal, 429, "Too many attempts",
                     "Too many sign-in attempts. Wait a minute and try again.", back=True)
@@ -128,19 +146,11 @@ def signin(entity: str, request: Request) -> Response:
 
 @router.post("/{entity}/signin/link")
 def signin_link(entity: str, request: Request, email: Text = "", csrf_token: Text = "") -> Response:
-    portal = _portal(request, entity)
-    if portal is None:
-        return _not_found()
-    svc = _svc(request)
-    try:
-        session.check_csrf(svc, request, csrf_token, None)
-        session.check_sign_in_rate(svc, request, f"{entity}:{email}")
-    except session.CsrfRefused as refusal:
-        return _refused(request, portal, refusal)
-    except session.SignInThrottled as error:
-        return _throttled(request, portal, error)
+    portal = _checked_form(request, entity, csrf_token, email)
+    if not isinstance(portal, Portal):
+        return portal
     if email and len(email) <= MAX_EMAIL:
-        accounts.send_magic_link(svc, _mailer(request), portal, email, _base(request))
+        accounts.send_magic_link(_svc(request), _mailer(request), portal, email, _base(request))
     return _signin_page(request, portal, notice="If this email belongs to an account, we have sent it a sign-in "
                         "link. It works once, for 15 minutes.")
 
@@ -148,18 +158,10 @@ def signin_link(entity: str, request: Request, email: Text = "", csrf_token: Tex
 @router.post("/{entity}/signin/password")
 def signin_password(entity: str, request: Request, email: Text = "", password: Text = "",
                     csrf_token: Text = "") -> Response:
-    portal = _portal(request, entity)
-    if portal is None:
-        return _not_found()
-    svc = _svc(request)
-    try:
-        session.check_csrf(svc, request, csrf_token, None)
-        session.check_sign_in_rate(svc, request, f"{entity}:{email}")
-    except session.CsrfRefused as refusal:
-        return _refused(request, portal, refusal)
-    except session.SignInThrottled as error:
-        return _throttled(request, portal, error)
-    customer_id = accounts.password_sign_in(svc, entity, email[:MAX_EMAIL], password)
+    portal = _checked_form(request, entity, csrf_token, email)
+    if not isinstance(portal, Portal):
+        return portal
+    customer_id = accounts.password_sign_in(_svc(request), entity, email[:MAX_EMAIL], password)
     if customer_id is None:
         return _signin_page(request, portal, status=401, error="Wrong email or password.", email=email[:MAX_EMAIL])
     return _signed_in(request, portal, customer_id)
@@ -177,13 +179,9 @@ def login_link(entity: str, request: Request, code: str = "") -> Response:
 
 @router.post("/{entity}/login")
 def login_link_use(entity: str, request: Request, code: Text = "", csrf_token: Text = "") -> Response:
-    portal = _portal(request, entity)
-    if portal is None:
-        return _not_found()
-    try:
-        session.check_csrf(_svc(request), request, csrf_token, None)
-    except session.CsrfRefused as refusal:
-        return _refused(request, portal, refusal)
+    portal = _checked_form(request, entity, csrf_token)
+    if not isinstance(portal, Portal):
+        return portal
     customer_id = accounts.redeem_magic_link(_svc(request), entity, code)
     if customer_id is None:
         return _message(request, portal, 400, "This link has expired",
@@ -219,17 +217,10 @@ def _invitation_page(request: Request, portal: Portal, invite: str, customer_id:
 @router.post("/{entity}/invitation")
 def invitation_accept(entity: str, request: Request, invite: Text = "", password: Text = "", confirm: Text = "",
                       csrf_token: Text = "") -> Response:
-    portal = _portal(request, entity)
-    if portal is None:
-        return _not_found()
+    portal = _checked_form(request, entity, csrf_token, f"invite:{invite[:16]}")
+    if not isinstance(portal, Portal):
+        return portal
     svc = _svc(request)
-    try:
-        session.check_csrf(svc, request, csrf_token, None)
-        session.check_sign_in_rate(svc, request, f"{entity}:invite:{invite[:16]}")
-    except session.CsrfRefused as refusal:
-        return _refused(request, portal, refusal)
-    except session.SignInThrottled as error:
-        return _throttled(request, portal, error)
     customer_id = accounts.invitation_customer(svc, entity, invite)
     if customer_id is None:
         return _message(request, portal, 400, "This invitation has expired",

@@ -77,6 +77,18 @@ def _signed_in(request: Request, user: StaffUser, method: str) -> Response:
     return out
 
 
+def _sign_in_refused(request: Request, csrf_token: str, rate_key: str) -> Response | None:
+    """None if a sign-in form's CSRF token and the sign-in rate limit pass; else the page that says why."""
+    try:
+        session.check_csrf(_svc(request), request, csrf_token, None)
+        session.check_sign_in_rate(_svc(request), request, rate_key)
+    except CsrfRefused:
+        return _refused()
+    except SignInThrottled as error:
+        return _throttled(error)
+    return None
+
+
 @router.get("/sign_in")
 def sign_in_form(request: Request, entity: str = "") -> HTMLResponse:
     return _sign_in_page(request, entity=entity[:64])
@@ -86,13 +98,9 @@ def sign_in_form(request: Request, entity: str = "") -> HTMLResponse:
 def sign_in(request: Request, entity: Text, email: Text, csrf_token: Text = "", password: Text = "") -> Response:
     """Email and password. An unknown email, a deactivated user and a wrong password get the same answer."""
     svc = _svc(request)
-    try:
-        session.check_csrf(svc, request, csrf_token, None)
-        session.check_sign_in_rate(svc, request, f"staff:{entity}:{email}")
-    except CsrfRefused:
-        return _refused()
-    except SignInThrottled as error:
-        return _throttled(error)
+    refused = _sign_in_refused(request, csrf_token, f"staff:{entity}:{email}")
+    if refused is not None:
+        return refused
     with admin.transaction(svc) as u:
         user = staff_users.check_password(u, entity.strip(), email, password)
     if user is None:
@@ -105,13 +113,9 @@ def sign_in(request: Request, entity: Text, email: Text, csrf_token: Text = "", 
 def send_magic_link(request: Request, entity: Text, email: Text, csrf_token: Text = "") -> Response:
     """Email a one-time sign-in link to an active staff user; the same answer whether or not there is one."""
     svc = _svc(request)
-    try:
-        session.check_csrf(svc, request, csrf_token, None)
-        session.check_sign_in_rate(svc, request, f"staff:{entity}:{email}")
-    except CsrfRefused:
-        return _refused()
-    except SignInThrottled as error:
-        return _throttled(error)
+    refused = _sign_in_refused(request, csrf_token, f"staff:{entity}:{email}")
+    if refused is not None:
+        return refused
     with admin.transaction(svc) as u:
         user = staff_users.active_staff_user(u, entity.strip(), email)
         secret = staff_users.issue_magic_link(u, user) if user is not None else None
