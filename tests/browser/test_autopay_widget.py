@@ -12,9 +12,16 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
+from payhub.erp.embedded import create_customer
 from payhub.store.models import OutboxEvent
 
-CUSTOMER = "cus_initech"
+CUSTOMER = "cus_autopay_widget"  # its own: the widget tests share the server and expect the demo's without methods
+
+
+@pytest.fixture(scope="module", autouse=True)
+def customer(payhub_server: Any) -> None:
+    with payhub_server.services.transaction() as s:
+        create_customer(s, payhub_server.entity_id, CUSTOMER, "Autopay Widget Co", "ap@autopay-widget.example")
 
 
 @pytest.fixture

@@ -86,14 +86,16 @@ class Receiver:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
-    def wait_for(self, event_type: str, timeout_s: float = 60) -> tuple[dict[str, str], bytes]:
+    def wait_for(self, event_type: str, object_id: str, timeout_s: float = 60) -> tuple[dict[str, str], bytes]:
+        """The delivery of this event about this object (others, earlier in the shared server, may come too)."""
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             for headers, body in list(self.received):
-                if json.loads(body)["type"] == event_type:
+                event = json.loads(body)
+                if event["type"] == event_type and event["data"]["id"] == object_id:
                     return headers, body
             time.sleep(0.05)
-        raise AssertionError(f"no {event_type} webhook arrived")
+        raise AssertionError(f"no {event_type} webhook for {object_id} arrived")
 
 
 @pytest.fixture
@@ -186,7 +188,8 @@ def test_sign_in_by_email_pay_two_invoices_save_the_card_enrol_and_download_a_re
     enrollment_id = widget.locator("[data-enrollment]").get_attribute("data-enrollment")
     shoot(page, "methods")
     receiver, secret = webhooks
-    headers, body = receiver.wait_for("autopay.enrolled")
+    assert enrollment_id
+    headers, body = receiver.wait_for("autopay.enrolled", enrollment_id)
     event = Webhook(secret).verify(body, headers)
     assert event["data"]["id"] == enrollment_id and event["data"]["customer"] == CUSTOMER
 
