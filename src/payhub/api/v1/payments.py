@@ -7,8 +7,6 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime
 
-from payhub import admin
-from payhub.admin import staff_users
 from payhub.api import idempotency
 from payhub.api.deps import (
     PayerOrCustomer,
@@ -24,13 +22,13 @@ from payhub.api.deps import (
 )
 from payhub.api.schemas import CaptureCreate, PaymentCreate
 from payhub.api.versions import CURRENT, payment_for
-from payhub.domain.errors import CustomerNotFound, DomainError, PaymentNotFound
+from payhub.domain.errors import CustomerNotFound, PaymentNotFound
 from payhub.domain.payments import PaymentStatus
 from payhub.pipeline import pay, posting
 from payhub.pipeline.idempotency import Claim
 from payhub.pipeline.settle import payment_view_for as shown
-from payhub.services import Services
 from payhub.store import repo
+from payhub.terminal import payments as terminal
 from payhub.views import PaymentList, PaymentPublic, quote_view
 
 router = APIRouter(prefix="/payments", tags=["payments"])
@@ -46,7 +44,8 @@ def create_payment(body: PaymentCreate, request: Request, key: PayerOrCustomer, 
         req = body.to_request(key.entity_id, svc.clock.now().date(), channel=_channel(key))
         if key.staff_user is None:
             return pay.create_payment(svc, replace(req, limit=key.limit), claim)
-        return _at_terminal(svc, key, request, body, req, claim)
+        return terminal.take_payment(svc, key.entity_id, key.staff_user, actor_of(key, request),
+                                     body.payment_method.model_dump(), body.metadata, req, claim)
 
     return idempotency.run(svc, key, request, body.model_dump(mode="json"), action,
                            lambda outcome: shown(svc, outcome.payment, outcome.posting), status=201, resource="pay")
@@ -54,34 +53,6 @@ def create_payment(body: PaymentCreate, request: Request, key: PayerOrCustomer, 
 
 def _channel(key: Principal) -> str:
     return "terminal" if key.staff_user else key.limit.channel if key.limit else "api"
-
-
-def _at_terminal(svc: Services, key: Principal, request: Request, body: PaymentCreate, req: pay.PaymentRequest,
-                 claim: Claim | None) -> pay.Outcome:
-    """A payment taken with a staff user's terminal key: its metadata names the staff user (and for ACH the
-    TEL authorization read out), and the payment, or its decline, lands in the audit trail."""
-    assert key.staff_user is not None
-    with admin.reading(svc) as u:
-        metadata = staff_users.terminal_metadata(u, key.entity_id, key.staff_user, body.payment_method.model_dump(),
-                                                 body.metadata)
-    try:
-        outcome = pay.create_payment(svc, replace(req, metadata=metadata), claim)
-    except DomainError as error:
-        if isinstance(error.extra.get("payment"), str):
-            _audit(svc, key, request, "terminal.payment_failed", str(error.extra["payment"]), {"code": error.code})
-        raise
-    p = outcome.payment
-    _audit(svc, key, request, "terminal.payment_created", p.id,
-           {"status": p.status, "amount": p.amount, "currency": p.currency, "customer": p.customer_id,
-            "method": p.method_type, "customer_po": body.customer_po})
-    return outcome
-
-
-def _audit(svc: Services, key: Principal, request: Request, action: str, payment_id: str,
-           after: dict[str, Any]) -> None:
-    with admin.transaction(svc) as u:
-        staff_users.record_terminal_action(u, key.entity_id, actor_of(key, request), action,
-                                           f"payment:{payment_id}", after)
 
 
 @router.post("/quote", operation_id="quote_payment")
@@ -146,10 +117,11 @@ def void_payment(payment_id: str, request: Request, key: PaymentsKey, svc: Servi
     refuse_unless_refunder(key)
 
     def action(claim: Claim | None) -> pay.Outcome:
-        outcome = pay.void_payment(svc, key.entity_id, payment_id, claim)
-        if key.staff_user is not None:
-            _audit(svc, key, request, "terminal.payment_voided", payment_id, {"status": outcome.payment.status})
-        return outcome
+        if key.staff_user is None:
+            return pay.void_payment(svc, key.entity_id, payment_id, claim)
+        return terminal.audited(svc, key.entity_id, actor_of(key, request), "terminal.payment_voided", payment_id,
+                                lambda: pay.void_payment(svc, key.entity_id, payment_id, claim),
+                                lambda outcome: {"status": outcome.payment.status})
 
     return idempotency.run(svc, key, request, {}, action,
                            lambda outcome: shown(svc, outcome.payment, outcome.posting), resource="op")

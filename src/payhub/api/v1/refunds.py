@@ -3,14 +3,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from payhub import admin
-from payhub.admin import staff_users
 from payhub.api import idempotency
 from payhub.api.deps import PaymentsKey, ReadKey, ServicesDep, actor_of, refuse_unless_refunder
 from payhub.api.schemas import RefundCreate
 from payhub.pipeline import pay
 from payhub.pipeline.idempotency import Claim
 from payhub.store import repo
+from payhub.terminal import payments as terminal
 from payhub.views import RefundPublic, refund_view
 
 router = APIRouter(prefix="/refunds", tags=["refunds"])
@@ -26,14 +25,15 @@ def create_refund(body: RefundCreate, request: Request, key: PaymentsKey, svc: S
     amount = body.amount.money() if body.amount else None
 
     def action(claim: Claim | None) -> pay.Outcome:
-        outcome = pay.refund_payment(svc, key.entity_id, body.payment, amount, body.reason, claim)
-        if key.staff_user is not None:
-            with admin.transaction(svc) as u:
-                staff_users.record_terminal_action(
-                    u, key.entity_id, actor_of(key, request), "terminal.refund_created", f"payment:{body.payment}",
-                    {"refund": outcome.refund.id if outcome.refund else None, "reason": body.reason,
-                     "amount": outcome.refund.amount if outcome.refund else None})
-        return outcome
+        def refund() -> pay.Outcome:
+            return pay.refund_payment(svc, key.entity_id, body.payment, amount, body.reason, claim)
+
+        if key.staff_user is None:
+            return refund()
+        return terminal.audited(svc, key.entity_id, actor_of(key, request), "terminal.refund_created", body.payment,
+                                refund, lambda outcome: {
+                                    "refund": outcome.refund.id if outcome.refund else None, "reason": body.reason,
+                                    "amount": outcome.refund.amount if outcome.refund else None})
 
     return idempotency.run(svc, key, request, body.model_dump(mode="json"), action, pay.Outcome.refund_view, 201,
                            resource="op")
