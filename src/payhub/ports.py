@@ -3,16 +3,19 @@ never their transport's exceptions."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol, cast
+from typing import IO, TYPE_CHECKING, Protocol, cast
 
+from payhub.domain.disputes import DisputeNotice, Evidence
 from payhub.domain.errors import CapabilityUnsupported
 from payhub.domain.invoices import Customer, Invoice, PostingReceipt
 from payhub.domain.ledger import JournalEntry
 from payhub.domain.level3 import Level3Data
 from payhub.domain.methods import CardSummary, PaymentMethod
 from payhub.domain.money import Money
+from payhub.domain.settlement import SettlementLine
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -27,8 +30,11 @@ LEVEL3 = "level3"  # Level 2/3 card data (AuthorizeRequest.level3) reaches the c
 DISPUTES = "disputes"  # chargebacks are reported to PayHub
 FIND_POSTING = "find_posting"  # Erp.find_posting says whether a posting whose answer was lost is in the ledger
 SEARCH_CUSTOMERS = "search_customers"  # Erp is a CustomerSearch: customers found by name or number
+NOTIFICATIONS = "notifications"  # Gateway is a NotificationSource: it verifies and reads the provider's events
+SETTLEMENT_FILES = "settlement_files"  # Gateway is a SettlementFiles: it parses the provider's settlement report
+DISPUTE_EVIDENCE = "dispute_evidence"  # Gateway is a DisputeDefense: evidence is submitted through it
 CAPABILITIES = frozenset({SETTLEMENT_REPORTS, FIND_CHARGE, REFUND_PARTIAL, LEVEL3, DISPUTES, FIND_POSTING,
-                          SEARCH_CUSTOMERS})
+                          SEARCH_CUSTOMERS, NOTIFICATIONS, SETTLEMENT_FILES, DISPUTE_EVIDENCE})
 MAX_SEARCH_RESULTS = 50
 
 
@@ -91,6 +97,69 @@ class Gateway(Protocol):
         """What became of the authorization sent with this key: its result, or None when the gateway
         never charged it. Raises LookupUnsupported when the connector cannot tell (it has no FIND_CHARGE;
         recovery then leaves the payment `unknown` for a person)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorizationNotice:
+    """A late authorization result (the answer PayHub's call did not get, or an asynchronous method's)."""
+
+    gateway_reference: str
+    succeeded: bool
+    amount: int
+    currency: str
+    merchant_reference: str | None = None
+    failure_code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PayoutNotice:
+    """A payout (a settlement batch) paid or failed at the provider."""
+
+    payout_reference: str
+    status: str  # paid | failed | pending | canceled
+    amount: int
+    currency: str
+    arrival_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Notification:
+    """One provider event, verified and normalized. At most one of the notices is set; none means PayHub has no
+    use for the event (it is acknowledged and recorded, and nothing else happens)."""
+
+    event_id: str  # the provider's event id: a notification is processed once
+    event_type: str  # the provider's own name (charge.dispute.created, CHARGEBACK…)
+    occurred_at: datetime
+    dispute: DisputeNotice | None = None
+    authorization: AuthorizationNotice | None = None
+    payout: PayoutNotice | None = None
+
+
+class NotificationSource(Protocol):
+    """A gateway whose provider posts events to PayHub (capability NOTIFICATIONS)."""
+
+    def read_notifications(self, headers: Mapping[str, str], body: bytes, now: datetime) -> list[Notification]:
+        """Verify the request the provider's way, then read it. Raises NotificationRejected (forged, wrong
+        secret), NotificationStale (timestamp outside the tolerance) or NotificationInvalid (not the provider's
+        format). `headers` are lower-cased names."""
+        ...
+
+
+class SettlementFiles(Protocol):
+    """A gateway whose provider's settlement report PayHub imports (capability SETTLEMENT_FILES)."""
+
+    def read_settlement_report(self, source: IO[bytes]) -> Iterator[SettlementLine]:
+        """The report's lines, streamed. Raises SettlementFileInvalid naming the line for wrong columns, a
+        wrong encoding or a value that does not parse."""
+        ...
+
+
+class DisputeDefense(Protocol):
+    """A gateway through which dispute evidence is submitted (capability DISPUTE_EVIDENCE)."""
+
+    def submit_dispute_evidence(self, dispute_reference: str, evidence: Evidence, idempotency_key: str) -> str:
+        """Upload the files, set the fields and submit; returns the provider's status after submitting."""
         ...
 
 

@@ -19,6 +19,7 @@ PROBLEM = "application/problem+json"
 
 # Most specific class first.
 STATUS: list[tuple[type[e.DomainError], int]] = [
+    (e.NotificationRejected, 400),
     (e.InvalidRequest, 422),
     (e.Forbidden, 403),
     (e.NotFound, 404),

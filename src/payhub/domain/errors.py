@@ -431,3 +431,73 @@ class TelAuthorizationRequired(InvalidRequest):
 
     code = "tel_authorization_required"
     title = "The TEL authorization must be read to the customer"
+
+
+# --- gateway notifications, settlement, reconciliation and disputes ---
+class NotificationRejected(DomainError):
+    """An inbound gateway notification that is not verifiably the provider's: nothing is recorded."""
+
+    code = "notification_signature_invalid"
+    title = "The notification's signature does not verify"
+
+
+class NotificationStale(NotificationRejected):
+    code = "notification_stale"
+    title = "The notification's timestamp is outside the tolerance"
+
+
+class NotificationInvalid(NotificationRejected):
+    code = "notification_invalid"
+    title = "The notification cannot be read"
+
+
+class GatewayNotConfigured(NotFound):
+    code = "gateway_not_found"
+    title = "No such gateway is configured"
+
+
+class SettlementFileRejected(InvalidRequest):
+    """A settlement report that cannot be imported; `line` names where. Nothing of the file is imported."""
+
+    code = "settlement_file_invalid"
+    title = "The settlement file cannot be imported"
+
+
+class SettlementBatchDuplicate(Conflict):
+    code = "settlement_batch_duplicate"
+    title = "This settlement batch was already imported"
+
+
+class SettlementBatchNotFound(NotFound):
+    code = "settlement_batch_not_found"
+    title = "Settlement batch not found"
+
+
+class ReconciliationRunNotFound(NotFound):
+    code = "reconciliation_run_not_found"
+    title = "Reconciliation run not found"
+
+
+class ReconciliationExceptionNotFound(NotFound):
+    code = "reconciliation_exception_not_found"
+    title = "Reconciliation exception not found"
+
+
+class ReconciliationExceptionResolved(Conflict):
+    code = "reconciliation_exception_resolved"
+    title = "This reconciliation exception is already resolved"
+
+
+class DisputeNotFound(NotFound):
+    code = "dispute_not_found"
+    title = "Dispute not found"
+
+
+class DisputeClosed(Conflict):
+    code = "dispute_closed"
+    title = "The dispute no longer takes evidence"
+
+
+class EvidenceInvalid(InvalidRequest):
+    code = "dispute_evidence_invalid"
+    title = "The dispute evidence is invalid"

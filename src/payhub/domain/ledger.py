@@ -19,6 +19,11 @@ class PostingRules:
     customer_credit: str = "2150"  # unapplied cash: a liability to the customer
     convenience_fee_revenue: str = "4100"
     surcharge_revenue: str = "4110"
+    bank: str = "1000"  # where payouts land
+    processor_fees: str = "6100"  # what the processor keeps
+    chargebacks_receivable: str = "1250"  # disputed money, until the dispute is decided
+    chargeback_losses: str = "6200"  # disputes lost, when the invoice is not reopened
+    settlement_suspense: str = "2190"  # money settled that PayHub cannot place yet
 
     @classmethod
     def from_dict(cls, data: dict[str, str] | None) -> PostingRules:

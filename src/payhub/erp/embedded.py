@@ -292,10 +292,14 @@ DEFAULT_CHART = (
     ("1150", "Gateway clearing", "asset"),
     ("1160", "Card processor clearing", "asset"),
     ("1200", "Accounts receivable", "asset"),
+    ("1250", "Chargebacks receivable", "asset"),
     ("2150", "Customer credits (unapplied cash)", "liability"),
+    ("2190", "Settlement suspense", "liability"),
     ("4000", "Revenue", "revenue"),
     ("4100", "Convenience fee revenue", "revenue"),
     ("4110", "Surcharge revenue", "revenue"),
+    ("6100", "Payment processing fees", "expense"),
+    ("6200", "Chargeback losses", "expense"),
 )
 
 
