@@ -27,7 +27,7 @@ def ts(value: datetime | None) -> str | None:
 def posting_view(p: Posting) -> dict[str, Any]:
     return {
         "id": p.id, "object": "posting", "kind": p.kind, "status": p.status, "erp": p.erp,
-        "erp_reference": p.erp_reference, "refund": p.refund_id,
+        "erp_reference": p.erp_reference, "refund": p.refund_id, "payment": p.payment_id, "source": p.source_id,
         "error": {"code": p.error_code, "message": p.error} if p.error_code else None,
         "attempts": p.attempts, "next_retry_at": ts(p.next_retry_at), "memo": p.memo,
         "warnings": list(p.warnings or []),
@@ -124,10 +124,14 @@ def payment_method_view(row: SavedPaymentMethod) -> dict[str, Any]:
 
 
 def settlement_view(p: Payment, reported: bool = True) -> dict[str, Any]:
-    status = SETTLEMENT.get(p.status, "not_applicable")
+    """Where the capture stands at the gateway; with the batch and what the processor kept once a settlement
+    report booked it (a payment refunded since stays `settled` in the batch that paid it out)."""
+    status = "settled" if p.settlement_batch_id else SETTLEMENT.get(p.status, "not_applicable")
     if status == "pending" and not reported:  # nobody will say it settled: PayHub cannot tell, so says so
         status = "unreported"
-    return {"status": status, "settled_at": ts(p.settled_at)}
+    amounts = {name: money(value, p.currency) if value is not None else None for name, value in
+               (("gross", p.settlement_gross), ("fees", p.settlement_fee), ("net", p.settlement_net))}
+    return {"status": status, "batch": p.settlement_batch_id, "settled_at": ts(p.settled_at), **amounts}
 
 
 def quote_view(q: FeeQuote) -> dict[str, Any]:
@@ -185,6 +189,8 @@ class PostingPublic(BaseModel):
     erp: str
     erp_reference: str | None
     refund: str | None
+    payment: str | None = Field(description="The payment it books; none for a settlement batch or a write-off")
+    source: str | None = Field(description="The settlement batch, dispute or reconciliation exception it books")
     error: dict[str, Any] | None
     attempts: int
     next_retry_at: str | None = Field(description="When the worker retries a posting the ERP could not take")
@@ -227,7 +233,7 @@ class PaymentPublic(BaseModel):
     settlement: dict[str, Any] = Field(
         description="`status`: `pending` (captured, not settled yet), `settled` (with `settled_at`), `unreported` "
                     "(captured on a gateway that cannot report settlement: PayHub does not guess) or "
-                    "`not_applicable`")
+                    "`not_applicable`; `batch`, `gross`, `fees` and `net` once a settlement report booked it")
     failure: dict[str, Any] | None
     refunds: list[dict[str, Any]]
     posting: PostingPublic | None = Field(description="The GL posting this response's operation produced")

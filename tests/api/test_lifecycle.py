@@ -14,6 +14,8 @@ from payhub.services import Services
 from payhub.store.models import OutboxEvent
 from tests.helpers import ach, card, pay_body, usd
 
+UNSETTLED = {"batch": None, "settled_at": None, "gross": None, "fees": None, "net": None}
+
 
 def invoice(client: TestClient, invoice_id: str) -> dict[str, Any]:
     response = client.get(f"/v1/invoices/{invoice_id}")
@@ -147,7 +149,7 @@ def test_capture_more_than_authorized_is_refused(client: TestClient) -> None:
 
 def test_settlement_status_follows_the_gateway(client: TestClient, services: Services) -> None:
     payment = client.post("/v1/payments", json=pay_body("inv_acme_1002", 5_000)).json()
-    assert payment["settlement"] == {"status": "pending", "settled_at": None}
+    assert payment["settlement"] == {"status": "pending", **UNSETTLED}
     assert sync_settlements(services) == [payment["id"]]
     settled = client.get(f"/v1/payments/{payment['id']}").json()
     assert settled["status"] == "settled" and settled["settlement"]["status"] == "settled"

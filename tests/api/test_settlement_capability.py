@@ -15,6 +15,8 @@ from payhub.services import Services
 from payhub.store.models import OutboxEvent, Payment
 from tests.helpers import pay_body
 
+UNSETTLED = {"batch": None, "settled_at": None, "gross": None, "fees": None, "net": None}
+
 
 class NoSettlementReports(SimulatorGateway):
     capabilities = frozenset({FIND_CHARGE})
@@ -36,7 +38,7 @@ def test_settlement_is_unreported_never_pending_and_never_asked(client: TestClie
     assert created.status_code == 201, created.text
     payment = created.json()
     assert payment["status"] == "captured"
-    assert payment["settlement"] == {"status": "unreported", "settled_at": None}
+    assert payment["settlement"] == {"status": "unreported", **UNSETTLED}
 
     assert sync_settlements(services) == []  # never asked (the sync used to fail on it)
     assert gateway.asked == 0
@@ -44,7 +46,7 @@ def test_settlement_is_unreported_never_pending_and_never_asked(client: TestClie
                   client.get("/v1/payments").json()["data"][0],
                   client.get(f"/v2/payments/{payment['id']}").json()):
         assert shown["status"] == "captured"
-        assert shown["settlement"] == {"status": "unreported", "settled_at": None}
+        assert shown["settlement"] == {"status": "unreported", **UNSETTLED}
     with services.read() as s:  # and the events say the same as the API
         events = {e.type: e.payload["data"] for e in s.scalars(select(OutboxEvent).order_by(OutboxEvent.id))}
     assert events["payment.completed"]["settlement"]["status"] == "unreported"

@@ -766,6 +766,7 @@ def _rules(s: Session, row: Payment) -> PostingRules:
 def _finish(svc: Services, entity_id: str, payment_id: str, posting: Posting | None) -> Outcome:
     if posting is not None:
         posted = posting_pipeline.run(svc, posting)
+        assert posted.payment is not None  # a capture's or a refund's posting
         return Outcome(posted.payment, posted.posting)
     with svc.read() as s:
         return Outcome(repo.get_payment(s, entity_id, payment_id), None)

@@ -54,7 +54,11 @@ AFTER_ERP_POST = ("after_erp_post", "before_confirm")  # hook points run once th
 @dataclass(frozen=True)
 class Posted:
     posting: Posting
-    payment: Payment  # as it stands after the outcome was recorded
+    payment: Payment | None  # as it stands after the outcome was recorded; None for a settlement or write-off
+
+
+def _payment_of(s: Session, posting: Posting) -> Payment | None:
+    return repo.get_payment(s, posting.entity_id, posting.payment_id) if posting.payment_id else None
 
 
 def run(svc: Services, posting: Posting) -> Posted:
@@ -65,7 +69,7 @@ def run(svc: Services, posting: Posting) -> Posted:
         claimed = repo.lease_posting(s, posting.id, now, now + svc.posting_deadline)
         current = _load(s, posting.id)
         if not claimed:
-            return Posted(current, repo.get_payment(s, current.entity_id, current.payment_id))
+            return Posted(current, _payment_of(s, current))
     return _attempt(svc, current)
 
 
@@ -128,7 +132,7 @@ def _attempt(svc: Services, posting: Posting) -> Posted:
     try:
         with svc.read() as s:
             extensions = runner.active(s, posting.entity_id)
-            payment = repo.get_payment(s, posting.entity_id, posting.payment_id) if extensions else None
+            payment = _payment_of(s, posting) if extensions else None
             hooks = runner.Hooks(extensions, entity_id=posting.entity_id, posting_id=posting.id, kind=posting.kind,
                                  payment=payment_view_for(svc, payment) if payment else {},
                                  attempt=posting.attempts + 1, channel=payment.channel if payment else "",
@@ -193,7 +197,7 @@ def _record(svc: Services, posting_id: str, lines: Sequence[GLLine] = (), *, ref
     with svc.transaction() as s:
         posting = repo.get_posting(s, posting_id, lock=True)
         assert posting is not None
-        payment = repo.get_payment(s, posting.entity_id, posting.payment_id)
+        payment = _payment_of(s, posting)
         if posting.status == "confirmed":  # a concurrent retry confirmed it first
             return Posted(posting, payment)
         now = svc.clock.now()
@@ -209,12 +213,16 @@ def _record(svc: Services, posting_id: str, lines: Sequence[GLLine] = (), *, ref
         posting.next_retry_at = now + timedelta(seconds=backoff) if retryable and backoff else None
         log.warning("posting.failed", posting=posting_id, code=error.code, detail=error.detail,
                     next_retry_at=str(posting.next_retry_at))
-        repo.add_event(s, posting.entity_id, EventType.POSTING_FAILED,
-                       {**posting_view(posting), "payment": payment_view_for(svc, payment)}, now)
+        repo.add_event(s, posting.entity_id, EventType.POSTING_FAILED, _event(svc, posting, payment), now)
         return Posted(posting, payment)
 
 
-def _confirm(svc: Services, s: Session, posting: Posting, payment: Payment, lines: Sequence[GLLine],
+def _event(svc: Services, posting: Posting, payment: Payment | None) -> dict[str, object]:
+    """A posting event's body: the posting, and the payment it books when it books one."""
+    return {**posting_view(posting), **({"payment": payment_view_for(svc, payment)} if payment else {})}
+
+
+def _confirm(svc: Services, s: Session, posting: Posting, payment: Payment | None, lines: Sequence[GLLine],
              reference: str | None, now: datetime, memos: Sequence[str] = (), warnings: Sequence[str] = ()) -> None:
     posting.attempts += 1
     posting.lease_until = None
@@ -224,9 +232,9 @@ def _confirm(svc: Services, s: Session, posting: Posting, payment: Payment, line
     posting.error_code = posting.error = posting.next_retry_at = None
     posting.memo = "; ".join(memos) or None
     posting.warnings = list(warnings)
-    _mark_posted(payment.allocations, posting)
-    repo.add_event(s, posting.entity_id, EventType.POSTING_CONFIRMED,
-                   {**posting_view(posting), "payment": payment_view_for(svc, payment)}, now)
+    if payment is not None and posting.kind in ("capture", "refund"):  # a dispute's entry is not a payment's
+        _mark_posted(payment.allocations, posting)
+    repo.add_event(s, posting.entity_id, EventType.POSTING_CONFIRMED, _event(svc, posting, payment), now)
 
 
 def erp_within(erp: Erp, s: Session) -> Erp:
@@ -235,7 +243,7 @@ def erp_within(erp: Erp, s: Session) -> Erp:
     return local.within(s) if local is not None else erp
 
 
-def post_within(svc: Services, s: Session, posting: Posting, payment: Payment, erp: Erp) -> bool:
+def post_within(svc: Services, s: Session, posting: Posting, payment: Payment | None, erp: Erp) -> bool:
     """Post in the caller's transaction when the entity's ERP keeps its ledger in PayHub's database and no
     extension hooks run: the payment's state, GL lines, ERP entry and events then commit together, with no
     attempt to recover after a crash. True when confirmed; False leaves the posting to `run` (a refusal
@@ -265,7 +273,7 @@ def _add_warning(svc: Services, posting_id: str, warning: str) -> Posted:
         posting = repo.get_posting(s, posting_id, lock=True)
         assert posting is not None
         posting.warnings = [*(posting.warnings or []), warning]
-        return Posted(posting, repo.get_payment(s, posting.entity_id, posting.payment_id))
+        return Posted(posting, _payment_of(s, posting))
 
 
 def _mark_posted(allocations: list[Allocation], posting: Posting) -> None:

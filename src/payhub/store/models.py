@@ -141,6 +141,11 @@ class Payment(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     metadata_: Mapped[dict[str, Any]] = mapped_column("metadata", JSON, default=dict)
     settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # as the gateway's settlement report booked the capture: its batch, and what it kept of the gross
+    settlement_batch_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    settlement_gross: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    settlement_fee: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    settlement_net: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     fees: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # the fee quote: amounts and explanation
     level3: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)  # as sent to the gateway
     routing_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
@@ -218,12 +223,16 @@ class Refund(Base):
 
 
 class Posting(Base):
-    """One journal entry PayHub built for a money movement, and what the ERP did with it."""
+    """One journal entry PayHub built for a money movement, and what the ERP did with it: a payment's capture
+    or refund, a dispute's chargeback and outcome (both with `payment_id`), a settlement batch or a
+    reconciliation write-off (`source_id`, no payment)."""
 
     __tablename__ = "postings"
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
-    payment_id: Mapped[str] = mapped_column(ForeignKey("payments.id"), index=True)
+    payment_id: Mapped[str | None] = mapped_column(ForeignKey("payments.id"), index=True, nullable=True)
+    # the settlement batch, dispute or reconciliation exception the entry books (stb_… / dsp_… / rce_…)
+    source_id: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)
     refund_id: Mapped[str | None] = mapped_column(ForeignKey("refunds.id"), nullable=True)
     kind: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20))  # pending | confirmed | failed
@@ -583,3 +592,160 @@ class PortalCredential(Base):
     customer_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     password_hash: Mapped[str] = mapped_column(String(300))
     set_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# --- gateway notifications, settlement, reconciliation and disputes ---
+class GatewayNotification(Base):
+    """An event a gateway posted, once verified: recorded once per provider event id, so a redelivery is
+    acknowledged and changes nothing."""
+
+    __tablename__ = "gateway_notifications"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    gateway: Mapped[str] = mapped_column(String(40))
+    event_id: Mapped[str] = mapped_column(String(200))
+    event_type: Mapped[str] = mapped_column(String(100))
+    entity_id: Mapped[str | None] = mapped_column(String(40), nullable=True)  # of the payment it concerns
+    outcome: Mapped[str] = mapped_column(String(40))  # dispute | authorization | payout | ignored | unmatched
+    subject_id: Mapped[str | None] = mapped_column(String(40), nullable=True)  # the dispute or payment it touched
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # the normalized notice (no raw body)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    __table_args__ = (UniqueConstraint("gateway", "event_id", name="uq_gateway_notifications_gateway_event_id"),)
+
+
+class SettlementBatch(Base):
+    """One batch (payout) of a gateway's settlement report, imported whole or not at all."""
+
+    __tablename__ = "settlement_batches"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
+    gateway: Mapped[str] = mapped_column(String(40))
+    batch_ref: Mapped[str] = mapped_column(String(200))  # the provider's batch number or payout id
+    filename: Mapped[str] = mapped_column(String(300), default="")
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    settled_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the latest booking in the batch
+    line_count: Mapped[int] = mapped_column(Integer)
+    totals: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # per currency: gross, fees, net…
+    matched: Mapped[int] = mapped_column(Integer, default=0)  # lines matched to a payment or refund on import
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    imported_by: Mapped[str | None] = mapped_column(String(40), nullable=True)  # the API key, or None (CLI)
+    __table_args__ = (
+        UniqueConstraint("entity_id", "gateway", "batch_ref", name="uq_settlement_batches_entity_gateway_ref"),
+        Index("ix_settlement_batches_entity_id_id", "entity_id", "id"),
+    )
+
+
+class SettlementLineRow(Base):
+    __tablename__ = "settlement_lines"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    batch_id: Mapped[str] = mapped_column(ForeignKey("settlement_batches.id"), index=True)
+    entity_id: Mapped[str] = mapped_column(String(40))
+    line_no: Mapped[int] = mapped_column(Integer)
+    type: Mapped[str] = mapped_column(String(30))
+    provider_type: Mapped[str] = mapped_column(String(60), default="")
+    gateway_reference: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    merchant_reference: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    gross: Mapped[int] = mapped_column(BigInteger)
+    fee: Mapped[int] = mapped_column(BigInteger)
+    net: Mapped[int] = mapped_column(BigInteger)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    description: Mapped[str] = mapped_column(Text, default="")
+    dispute_reference: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    reason_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    # the PayHub record the line settles (payment, refund or dispute id) and how it was matched
+    record_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    match_method: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    __table_args__ = (Index("ix_settlement_lines_entity_id_gateway_reference", "entity_id", "gateway_reference"),)
+
+
+class ReconciliationRun(Base):
+    __tablename__ = "reconciliation_runs"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
+    gateway: Mapped[str | None] = mapped_column(String(40), nullable=True)  # None: every gateway
+    trigger: Mapped[str] = mapped_column(String(20))  # schedule | api | cli
+    status: Mapped[str] = mapped_column(String(20))  # running | completed | failed
+    as_of: Mapped[datetime] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    __table_args__ = (Index("ix_reconciliation_runs_entity_id_id", "entity_id", "id"),)
+
+
+class ReconciliationException(Base):
+    """A break the matching engine found, open until a person resolves it (manual match, write-off, ignore).
+    Found again by later runs through its `fingerprint`, never duplicated."""
+
+    __tablename__ = "reconciliation_exceptions"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
+    run_id: Mapped[str] = mapped_column(String(40))  # the run that found it
+    last_run_id: Mapped[str] = mapped_column(String(40))  # the latest run that still saw it
+    fingerprint: Mapped[str] = mapped_column(String(200))
+    class_: Mapped[str] = mapped_column("class", String(40))
+    status: Mapped[str] = mapped_column(String(20))  # open | resolved
+    gateway: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    difference: Mapped[int] = mapped_column(BigInteger, default=0)
+    settlement_line_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    record_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    payment_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # both sides' data
+    proposal: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # action, description, entry
+    resolution: Mapped[str | None] = mapped_column(String(20), nullable=True)  # manual_match | write_off | ignore
+    resolution_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    resolved_by: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    posting_id: Mapped[str | None] = mapped_column(String(40), nullable=True)  # a write-off's entry
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    __table_args__ = (
+        UniqueConstraint("entity_id", "fingerprint", name="uq_reconciliation_exceptions_entity_fingerprint"),
+        Index("ix_reconciliation_exceptions_entity_id_id", "entity_id", "id"),
+    )
+
+
+class Dispute(Base):
+    __tablename__ = "disputes"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
+    payment_id: Mapped[str] = mapped_column(ForeignKey("payments.id"), index=True)
+    gateway: Mapped[str] = mapped_column(String(40))
+    dispute_reference: Mapped[str] = mapped_column(String(200))  # the provider's dispute id
+    status: Mapped[str] = mapped_column(String(30))  # domain.disputes.DisputeStatus
+    raw_status: Mapped[str] = mapped_column(String(60))
+    reason_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    evidence_due_by: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    evidence: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)  # the standard fields
+    evidence_submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    outcome: Mapped[str | None] = mapped_column(String(10), nullable=True)  # won | lost
+    source: Mapped[str] = mapped_column(String(20))  # notification | settlement
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    files: Mapped[list[DisputeEvidenceFile]] = relationship(order_by="DisputeEvidenceFile.id", lazy="selectin")
+    __table_args__ = (
+        UniqueConstraint("gateway", "dispute_reference", name="uq_disputes_gateway_dispute_reference"),
+        Index("ix_disputes_entity_id_id", "entity_id", "id"),
+    )
+
+
+class DisputeEvidenceFile(Base):
+    __tablename__ = "dispute_evidence_files"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    dispute_id: Mapped[str] = mapped_column(ForeignKey("disputes.id"), index=True)
+    entity_id: Mapped[str] = mapped_column(String(40))
+    purpose: Mapped[str] = mapped_column(String(40))  # the evidence field it backs
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
