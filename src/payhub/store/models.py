@@ -26,6 +26,10 @@ class Entity(Base):
     # how a partial capture splits between fees and invoices: proportional | fees_first
     capture_fee_allocation: Mapped[str] = mapped_column(String(20), default="proportional",
                                                         server_default="proportional")
+    # how disputes book a loss ({"reopen_invoice_on_loss": bool}) and how reconciliation judges breaks
+    # (domain.reconcile's settings: days before "posted but not settled", expected fees…)
+    disputes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
+    reconciliation: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

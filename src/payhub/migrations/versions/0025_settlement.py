@@ -180,6 +180,9 @@ def upgrade() -> None:
     with op.batch_alter_table('dispute_evidence_files', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_dispute_evidence_files_dispute_id'), ['dispute_id'], unique=False)
 
+    with op.batch_alter_table('entities', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('disputes', sa.JSON(), server_default='{}', nullable=False))
+        batch_op.add_column(sa.Column('reconciliation', sa.JSON(), server_default='{}', nullable=False))
     with op.batch_alter_table('payments', schema=None) as batch_op:
         batch_op.add_column(sa.Column('settlement_batch_id', sa.String(length=40), nullable=True))
         batch_op.add_column(sa.Column('settlement_gross', sa.BigInteger(), nullable=True))
@@ -207,6 +210,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('entities', schema=None) as batch_op:
+        batch_op.drop_column('reconciliation')
+        batch_op.drop_column('disputes')
     with op.batch_alter_table('postings', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_postings_source_id'))
         batch_op.alter_column('payment_id', existing_type=sa.VARCHAR(length=40), nullable=False)
