@@ -64,49 +64,49 @@ class BatchTotals:
     gross: int
     fees: int
     net: int
-    chargebacks: int  # negative: chargebacks less reversals
+    chargebacks: int  # chargebacks less reversals (negative when the processor took money back)
     lines: int
 
 
-def totals(lines: Iterable[SettlementLine]) -> dict[str, BatchTotals]:
-    """Per currency: what the batch moved (payout lines excluded: they restate the net)."""
-    sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
-    for line in lines:
-        if line.type is LineType.PAYOUT:
-            continue
-        acc = sums[line.currency]
-        acc[0] += line.gross
-        acc[1] += line.fee
-        acc[2] += line.net
+@dataclass(slots=True)
+class BatchBook:
+    """A batch's sums, kept as its lines stream past (a report of a million lines is never held in memory):
+    what `totals` shows and what `entry` books."""
+
+    _sums: dict[str, list[int]] = field(default_factory=dict)  # currency → gross, fees, net, chargebacks, lines
+    _accounts: dict[str, dict[str, int]] = field(default_factory=dict)  # currency → role → debit − credit
+
+    def add(self, line: SettlementLine) -> None:
+        if line.type is LineType.PAYOUT:  # restates the net: booking it would count the money twice
+            return
+        sums = self._sums.setdefault(line.currency, [0, 0, 0, 0, 0])
+        sums[0] += line.gross
+        sums[1] += line.fee
+        sums[2] += line.net
         if line.type in (LineType.CHARGEBACK, LineType.CHARGEBACK_REVERSAL):
-            acc[3] += line.gross
-        acc[4] += 1
-    return {cur: BatchTotals(cur, *acc) for cur, acc in sorted(sums.items())}
+            sums[3] += line.gross
+        sums[4] += 1
+        acc = self._accounts.setdefault(line.currency, defaultdict(int))
+        acc["bank"] += line.net
+        acc["processor_fees"] += line.fee
+        # a transaction relieves clearing (a chargeback too: its dispute moved it there from receivable);
+        # a fee or adjustment not tied to a transaction is a cost (or a credit) of processing
+        acc["gateway_clearing" if line.type in TRANSACTION_TYPES else "processor_fees"] -= line.gross
+
+    def totals(self) -> list[BatchTotals]:
+        return [BatchTotals(cur, *sums) for cur, sums in sorted(self._sums.items())]
+
+    def entry(self, rules: PostingRules, memo: str = "") -> JournalEntry | None:
+        """Dr bank (net) · Dr processor fees (fees) · Cr clearing (gross), per currency; an account that nets
+        negative is credited instead. None when the batch moved nothing."""
+        lines = [GLLine(getattr(rules, role), max(amount, 0), max(-amount, 0), currency, memo=memo)
+                 for currency, roles in sorted(self._accounts.items()) for role, amount in roles.items() if amount]
+        return JournalEntry("settlement", tuple(lines)) if lines else None
 
 
-def settlement_entry(rules: PostingRules, lines: Iterable[SettlementLine], memo: str = "") -> JournalEntry:
-    """A batch booked: the net reaches the bank, the processor's fees are an expense, and the clearing account
-    is relieved of what settled, chargebacks included (the dispute's own entry moved them from clearing to
-    chargebacks receivable). Fees and adjustments not tied to a transaction go to processor fees.
-
-        Dr bank (net) · Dr processor fees (fees) · Cr clearing (gross)
-    Per currency; an account that nets negative is credited instead."""
-    out: list[GLLine] = []
-    by_currency: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+def settlement_entry(rules: PostingRules, lines: Iterable[SettlementLine], memo: str = "") -> JournalEntry | None:
+    """The journal entry of a batch (see BatchBook.entry)."""
+    book = BatchBook()
     for line in lines:
-        if line.type is LineType.PAYOUT:
-            continue
-        acc = by_currency[line.currency]
-        acc[rules.bank] += line.net
-        acc[rules.processor_fees] += line.fee
-        if line.type in TRANSACTION_TYPES:
-            acc[rules.gateway_clearing] -= line.gross
-        else:  # a fee or adjustment not tied to a transaction: a cost (or a credit) of processing
-            acc[rules.processor_fees] -= line.gross
-    for currency, accounts in sorted(by_currency.items()):
-        for account, amount in accounts.items():
-            if amount > 0:
-                out.append(GLLine(account, amount, 0, currency, memo=memo))
-            elif amount < 0:
-                out.append(GLLine(account, 0, -amount, currency, memo=memo))
-    return JournalEntry("settlement", tuple(out))
+        book.add(line)
+    return book.entry(rules, memo)

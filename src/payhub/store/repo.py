@@ -373,16 +373,38 @@ def fee_policy(s: Session, entity_id: str) -> FeePolicy:
 
 # --- postings and events ---
 def add_posting(s: Session, payment: Payment, entry: JournalEntry, erp: str, now: datetime,
-                refund: Refund | None = None) -> Posting:
-    posting = Posting(id=new_id("pst"), entity_id=payment.entity_id, payment_id=payment.id,
+                refund: Refund | None = None, source_id: str | None = None) -> Posting:
+    """A payment's posting, pending: its capture or refund, or an entry of its dispute (`source_id`)."""
+    posting = new_posting(payment.entity_id, entry, erp, now, payment_id=payment.id, source_id=source_id,
+                          refund=refund)
+    s.add(posting)
+    payment.postings.append(posting)
+    return posting
+
+
+def add_source_posting(s: Session, entity_id: str, source_id: str, entry: JournalEntry, erp: str,
+                       now: datetime) -> Posting:
+    """A pending posting that books no payment: a settlement batch or a reconciliation write-off."""
+    posting = new_posting(entity_id, entry, erp, now, source_id=source_id)
+    s.add(posting)
+    return posting
+
+
+def new_posting(entity_id: str, entry: JournalEntry, erp: str, now: datetime, *, payment_id: str | None = None,
+                source_id: str | None = None, refund: Refund | None = None) -> Posting:
+    posting = Posting(id=new_id("pst"), entity_id=entity_id, payment_id=payment_id, source_id=source_id,
                       refund_id=refund.id if refund else None, kind=entry.kind, status="pending", erp=erp,
                       attempts=0, created_at=now, refund=refund)
     posting.lines = [GLLineRow(line_no=i, account=l.account, debit=l.debit, credit=l.credit, currency=l.currency,
                                invoice_id=l.invoice_id, customer_id=l.customer_id, dimensions=dict(l.dimensions))
                      for i, l in enumerate(entry.lines, 1)]
-    s.add(posting)
-    payment.postings.append(posting)
     return posting
+
+
+def postings_of(s: Session, entity_id: str, source_id: str) -> Sequence[Posting]:
+    """The postings that book a settlement batch, a dispute or a write-off."""
+    return s.scalars(select(Posting).where(Posting.entity_id == entity_id, Posting.source_id == source_id)
+                     .order_by(Posting.id)).all()
 
 
 def lease_posting(s: Session, posting_id: str, now: datetime, until: datetime) -> bool:

@@ -1,0 +1,1 @@
+"""Settlement: gateways' reports imported, matched to payments, booked to the ERP."""
