@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     env: str = "development"
     # Request bodies above this many bytes get 413, checked while the body streams in (after authentication).
     max_body_bytes: int = 1024 * 1024
+    # … and on the routes that take files (settlement reports, dispute evidence), this many
+    max_upload_bytes: int = 100 * 1024 * 1024
     # When set, GET /metrics needs "Authorization: Bearer <metrics_token>".
     metrics_token: str | None = None
     gateway_timeout_s: float = 15.0

@@ -33,8 +33,10 @@ from payhub.api.v1 import (
     payment_methods,
     payments,
     portal,
+    reconciliation,
     refunds,
     routing,
+    settlements,
     staff_users,
     tokens,
     webhooks,
@@ -136,9 +138,10 @@ class BodyGuard:
     streamed body) and refused with 422 if its text holds control characters or its numbers are beyond what
     JavaScript represents exactly. Errors are ApiErrors (HTTP exceptions), which FastAPI passes through."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, upload_bytes: int | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.upload_bytes = upload_bytes or max_bytes  # routes marked deps.accepts_upload (files)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -160,9 +163,11 @@ class BodyGuard:
         await self.app(scope, guarded, send)
 
     async def _read(self, scope: Scope, receive: Receive) -> Message:
+        endpoint = getattr(scope.get("route"), "endpoint", None)
+        limit = self.upload_bytes if getattr(endpoint, "accepts_upload", False) else self.max_bytes
         declared = dict(scope["headers"]).get(b"content-length", b"")
-        if declared.isdigit() and int(declared) > self.max_bytes:
-            raise self._too_large()
+        if declared.isdigit() and int(declared) > limit:
+            raise self._too_large(limit)
         chunks, size = [], 0
         while True:
             message = await receive()
@@ -170,15 +175,15 @@ class BodyGuard:
                 return message  # a disconnect: Starlette handles it
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_bytes:
-                raise self._too_large()
+            if size > limit:
+                raise self._too_large(limit)
             chunks.append(chunk)
             if not message.get("more_body", False):
                 return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
 
-    def _too_large(self) -> errors.ApiError:
+    def _too_large(self, limit: int) -> errors.ApiError:
         return errors.ApiError(413, "payload_too_large", "Payload too large",
-                               f"Request bodies are at most {self.max_bytes} bytes")
+                               f"Request bodies are at most {limit} bytes")
 
 
 async def _authenticate(scope: Scope) -> None:
@@ -260,7 +265,7 @@ def create_app(services: Services, settings: Settings | None = None) -> FastAPI:
     app.state.services = services
     for module in (invoices, payments, refunds, webhooks, extensions, routing, fees, keys, customer_tokens,
                    entities, config, customers, portal, tokens, payment_methods, autopay, staff_users,
-                   customer_search):
+                   customer_search, settlements, reconciliation):
         app.include_router(module.router, prefix="/v1")
     app.include_router(autopay.settings_router, prefix="/v1")
     app.include_router(web.api_router, prefix="/v1")
@@ -274,7 +279,7 @@ def create_app(services: Services, settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     openapi.install(app)  # the spec documents auth, every error status and links
     app.add_exception_handler(idempotency.Answered, idempotency.answered)
-    app.add_middleware(BodyGuard, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyGuard, max_bytes=settings.max_body_bytes, upload_bytes=settings.max_upload_bytes)
     app.add_middleware(idempotency.StoredResponses)  # every POST takes an Idempotency-Key, once authenticated
     app.add_middleware(VersionHeaders)
     app.add_middleware(Cors, services=services)  # open to the entities' allowed origins only

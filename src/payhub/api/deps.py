@@ -224,6 +224,15 @@ DeliveryPage = Annotated[PageParams, Depends(paged("del"))]
 AuditPage = Annotated[PageParams, Depends(paged("aud"))]
 KeyPage = Annotated[PageParams, Depends(paged("key"))]
 VersionPage = Annotated[PageParams, Depends(paged(None))]
+BatchPage = Annotated[PageParams, Depends(paged("stb"))]
+RunPage = Annotated[PageParams, Depends(paged("rcr"))]
+ExceptionPage = Annotated[PageParams, Depends(paged("rce"))]
+
+
+def accepts_upload(endpoint: Callable[..., T]) -> Callable[..., T]:
+    """Mark a route that takes files: its body may reach PAYHUB_MAX_UPLOAD_BYTES (app.BodyGuard)."""
+    endpoint.accepts_upload = True  # type: ignore[attr-defined]
+    return endpoint
 
 
 def envelope(data: list[dict[str, Any]], has_more: bool = False) -> dict[str, Any]:

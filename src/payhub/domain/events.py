@@ -17,6 +17,7 @@ class EventType(StrEnum):
     POSTING_CONFIRMED = "posting.confirmed"
     POSTING_FAILED = "posting.failed"
     RECONCILIATION_EXCEPTION = "reconciliation.exception"
+    RECONCILIATION_COMPLETED = "reconciliation.completed"  # a run's summary
     AUTOPAY_ENROLLED = "autopay.enrolled"
     AUTOPAY_CANCELLED = "autopay.cancelled"
     AUTOPAY_PAYMENT_FAILED = "autopay.payment_failed"

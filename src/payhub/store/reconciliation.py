@@ -8,12 +8,20 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import polars as pl
-from sqlalchemy import bindparam, func, insert, select, text, update
+from sqlalchemy import bindparam, case, exists, func, select, text, update
 from sqlalchemy.orm import Session
 
 from payhub.domain.errors import ReconciliationExceptionNotFound, ReconciliationRunNotFound
 from payhub.store.db import UTCDateTime
-from payhub.store.models import ReconciliationException, ReconciliationRun, SettlementBatch, SettlementLineRow
+from payhub.store.models import (
+    Dispute,
+    Payment,
+    ReconciliationException,
+    ReconciliationRun,
+    Refund,
+    SettlementBatch,
+    SettlementLineRow,
+)
 from payhub.store.repo import page
 
 BATCH_ROWS = 100_000
@@ -132,22 +140,19 @@ def known_exceptions(s: Session, entity_id: str) -> dict[str, tuple[str, str]]:
         .where(ReconciliationException.entity_id == entity_id))}
 
 
-def add_exceptions(s: Session, rows: Sequence[dict[str, Any]]) -> None:
-    if rows:
-        s.execute(insert(ReconciliationException), list(rows))
-
-
 def seen_again(s: Session, ids: Sequence[str], run_id: str) -> None:
     if ids:
         s.connection().execute(update(ReconciliationException).where(ReconciliationException.id == bindparam("x"))
                                .values(last_run_id=run_id), [{"x": i} for i in ids])
 
 
-def clear_unseen(s: Session, entity_id: str, gateway: str | None, run_id: str, now: datetime) -> int:
-    """Open exceptions of this scope the run no longer finds: the break resolved itself (a late batch came)."""
+def clear_unseen(s: Session, entity_id: str, gateway: str | None, run_id: str, since: datetime,
+                 now: datetime) -> int:
+    """Open exceptions of the run's scope (its gateway, its period) it no longer finds: the break resolved
+    itself (a late batch paid the payment out, a posting was retried)."""
     q = (update(ReconciliationException)
          .where(ReconciliationException.entity_id == entity_id, ReconciliationException.status == "open",
-                ReconciliationException.last_run_id != run_id)
+                ReconciliationException.last_run_id != run_id, ReconciliationException.occurred_at >= since)
          .values(status="resolved", resolution="cleared", resolved_at=now,
                  resolution_reason=f"No longer found by run {run_id}")
          .execution_options(synchronize_session=False))
@@ -213,14 +218,18 @@ def settlement_line(s: Session, entity_id: str, line_id: str) -> SettlementLineR
 
 # --- the daily report ---
 def day_lines(s: Session, entity_id: str, gateway: str, day: date) -> list[tuple[Any, ...]]:
-    """Per currency and line type: count, gross, fees, net, and how many lines an open exception names."""
+    """Per currency, line type and whether an open exception names the line: count, gross, fees, net."""
+    e = ReconciliationException
+    broken = exists().where(e.settlement_line_id == SettlementLineRow.id, e.status == "open").correlate(
+        SettlementLineRow)
+    unmatched = case((broken, True), else_=False).label("unmatched")
     return list(s.execute(
-        select(SettlementLineRow.currency, SettlementLineRow.type, func.count(), func.sum(SettlementLineRow.gross),
-               func.sum(SettlementLineRow.fee), func.sum(SettlementLineRow.net))
+        select(SettlementLineRow.currency, SettlementLineRow.type, unmatched, func.count(),
+               func.sum(SettlementLineRow.gross), func.sum(SettlementLineRow.fee), func.sum(SettlementLineRow.net))
         .join(SettlementBatch, SettlementBatch.id == SettlementLineRow.batch_id)
         .where(SettlementLineRow.entity_id == entity_id, SettlementBatch.gateway == gateway,
                SettlementLineRow.occurred_at >= _utc(day), SettlementLineRow.occurred_at < _utc(day, 1))
-        .group_by(SettlementLineRow.currency, SettlementLineRow.type)).all())
+        .group_by(SettlementLineRow.currency, SettlementLineRow.type, unmatched)).all())
 
 
 def day_exceptions(s: Session, entity_id: str, gateway: str, day: date) -> list[tuple[Any, ...]]:
@@ -235,3 +244,12 @@ def day_exceptions(s: Session, entity_id: str, gateway: str, day: date) -> list[
 
 def _utc(day: date, plus_days: int = 0) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(days=plus_days)
+
+
+def record_exists(s: Session, entity_id: str, record_id: str) -> bool:
+    """Whether the id is a payment, refund or dispute of the entity."""
+    for model in (Payment, Refund, Dispute):
+        row = s.get(model, record_id)
+        if row is not None and row.entity_id == entity_id:
+            return True
+    return False

@@ -31,17 +31,48 @@ class DisputePublic(BaseModel):
     posting: PostingPublic | None = Field(description="GL entries for the disputed funds, if any")
 
 
+class ReconciliationProposal(BaseModel):
+    action: str = Field(description="write_off | retry_posting | investigate")
+    description: str = Field(examples=["Post fee difference 1.27 to 6100"])
+    entry: list[dict[str, Any]] | None = Field(description="The journal entry a write-off posts (account, debit, "
+                                                           "credit, currency), if the fix is one")
+
+
 class ReconciliationException(BaseModel):
     id: str
     object: str = "reconciliation_exception"
-    kind: str = Field(description="missing_in_erp | missing_at_gateway | amount_mismatch | duplicate")
+    class_: str = Field(alias="class", description="missing_in_ledger | missing_in_settlement | amount_mismatch | "
+                        "duplicate | currency_mismatch | unexpected_fee | posted_but_not_settled | "
+                        "settled_not_posted")
+    status: str = Field(description="open | resolved")
+    gateway: str | None
+    difference: MoneyPublic | None
+    settlement_line: str | None = Field(description="The settlement line (stl_…), when the break has one")
+    record: str | None = Field(description="PayHub's payment, refund or dispute, when the break has one")
     payment: str | None
-    gateway: str
-    gateway_reference: str | None
-    erp_reference: str | None
-    expected: MoneyPublic | None
-    actual: MoneyPublic | None
-    detected_at: str
+    occurred_at: str
+    details: dict[str, Any] = Field(description="Both sides' data: the settlement line's and PayHub's record's, "
+                                                "and the GL posting's status")
+    proposal: ReconciliationProposal
+    run: str
+    last_run: str
+    resolution: dict[str, Any] | None = Field(description="manual_match | write_off | ignore | cleared, with the "
+                                                          "reason, who, when, and a write-off's posting")
+    created_at: str
+
+
+class ReconciliationRun(BaseModel):
+    id: str
+    object: str = "reconciliation_run"
+    gateway: str | None
+    trigger: str = Field(description="schedule | api | cli")
+    status: str = Field(description="running | completed | failed")
+    as_of: str
+    started_at: str
+    finished_at: str | None
+    summary: dict[str, Any] = Field(description="Lines and records read, matched totals per currency, exceptions "
+                                                "by class, new, open and cleared")
+    error: str | None
 
 
 class AutopayRule(BaseModel):
@@ -103,7 +134,9 @@ CATALOGUE: dict[EventType, tuple[str, type[BaseModel]]] = {
     EventType.DISPUTE_RESOLVED: ("A dispute was won or lost.", DisputePublic),
     EventType.POSTING_CONFIRMED: ("The ERP accepted a GL posting; `erp_reference` is its id.", PostingEvent),
     EventType.POSTING_FAILED: ("The ERP refused or could not take a GL posting.", PostingEvent),
-    EventType.RECONCILIATION_EXCEPTION: ("Gateway and ERP records disagree.", ReconciliationException),
+    EventType.RECONCILIATION_EXCEPTION: ("Settlement, PayHub's records and the GL disagree; with both sides' data "
+                                         "and a proposed fix.", ReconciliationException),
+    EventType.RECONCILIATION_COMPLETED: ("A reconciliation run finished; its summary.", ReconciliationRun),
     EventType.AUTOPAY_ENROLLED: ("A customer enrolled in autopay.", AutopayEnrollment),
     EventType.AUTOPAY_CANCELLED: ("An autopay enrollment was cancelled.", AutopayEnrollment),
     EventType.AUTOPAY_PAYMENT_FAILED: ("An autopay payment failed for good: a hard decline (the enrollment is "

@@ -1,0 +1,1 @@
+"""Reconciliation: settlement ↔ PayHub's payments, refunds and disputes ↔ GL postings in the ERP."""
