@@ -1,4 +1,4 @@
-"""`payhub`: serve, migrate, demo, keys, vault, settle. Never imports API internals beyond the app factory.
+"""`payhub`: serve, migrate, demo, keys, vault, settle, reconcile. Never imports API internals beyond the app factory.
 
 Start-up: this module imports only typer, rich and the `config` commands' module; each command imports what it
 uses when it runs, so `payhub --help` loads no settings, database or web code (tests/cli/test_startup.py)."""
@@ -10,7 +10,7 @@ import signal
 import socket
 from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -29,6 +29,10 @@ vault = typer.Typer(help="The card vault's keys.", no_args_is_help=True)
 app.add_typer(vault, name="vault")
 autopay = typer.Typer(help="Autopay: pay the invoices enrollments select when they fall due.", no_args_is_help=True)
 app.add_typer(autopay, name="autopay")
+settle = typer.Typer(help="Settlement: sync with the gateways, import their reports.")
+app.add_typer(settle, name="settle")
+reconcile = typer.Typer(help="Reconciliation: settlement ↔ payments ↔ GL postings.", no_args_is_help=True)
+app.add_typer(reconcile, name="reconcile")
 console = Console(soft_wrap=True)
 
 
@@ -193,14 +197,87 @@ def vault_rotate_key(batch_size: int = typer.Option(500, min=1, max=10_000, help
     console.print(f"[green]Re-sealed {done} value(s) under {svc.vault.active}[/green]")
 
 
-@app.command()
-def settle() -> None:
+@settle.callback(invoke_without_command=True)
+def settle_default(ctx: typer.Context) -> None:
+    """Settlement: with no command, `sync`."""
+    if ctx.invoked_subcommand is None:
+        settle_sync()
+
+
+@settle.command("sync")
+def settle_sync() -> None:
     """Ask the gateways which captured payments have settled and record it."""
     from payhub.bootstrap import build_services
     from payhub.pipeline.settle import sync_settlements
 
     settled = sync_settlements(build_services())
     console.print(f"{len(settled)} payment(s) settled")
+
+
+@settle.command("import")
+def settle_import(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True,
+                                                       help="The gateway's settlement report")],
+                  gateway: str = typer.Option(..., help="The configured gateway whose report it is"),
+                  entity: str = typer.Option(..., help="The entity whose settlement it is")) -> None:
+    """Import a settlement report (all of it or nothing), match its lines and post each batch to the ERP."""
+    from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+    from payhub.bootstrap import build_services
+    from payhub.domain.errors import DomainError
+    from payhub.settlement.imports import import_report
+
+    svc = build_services()
+    columns = ("[progress.description]{task.description}", BarColumn(), DownloadColumn(), TimeRemainingColumn())
+    try:
+        with Progress(*columns, console=console, transient=True) as progress, file.open("rb") as source:
+            task = progress.add_task(f"Importing {file.name}", total=file.stat().st_size)
+            batches = import_report(svc, entity, gateway, source, filename=file.name,
+                                    progress=lambda n: progress.advance(task, n))
+    except DomainError as error:
+        console.print(f"[red]Not imported:[/red] {error.detail}")
+        raise typer.Exit(1) from None
+    finally:
+        svc.close()
+    for batch in batches:
+        totals = ", ".join(f"{t['currency']} gross {t['gross']} fees {t['fees']} net {t['net']}" for t in batch.totals)
+        console.print(f"[green]{batch.batch_ref}[/green] ({batch.id}): {batch.line_count} lines, "
+                      f"{batch.matched} matched; {totals}")
+
+
+@reconcile.command("run")
+def reconcile_run(entity: str = typer.Option(..., help="The entity to reconcile"),
+                  gateway: str = typer.Option("", help="One gateway's settlement (default: all)")) -> None:
+    """Reconcile now: settlement ↔ payments, refunds and disputes ↔ GL postings; prints the summary."""
+    from payhub.bootstrap import build_services
+    from payhub.reconciliation.runs import run
+
+    svc = build_services()
+    try:
+        done = run(svc, entity, gateway or None, trigger="cli")
+    finally:
+        svc.close()
+    console.print(f"Run {done.id}: {done.status}")
+    for name, value in sorted(done.summary.items()):
+        console.print(f"  {name}: {value}")
+
+
+@reconcile.command("report")
+def reconcile_report(entity: str = typer.Option(...), gateway: str = typer.Option(...),
+                     day: str = typer.Option(..., "--date", help="YYYY-MM-DD (UTC)"),
+                     format: str = typer.Option("csv", help="csv | json")) -> None:
+    """The day's reconciliation report, on standard output."""
+    import json
+    from datetime import date
+
+    from payhub.bootstrap import build_services
+    from payhub.reconciliation.report import as_csv, daily
+
+    svc = build_services()
+    try:
+        found = daily(svc, entity, gateway, date.fromisoformat(day))
+    finally:
+        svc.close()
+    print(as_csv(found) if format == "csv" else json.dumps(found, indent=2), end="")
 
 
 @autopay.command("run-once")
@@ -230,9 +307,11 @@ def autopay_run_once(now: str = typer.Option("", help="Act as if it were this in
 def worker(metrics_port: int = typer.Option(0, help="Expose Prometheus metrics on 127.0.0.1:PORT"),
            housekeeping_s: float = typer.Option(15.0, help="How often to recover unfinished payments, operations "
                                                            "and postings, sync settlements, purge old "
-                                                           "idempotency keys and run autopay")) -> None:
+                                                           "idempotency keys, run autopay and reconcile "
+                                                           "what is due")) -> None:
     """Deliver webhooks from the outbox; recover what a crash or a lost gateway answer left unfinished
-    (payments, captures, voids, refunds, postings); sync settlements; pay what autopay finds due."""
+    (payments, captures, voids, refunds, postings); sync settlements; pay what autopay finds due; reconcile
+    each entity with settlement on record every `reconciliation.every_hours`."""
     import asyncio
 
     from payhub.autopay.scheduler import default_holder
@@ -242,6 +321,7 @@ def worker(metrics_port: int = typer.Option(0, help="Expose Prometheus metrics o
     from payhub.pipeline.idempotency import purge_expired
     from payhub.pipeline.recovery import run_once as recover
     from payhub.pipeline.settle import sync_settlements
+    from payhub.reconciliation.runs import run_due as reconcile_due
     from payhub.settings import Settings
     from payhub.webhooks.relay import build_relay
 
@@ -263,6 +343,7 @@ def worker(metrics_port: int = typer.Option(0, help="Expose Prometheus metrics o
             await asyncio.to_thread(sync_settlements, svc)
             await asyncio.to_thread(purge_expired, svc)
             await asyncio.to_thread(autopay_run, svc, holder)
+            await asyncio.to_thread(reconcile_due, svc, holder)
             try:
                 await asyncio.wait_for(stop.wait(), housekeeping_s)
             except TimeoutError:

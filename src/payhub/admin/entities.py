@@ -11,10 +11,12 @@ from zoneinfo import available_timezones
 
 from payhub.admin.work import Actor, UnitOfWork
 from payhub.auth.keys import create_key
+from payhub.domain.disputes import DisputeSettings
 from payhub.domain.errors import EntityExists, EntityNotFound, InvalidRequest
 from payhub.domain.ledger import PostingRules
 from payhub.domain.money import exponent
 from payhub.domain.payments import FeeAllocation
+from payhub.domain.settlement import ReconciliationSettings
 from payhub.erp.settings import ErpSettings, public_erp, stored_erp
 from payhub.store import repo
 from payhub.store.models import ApiKey, Entity
@@ -78,7 +80,16 @@ def entity_view(e: Entity) -> dict[str, Any]:
     return {"id": e.id, "object": "entity", "name": e.name, "default_currency": e.default_currency,
             "timezone": e.timezone, "capture_fee_allocation": e.capture_fee_allocation,
             "gateway": e.gateway, "posting_rules": PostingRules.from_dict(e.posting_rules)
-            .as_dict(), "branding": e.branding or {}, "erp": erp, "created_at": ts(e.created_at)}
+            .as_dict(), "branding": e.branding or {}, "erp": erp, "disputes": dispute_settings(e.disputes),
+            "reconciliation": reconciliation_settings(e.reconciliation), "created_at": ts(e.created_at)}
+
+
+def dispute_settings(raw: dict[str, Any] | None) -> dict[str, Any]:
+    return DisputeSettings.from_dict(raw).as_dict()
+
+
+def reconciliation_settings(raw: dict[str, Any] | None) -> dict[str, Any]:
+    return ReconciliationSettings.from_dict(raw).as_dict()
 
 
 def get_entity(u: UnitOfWork, entity_id: str, lock: bool = False) -> Entity:
@@ -140,6 +151,9 @@ def update_entity(u: UnitOfWork, entity_id: str, changes: Mapping[str, Any], act
             values["erp"]["password"] = entity.erp["password"]
     if "posting_rules" in values:
         values["posting_rules"] = PostingRules.from_dict({**entity.posting_rules, **values["posting_rules"]}).as_dict()
+    for section in ("disputes", "reconciliation"):  # settings merge into the current ones
+        if section in values:
+            values[section] = {**(getattr(entity, section) or {}), **values[section]}
     for name, value in values.items():
         setattr(entity, name, value)
     u.audit(actor, entity_id, "entity.updated", f"entity:{entity_id}", before, entity_view(entity))

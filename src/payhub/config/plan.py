@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from payhub.admin.entities import entity_problems
+from payhub.admin.entities import dispute_settings, entity_problems, reconciliation_settings
 from payhub.admin.extensions import extension_problem, extension_settings
 from payhub.admin.fee_policies import validate_fee_policy
 from payhub.admin.portal_settings import portal_settings
@@ -48,7 +48,7 @@ ENDPOINT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
 ENDPOINT_FIELDS = ("url", "description", "event_types", "retry_schedule", "retry_schedules", "rate_limit_per_s",
                    "max_concurrency", "failure_alert_threshold", "enabled")
 ENTITY_FIELDS = ("name", "default_currency", "gateway", "timezone", "capture_fee_allocation", "branding", "portal",
-                 "posting_rules")
+                 "posting_rules", "disputes", "reconciliation")
 
 
 @dataclass
@@ -219,6 +219,9 @@ def _validate_entity(s: Session, svc: Services, source: Source, problems: list[P
             problems.append(source.problem(f"{at}.{error.extra.get('field', 'erp')}", error.detail, error.code))
     if config.posting_rules is not None:
         fields["posting_rules"] = PostingRules(**config.posting_rules.model_dump(exclude_none=True)).as_dict()
+    for section in ("disputes", "reconciliation"):
+        if (value := getattr(config, section)) is not None:
+            fields[section] = value.model_dump()
 
     fee_policy = None
     if config.fee_policy is not None:
@@ -324,7 +327,8 @@ def entity_settings(row: Entity) -> dict[str, Any]:
             "branding": dict(sorted((row.branding or {}).items())),
             "portal": portal_settings(row.portal),
             **({"erp": public_erp(row.erp)} if row.erp else {}),
-            "posting_rules": PostingRules.from_dict(row.posting_rules).as_dict()}
+            "posting_rules": PostingRules.from_dict(row.posting_rules).as_dict(),
+            "disputes": dispute_settings(row.disputes), "reconciliation": reconciliation_settings(row.reconciliation)}
 
 
 NO_FEES = parse_policy({}).to_dict()
@@ -365,7 +369,9 @@ def _entity_changes(s: Session, want: Desired) -> list[Change]:
                  "branding": want.fields.get("branding", {}),
                  "portal": want.fields.get("portal", portal_settings(None)),
                  **({"erp": want.fields["erp"]} if want.fields.get("erp") else {}),
-                 "posting_rules": want.fields.get("posting_rules", PostingRules().as_dict())}
+                 "posting_rules": want.fields.get("posting_rules", PostingRules().as_dict()),
+                 "disputes": want.fields.get("disputes", dispute_settings(None)),
+                 "reconciliation": want.fields.get("reconciliation", reconciliation_settings(None))}
         out.append(Change(eid, "entity", eid, "create", None, after))
     else:
         before = entity_settings(row)

@@ -31,6 +31,32 @@ class PostingRulesConfig(_Strict):
     customer_credit: str | None = None
     convenience_fee_revenue: str | None = None
     surcharge_revenue: str | None = None
+    bank: str | None = None
+    processor_fees: str | None = None
+    chargebacks_receivable: str | None = None
+    chargeback_losses: str | None = None
+    settlement_suspense: str | None = None
+
+
+class DisputeSettingsConfig(_Strict):
+    """How a lost dispute is booked."""
+
+    reopen_invoice_on_loss: bool = Field(False, description="Reopen the paid invoices' balance in the ERP (the "
+                                                            "customer owes it again) instead of booking a loss")
+
+
+class ReconciliationSettingsConfig(_Strict):
+    """How reconciliation judges breaks (amounts in minor units)."""
+
+    date_window_days: int = Field(3, ge=0, le=60, description="Match by amount within this many days")
+    unsettled_after_days: int = Field(5, ge=1, le=365, description="A posted payment no batch paid out after "
+                                                                   "this long is a break")
+    lookback_days: int = Field(90, ge=1, le=3650, description="How far back a run reads")
+    every_hours: int = Field(24, ge=0, le=720, description="How often `payhub worker` runs it (0: on demand)")
+    fee_rate_bps: int | None = Field(None, ge=0, le=10_000, description="The processor's expected rate; null: "
+                                                                        "any transaction fee is expected")
+    fee_fixed: int = Field(0, ge=0, le=1_000_000, description="… plus this per transaction")
+    fee_tolerance: int = Field(0, ge=0, le=1_000_000, description="A fee above expected + this is unexpected")
 
 
 class RoutingConfig(_Strict):
@@ -100,6 +126,8 @@ class EntityConfig(_Strict):
     portal: PortalSettings | None = None
     erp: ErpConfig | None = Field(None, description="The entity's own ERP (the password by password_env only)")
     posting_rules: PostingRulesConfig | None = None
+    disputes: DisputeSettingsConfig | None = None
+    reconciliation: ReconciliationSettingsConfig | None = None
     fee_policy: dict[str, Any] | None = Field(None, description="Same shape as PUT /v1/fee_policy")
     routing: RoutingConfig | None = None
     webhook_endpoints: dict[str, WebhookEndpointConfig | None] | None = Field(

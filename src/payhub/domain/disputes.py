@@ -40,6 +40,20 @@ EVIDENCE_FIELDS = (  # the standard evidence fields (Stripe's names; other conne
 )
 
 
+@dataclass(frozen=True, slots=True)
+class DisputeSettings:
+    """An entity's dispute settings (Entity.disputes)."""
+
+    reopen_invoice_on_loss: bool = False  # a lost dispute reopens the invoices' balance instead of a loss
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object] | None) -> DisputeSettings:
+        return cls(reopen_invoice_on_loss=bool((data or {}).get("reopen_invoice_on_loss", False)))
+
+    def as_dict(self) -> dict[str, object]:
+        return {"reopen_invoice_on_loss": self.reopen_invoice_on_loss}
+
+
 def outcome(status: DisputeStatus) -> str | None:
     """`won`, `lost` or None (not decided); a warning that closes has no money outcome."""
     if status is DisputeStatus.WON:

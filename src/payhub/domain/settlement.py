@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from payhub.domain.ledger import GLLine, JournalEntry, PostingRules
 
@@ -110,3 +111,24 @@ def settlement_entry(rules: PostingRules, lines: Iterable[SettlementLine], memo:
     for line in lines:
         book.add(line)
     return book.entry(rules, memo)
+
+
+@dataclass(frozen=True, slots=True)
+class ReconciliationSettings:
+    """An entity's reconciliation settings (Entity.reconciliation), with PayHub's defaults."""
+
+    date_window_days: int = 3  # the third matching pass: same amount within this many days
+    unsettled_after_days: int = 5  # a posted payment no batch paid out after this long is a break
+    lookback_days: int = 90  # how far back a run reads settlement lines and payments
+    every_hours: int = 24  # how often `payhub worker` runs it (0: on demand only)
+    fee_rate_bps: int | None = None  # the processor's expected rate; None: any transaction fee is expected
+    fee_fixed: int = 0  # … plus this per transaction (minor units)
+    fee_tolerance: int = 0  # a fee above expected + tolerance is an unexpected fee
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> ReconciliationSettings:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in (data or {}).items() if k in known})
+
+    def as_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}

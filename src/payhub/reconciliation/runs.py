@@ -15,9 +15,9 @@ import polars as pl
 import structlog
 
 from payhub.domain.events import EventType
-from payhub.domain.reconcile import propose, reconcile
+from payhub.domain.reconcile import ReconcileConfig, Summary, propose, reconcile
+from payhub.domain.settlement import ReconciliationSettings
 from payhub.ids import new_id
-from payhub.reconciliation.settings import ReconciliationSettings
 from payhub.reconciliation.views import exception_view, proposal_view, run_view
 from payhub.services import Services
 from payhub.store import leases, repo
@@ -58,8 +58,8 @@ def run(svc: Services, entity_id: str, gateway: str | None = None, trigger: str 
             rules = repo.settings_of(s, entity_id).posting_rules
         settlement = _by_payment_id(settlement, numbers)
         result = reconcile(settlement.drop("gateway").lazy(), ledger.drop("gateway").lazy(), gl.lazy(),
-                           settings.config(as_of), manual=manual.lazy())
-        exceptions = _with_gateway(result.exceptions, settlement, ledger)
+                           _config(settings, as_of), manual=manual.lazy())
+        exceptions = _with_context(result.exceptions, settlement, ledger)
         with svc.transaction() as s:
             finished = svc.clock.now()
             done = _keep(svc, s, entity_id, gateway, row.id, exceptions, rules, since, finished)
@@ -107,6 +107,13 @@ def run_due(svc: Services, holder: str) -> list[str]:
     return made
 
 
+def _config(settings: ReconciliationSettings, as_of: datetime) -> ReconcileConfig:
+    return ReconcileConfig(as_of=as_of, date_window=timedelta(days=settings.date_window_days),
+                           unsettled_after=timedelta(days=settings.unsettled_after_days),
+                           fee_rate_bps=settings.fee_rate_bps, fee_fixed=settings.fee_fixed,
+                           fee_tolerance=settings.fee_tolerance)
+
+
 def _by_payment_id(settlement: pl.DataFrame, numbers: pl.DataFrame) -> pl.DataFrame:
     """Lines whose merchant reference is the invoice numbers PayHub sent (Stripe's metadata) refer to the
     payment by its id, as the ledger's merchant reference does, when exactly one payment sent those numbers."""
@@ -117,9 +124,12 @@ def _by_payment_id(settlement: pl.DataFrame, numbers: pl.DataFrame) -> pl.DataFr
             .drop("payment_id"))
 
 
-def _with_gateway(exceptions: pl.DataFrame, settlement: pl.DataFrame, ledger: pl.DataFrame) -> pl.DataFrame:
+def _with_context(exceptions: pl.DataFrame, settlement: pl.DataFrame, ledger: pl.DataFrame) -> pl.DataFrame:
+    """The gateway of each exception (its line's, else its record's), and its record's date for those with no
+    settlement line."""
     by_line = settlement.select("line_id", pl.col("gateway").alias("_line_gateway"))
-    by_record = ledger.select("record_id", pl.col("gateway").alias("_record_gateway")).unique("record_id")
+    by_record = ledger.select("record_id", pl.col("gateway").alias("_record_gateway"),
+                              pl.col("occurred_at").alias("record_occurred_at")).unique("record_id")
     return (exceptions.join(by_line, on="line_id", how="left").join(by_record, on="record_id", how="left")
             .with_columns(pl.coalesce("_line_gateway", "_record_gateway").alias("gateway"))
             .drop("_line_gateway", "_record_gateway"))
@@ -139,10 +149,11 @@ def _keep(svc: Services, s: Any, entity_id: str, gateway: str | None, run_id: st
             continue
         new.append(ReconciliationException(
             id=new_id("rce"), entity_id=entity_id, run_id=run_id, last_run_id=run_id, fingerprint=fingerprint,
-            class_=found["class"], status="open", gateway=found["gateway"], currency=found["currency"],
+            class_=found["class"], status="open", gateway=found["gateway"],
+            currency=found["currency"] or found["ledger_currency"] or "",
             difference=int(found["difference"] or 0), settlement_line_id=found["line_id"],
             record_id=found["record_id"], payment_id=found["payment_id"],
-            occurred_at=found["occurred_at"] or found["ledger_occurred_at"] or now,
+            occurred_at=found["occurred_at"] or found["record_occurred_at"] or now,
             details={k: _plain(v) for k, v in found.items() if v is not None},
             proposal=proposal_view(propose(found, rules)), created_at=now))
     s.add_all(new)
@@ -157,5 +168,6 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime) else value
 
 
-def _summary(summary: Any) -> dict[str, Any]:
-    return dict(summary) if isinstance(summary, dict) else {"engine": str(summary)}
+def _summary(summary: Summary) -> dict[str, Any]:
+    return {"matched": summary.matched, "per_currency": summary.per_currency.to_dicts(),
+            "exceptions_by_class": {cls.value: n for cls, n in summary.exceptions_by_class.items()}}

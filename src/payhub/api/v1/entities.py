@@ -14,6 +14,7 @@ from payhub.admin import entities
 from payhub.admin.entities import CONTROL_CHARACTERS, entity_view, timezone_problem
 from payhub.api.deps import AdminAnyEntity, AdminAnyEntityActor, Principal, ServicesDep, envelope
 from payhub.config import record_baseline
+from payhub.config.schema import DisputeSettingsConfig, ReconciliationSettingsConfig
 from payhub.domain.errors import EntityNotFound, Forbidden
 from payhub.domain.ledger import PostingRules
 from payhub.domain.payments import FeeAllocation
@@ -40,6 +41,9 @@ class EntityFields(BaseModel):
     posting_rules: dict[str, str] | None = Field(None, description="PayHub GL roles → the ERP's account codes")
     branding: dict[str, str] | None = Field(None, description="Portal name, colours, logo URL")
     erp: ErpSettings | None = None
+    disputes: DisputeSettingsConfig | None = Field(None, description="How a lost dispute is booked")
+    reconciliation: ReconciliationSettingsConfig | None = Field(None, description="How reconciliation judges "
+                                                                                  "breaks, and how often it runs")
 
     @field_validator("name")
     @classmethod
