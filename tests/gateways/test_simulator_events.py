@@ -45,6 +45,7 @@ def test_a_signed_event_is_read_and_mapped() -> None:
         body = event("dispute.updated", {**DISPUTE, "status": status.value})
         [notification] = gw.read_notifications(signed(body), body, NOW)
         assert notification.dispute is not None and notification.dispute.status is status
+    assert notification.dispute is not None
     assert notification.dispute.evidence_due_by == datetime(2026, 1, 14, 23, 59, 59, tzinfo=UTC)
     body = event("authorization.failed", {"payment": "sim_ch_1", "amount": 500, "currency": "usd",
                                           "merchant_reference": "pay_1", "failure_code": "insufficient_funds"})
