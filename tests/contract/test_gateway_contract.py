@@ -4,9 +4,12 @@ tests/gateways/."""
 
 from __future__ import annotations
 
+import io
 import itertools
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import cast
 
 import httpx
 import pytest
@@ -20,20 +23,28 @@ from payhub.domain.errors import (
     InsufficientFunds,
     KeyConflict,
     LookupUnsupported,
+    NotificationRejected,
     ProcessingError,
 )
 from payhub.domain.methods import PaymentMethod
 from payhub.domain.money import Money
+from payhub.domain.settlement import SettlementFileInvalid
 from payhub.gateways.registry import GATEWAYS
 from payhub.ports import (
     CAPABILITIES,
+    DISPUTE_EVIDENCE,
+    DISPUTES,
     FIND_CHARGE,
+    NOTIFICATIONS,
     REFUND_PARTIAL,
+    SETTLEMENT_FILES,
     SETTLEMENT_REPORTS,
     AuthorizeRequest,
     Gateway,
     GatewayResult,
+    NotificationSource,
     Settlement,
+    SettlementFiles,
 )
 from tests.contract.gateways import CASES, GatewayCase
 from tests.contract.transport import httpx_in_chain, transport_errors
@@ -215,6 +226,47 @@ def test_settlement_is_reported_or_declared_unsupported(gateway: Gateway, case: 
             gateway.settlement(charge)
         assert (error.value.code, error.value.capability) == ("capability_unsupported", SETTLEMENT_REPORTS)
         assert error.value.connector == gateway.name
+
+
+# --- notifications, settlement files, disputes ------------------------------------------------------------
+
+JUNK_BODIES = [b"", b"{}", b"not json", b"[]", b'{"id": "evt_1", "type": "charge.dispute.created"}',
+               b'{"notificationItems": [{"NotificationRequestItem": {}}]}', b"\xff\xfe\x00"]
+JUNK_HEADERS = [{}, {"stripe-signature": "t=1,v1=00"}, {"simulator-signature": "garbage"},
+                {"authorization": "Basic Zm9vOmJhcg=="}]
+
+
+def test_notifications_are_never_accepted_unverified(gateway: Gateway) -> None:
+    """A connector without its secret configured, or a request without a valid signature: NotificationRejected
+    (or one of its kinds), never anything a route would turn into a 500."""
+    if NOTIFICATIONS not in gateway.capabilities:
+        pytest.skip("this connector reads no notifications")
+    source = cast(NotificationSource, gateway)
+    for headers in JUNK_HEADERS:
+        for body in JUNK_BODIES:
+            with pytest.raises(NotificationRejected):
+                source.read_notifications(headers, body, datetime(2026, 1, 1, tzinfo=UTC))
+
+
+@pytest.mark.parametrize("data", [b"", b"\n\n", b"a,b,c\n1,2,3\n", b"\xff\xfe\x00garbage\n", b'"unclosed\n'],
+                         ids=["empty", "blank", "other-columns", "not-utf8", "bad-csv"])
+def test_a_settlement_file_that_is_not_the_providers_is_refused_naming_a_line(gateway: Gateway,
+                                                                               data: bytes) -> None:
+    if SETTLEMENT_FILES not in gateway.capabilities:
+        pytest.skip("this connector parses no settlement files")
+    with pytest.raises(SettlementFileInvalid) as error:
+        list(cast(SettlementFiles, gateway).read_settlement_report(io.BytesIO(data)))
+    assert error.value.line >= 1
+
+
+def test_dispute_evidence_comes_with_disputes(gateway: Gateway) -> None:
+    if DISPUTE_EVIDENCE in gateway.capabilities:
+        assert DISPUTES in gateway.capabilities
+        assert callable(getattr(gateway, "submit_dispute_evidence", None))
+    if NOTIFICATIONS in gateway.capabilities:
+        assert callable(getattr(gateway, "read_notifications", None))
+    if SETTLEMENT_FILES in gateway.capabilities:
+        assert callable(getattr(gateway, "read_settlement_report", None))
 
 
 # --- the transport never leaks out --------------------------------------------------------------

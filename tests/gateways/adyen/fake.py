@@ -12,10 +12,17 @@ Cards (any expiry, any CVC)                                     Magic amounts (m
   4000000000000119                  Refused "Acquirer Error" (4)
 Stored cards: shopperReference "shopper_1", storedPaymentMethodId "8415718415172200" (visa 1111).
 ACH: any account → Received, except 000111111113 → Refused.
+
+Disputes API v30 at /ca/services/DisputeService/v30 (same server): a test opens a dispute with `add_dispute()`;
+supplyDefenseDocument records the documents (base64 content, PDF/JPEG/TIFF, a document type code) and
+defendDispute, once documents are there, marks it defended. An unknown dispute is answered, as Adyen does, with
+HTTP 200 and disputeServiceResult.success false.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import re
 import threading
@@ -41,6 +48,8 @@ REFUSALS = {  # number → (refusalReason, refusalReasonCode), as in Adyen's ref
 }
 ACH_REFUSED = "000111111113"
 ESD_LINE = re.compile(r"^enhancedSchemeData\.itemDetailLine(\d+)\.(\w+)$")
+DISPUTES_PATH = "/ca/services/DisputeService/v30/"
+DEFENSE_CONTENT_TYPES = {"application/pdf", "image/jpeg", "image/tiff"}
 ESD_AMOUNTS = {"unitPrice", "totalAmount", "discountAmount", "quantity"}
 
 
@@ -63,11 +72,20 @@ class Payment:
 
 
 @dataclass
+class Dispute:
+    psp: str
+    payment: str
+    documents: list[dict[str, Any]] = field(default_factory=list)  # as sent, content decoded to bytes
+    defense_reason: str | None = None
+
+
+@dataclass
 class FakeAdyen:
     api_key: str = API_KEY
     merchant_account: str = MERCHANT
     slow_s: float = 1.0
     payments: dict[str, Payment] = field(default_factory=dict)
+    disputes: dict[str, Dispute] = field(default_factory=dict)
     requests: list[tuple[str, dict[str, str], dict[str, Any]]] = field(default_factory=list)  # path, headers, body
     _replies: dict[str, tuple[bytes, int, dict[str, Any]]] = field(default_factory=dict)  # key → (body, answer)
     _ids: count[int] = field(default_factory=lambda: count(1))
@@ -121,6 +139,11 @@ class FakeAdyen:
     def last(self, path_end: str) -> dict[str, Any]:
         return next(body for path, _, body in reversed(self.requests) if path.endswith(path_end))
 
+    def add_dispute(self, payment: str) -> str:
+        psp = f"FAKE{next(self._ids):012d}"
+        self.disputes[psp] = Dispute(psp, payment)
+        return psp
+
     # --- the API ---
     def handle(self, path: str, headers: dict[str, str], raw: bytes) -> tuple[int, dict[str, Any], float]:
         """(status, JSON answer, seconds to wait before answering)."""
@@ -151,6 +174,8 @@ class FakeAdyen:
             return status, answer, self.slow_s if slow else 0.0
 
     def _route(self, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        if path.startswith(DISPUTES_PATH):
+            return self._dispute(path.removeprefix(DISPUTES_PATH), body)
         if not path.startswith("/v71/"):
             raise Reject(404, "fake_path", f"unknown path {path}")
         if body.get("merchantAccount") != self.merchant_account:
@@ -163,6 +188,36 @@ class FakeAdyen:
         if not match:
             raise Reject(404, "fake_path", f"unknown path {path}")
         return self._modify(match[1], match[2], body)
+
+    def _dispute(self, action: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        if body.get("merchantAccountCode") != self.merchant_account:
+            raise Reject(403, "010", "Not allowed", "security")
+        dispute = self.disputes.get(str(body.get("disputePspReference")))
+        if dispute is None:
+            return 200, {"disputeServiceResult": {"success": False, "errorMessage": "Could not find dispute"}}
+        if action == "supplyDefenseDocument":
+            documents = body.get("defenseDocuments")
+            if not isinstance(documents, list) or not documents:
+                raise Reject(422, "fake_documents", "defenseDocuments is a non-empty list")
+            for document in documents:
+                if document.get("contentType") not in DEFENSE_CONTENT_TYPES or not document.get(
+                        "defenseDocumentTypeCode"):
+                    raise Reject(422, "fake_document", "a document needs a PDF/JPEG/TIFF contentType and a type code")
+                try:
+                    content = base64.b64decode(str(document.get("content")), validate=True)
+                except binascii.Error:
+                    raise Reject(422, "fake_document", "content is base64") from None
+                dispute.documents.append({**document, "content": content})
+        elif action == "defendDispute":
+            if not dispute.documents:
+                return 200, {"disputeServiceResult": {"success": False,
+                                                      "errorMessage": "No defense documents supplied"}}
+            if not body.get("defenseReasonCode"):
+                raise Reject(422, "fake_reason", "defenseReasonCode is required")
+            dispute.defense_reason = str(body["defenseReasonCode"])
+        else:
+            raise Reject(404, "fake_path", f"unknown dispute action {action}")
+        return 200, {"disputeServiceResult": {"success": True}}
 
     def _pay(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         value, currency = _amount(body)

@@ -22,10 +22,18 @@ Test cards (numbers, `pm_card_…` or `tok_…`):
   4000002760003184 pm_card_authenticationRequired            402 authentication_required (error_on_requires_action)
 Magic amounts: 50000 → HTTP 500 api_error; 40800 → the intent is created, then the answer waits `slow_s` seconds.
 Captured charges settle when the test calls `make_available(intent_id)`.
+
+Disputes: a test opens one with `add_dispute(intent_id)`. Evidence files are uploaded to POST /v1/files (Stripe
+serves it at files.stripe.com; here on the same server): multipart, `purpose=dispute_evidence` and a `file` part,
+recorded in `files`. POST /v1/disputes/{id} takes `evidence[…]` (file fields must name an uploaded file) and
+`submit=true`, which moves the dispute to under_review (warning_under_review for an inquiry).
 """
 
 from __future__ import annotations
 
+import email.parser
+import email.policy
+import hashlib
 import itertools
 import json
 import re
@@ -65,6 +73,15 @@ DECLINES = {  # outcome → (code, decline_code, message)
     "authentication_required": ("authentication_required", "authentication_required",
                                 "Your card was declined. This transaction requires authentication."),
 }
+STRIPE_EVIDENCE_FILES = frozenset({
+    "cancellation_policy", "customer_communication", "customer_signature", "duplicate_charge_documentation",
+    "receipt", "refund_policy", "service_documentation", "shipping_documentation", "uncategorized_file"})
+STRIPE_EVIDENCE_TEXT = frozenset({
+    "access_activity_log", "billing_address", "cancellation_policy_disclosure", "cancellation_rebuttal",
+    "customer_email_address", "customer_name", "customer_purchase_ip", "duplicate_charge_explanation",
+    "duplicate_charge_id", "product_description", "refund_policy_disclosure", "refund_refusal_explanation",
+    "service_date", "shipping_address", "shipping_carrier", "shipping_date", "shipping_tracking_number",
+    "uncategorized_text"})
 LINE_ITEM = re.compile(r"amount_details\[line_items\]\[(\d+)\]\[(.+)\]")
 
 
@@ -98,6 +115,8 @@ class FakeStripe:
     balance: dict[str, dict[str, Any]] = field(default_factory=dict)
     refunds: dict[str, dict[str, Any]] = field(default_factory=dict)
     payment_methods: dict[str, dict[str, Any]] = field(default_factory=dict)
+    disputes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    files: dict[str, dict[str, Any]] = field(default_factory=dict)
     _stored: dict[str, tuple[str, list[tuple[str, str]], int, bytes]] = field(default_factory=dict)
     _running: set[str] = field(default_factory=set)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -107,6 +126,17 @@ class FakeStripe:
     def make_available(self, intent_id: str) -> None:
         charge = self.charges[self.intents[intent_id]["latest_charge"]]
         self.balance[charge["balance_transaction"]]["status"] = "available"
+
+    def add_dispute(self, intent_id: str, status: str = "needs_response", amount: int | None = None) -> str:
+        intent = self.intents[intent_id]
+        dispute_id = f"du_{self._id()}"
+        self.disputes[dispute_id] = {
+            "id": dispute_id, "object": "dispute", "amount": amount or intent["amount"], "currency": intent["currency"],
+            "charge": intent["latest_charge"], "payment_intent": intent_id, "status": status, "reason": "fraudulent",
+            "evidence": {}, "evidence_details": {"due_by": self.now + 14 * 86400, "has_evidence": False,
+                                                 "past_due": False, "submission_count": 0},
+            "created": self.now, "livemode": False, "metadata": {}}
+        return dispute_id
 
     def posts(self) -> list[Recorded]:
         return [r for r in self.requests if r.method == "POST"]
@@ -125,6 +155,8 @@ class FakeStripe:
                 return 200, {}, _json(self._get(url.path, parse_qsl(url.query))), 0.0
             if method != "POST":
                 raise StripeFailure(405, "invalid_request_error", f"Unrecognized request URL ({method})")
+            if url.path == "/v1/files":
+                return self._upload(headers, body)
             self._check_form(headers, body, form)
         except StripeFailure as failure:
             return failure.status, {}, _json({"error": failure.error}), 0.0
@@ -210,6 +242,8 @@ class FakeStripe:
             return self._cancel(self._intent(match[1]))
         if path == "/v1/refunds":
             return self._refund(params)
+        if match := re.fullmatch(r"/v1/disputes/([^/]+)", path):
+            return self._update_dispute(match[1], params)
         raise StripeFailure(404, "invalid_request_error", f"Unrecognized request URL (POST: {path})")
 
     # --- endpoints ---
@@ -329,6 +363,71 @@ class FakeStripe:
                   "created": self.now}
         self.refunds[refund["id"]] = refund
         return refund
+
+    def _upload(self, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], bytes, float]:
+        """POST /v1/files (multipart/form-data), replayed by Idempotency-Key like every POST."""
+        key = headers["idempotency-key"]
+        with self._lock:
+            if key in self._stored:
+                return self._stored[key][2], {"Idempotent-Replayed": "true"}, self._stored[key][3], 0.0
+        try:
+            answer, status = self._file(headers, body), 200
+        except StripeFailure as failure:
+            answer, status = {"error": failure.error}, failure.status
+        with self._lock:
+            self._stored[key] = ("/v1/files", [], status, _json(answer))
+        return status, {}, _json(answer), 0.0
+
+    def _file(self, headers: dict[str, str], body: bytes) -> dict[str, Any]:
+        content_type = headers.get("content-type", "")
+        if not content_type.startswith("multipart/form-data"):
+            raise StripeFailure(400, "invalid_request_error", "Files are uploaded as multipart/form-data")
+        message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+            b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body)
+        fields: dict[str, str] = {}
+        upload: tuple[str, str, bytes] | None = None
+        for part in message.iter_parts():
+            name = part.get_param("name", header="content-disposition")
+            payload = part.get_payload(decode=True)
+            assert isinstance(payload, bytes)
+            if name == "file":
+                upload = (part.get_filename() or "", part.get_content_type(), payload)
+            elif isinstance(name, str):
+                fields[name] = payload.decode()
+        if fields.get("purpose") != "dispute_evidence":
+            raise StripeFailure(400, "invalid_request_error", "This fake takes purpose=dispute_evidence",
+                                param="purpose")
+        if upload is None or not upload[2]:
+            raise StripeFailure(400, "invalid_request_error", "Missing required param: file.", param="file")
+        file_id = f"file_{self._id()}"
+        self.files[file_id] = {"id": file_id, "object": "file", "purpose": "dispute_evidence", "filename": upload[0],
+                               "type": upload[1], "size": len(upload[2]), "content": upload[2],
+                               "sha256": hashlib.sha256(upload[2]).hexdigest(), "created": self.now}
+        return {k: v for k, v in self.files[file_id].items() if k not in ("content", "sha256")}
+
+    def _update_dispute(self, dispute_id: str, p: dict[str, str]) -> dict[str, Any]:
+        if dispute_id not in self.disputes:
+            raise StripeFailure(404, "invalid_request_error", f"No such dispute: '{dispute_id}'",
+                                code="resource_missing", param="dispute")
+        dispute = self.disputes[dispute_id]
+        _known(p, {"submit"}, prefixes=("evidence[", "metadata["))
+        if dispute["status"] not in ("needs_response", "warning_needs_response"):
+            raise StripeFailure(400, "invalid_request_error", "This dispute is already closed or under review",
+                                code="dispute_already_closed" if dispute["status"] in ("won", "lost") else None)
+        for key, value in p.items():
+            if not key.startswith("evidence["):
+                continue
+            name = key[len("evidence["):-1]
+            if name not in STRIPE_EVIDENCE_FILES | STRIPE_EVIDENCE_TEXT:
+                raise StripeFailure(400, "invalid_request_error", f"Received unknown parameter: {key}", param=key)
+            if name in STRIPE_EVIDENCE_FILES and value not in self.files:
+                raise StripeFailure(400, "invalid_request_error", f"No such file upload: '{value}'", param=key)
+            dispute["evidence"][name] = value
+        dispute["evidence_details"]["has_evidence"] = bool(dispute["evidence"])
+        if p.get("submit") == "true":
+            dispute["status"] = "warning_under_review" if dispute["status"].startswith("warning") else "under_review"
+            dispute["evidence_details"]["submission_count"] += 1
+        return dict(dispute)
 
     # --- state ---
     def _settle(self, intent: dict[str, Any], charge: dict[str, Any], amount: int) -> None:

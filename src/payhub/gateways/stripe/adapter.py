@@ -6,6 +6,10 @@ capture   → POST /v1/payment_intents/{id}/capture (amount_to_capture)
 void      → POST /v1/payment_intents/{id}/cancel
 refund    → POST /v1/refunds (payment_intent, amount); the reference is the refund's id
 settlement→ GET  /v1/payment_intents/{id}?expand[]=latest_charge.balance_transaction
+evidence  → POST {files_url}/v1/files (multipart, purpose=dispute_evidence) per file, then
+            POST /v1/disputes/{id} (evidence[…], submit=true)
+notifications: webhook events verified with the endpoint secret (Stripe-Signature, payhub.gateways.signing)
+settlement files: the Payout reconciliation and Balance change from activity itemized reports (CSV)
 
 Every POST carries PayHub's Idempotency-Key, so a retried call is replayed by Stripe rather than repeated.
 Request bodies are never logged: they hold card numbers.
@@ -16,22 +20,32 @@ from __future__ import annotations
 import json
 import re
 import time
-from typing import Any
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime
+from typing import IO, Any
 
 import httpx
 import structlog
 
+from payhub.domain.disputes import Evidence
 from payhub.domain.errors import GatewayError, GatewayTimeout, InvalidRequest, ProcessingError
 from payhub.domain.money import Money
+from payhub.domain.settlement import SettlementLine
+from payhub.gateways import events, reports, signing
 from payhub.gateways.stripe import errors
 from payhub.gateways.stripe import transformers as wire
 from payhub.ports import (
+    DISPUTE_EVIDENCE,
+    DISPUTES,
     FIND_CHARGE,
     LEVEL3,
+    NOTIFICATIONS,
     REFUND_PARTIAL,
+    SETTLEMENT_FILES,
     SETTLEMENT_REPORTS,
     AuthorizeRequest,
     GatewayResult,
+    Notification,
     Settlement,
 )
 
@@ -44,14 +58,24 @@ INTENT_ID = re.compile(r"pi_[A-Za-z0-9_]+")
 class StripeGateway:
     """Implements ports.Gateway. Cards only (pm_… and tok_… ids, or raw numbers where Stripe allows them)."""
 
-    capabilities = frozenset({SETTLEMENT_REPORTS, FIND_CHARGE, REFUND_PARTIAL, LEVEL3})
+    capabilities = frozenset({SETTLEMENT_REPORTS, FIND_CHARGE, REFUND_PARTIAL, LEVEL3, DISPUTES, NOTIFICATIONS,
+                              SETTLEMENT_FILES, DISPUTE_EVIDENCE})
 
     def __init__(self, api_key: str, base_url: str = "https://api.stripe.com", timeout_s: float = 15.0,
-                 name: str = "stripe", transport: httpx.BaseTransport | None = None) -> None:
+                 name: str = "stripe", transport: httpx.BaseTransport | None = None,
+                 webhook_secret: str | Sequence[str] | None = None,
+                 webhook_tolerance_s: int = signing.DEFAULT_TOLERANCE_S,
+                 files_url: str = "https://files.stripe.com") -> None:
+        """`webhook_secret`: the endpoint's signing secret (whsec_…), or several while one is being rolled;
+        without one, every notification is refused."""
         if not api_key.startswith(("sk_", "rk_")):
             raise ValueError("Stripe needs a secret (sk_…) or restricted (rk_…) API key")
         self.name = name
         self.timeout_s = timeout_s
+        secrets = [webhook_secret] if isinstance(webhook_secret, str) else list(webhook_secret or ())
+        self._webhook_secrets = [secret for secret in secrets if secret]
+        self.webhook_tolerance_s = webhook_tolerance_s
+        self._files_url = files_url.rstrip("/")
         self._http = httpx.Client(
             base_url=base_url.rstrip("/"), timeout=httpx.Timeout(timeout_s), transport=transport,
             follow_redirects=False,
@@ -101,6 +125,37 @@ class StripeGateway:
     def close(self) -> None:
         self._http.close()
 
+    # --- notifications, settlement files, dispute evidence ---------------------------------------------
+
+    def read_notifications(self, headers: Mapping[str, str], body: bytes, now: datetime) -> list[Notification]:
+        """One event per request, signed in the Stripe-Signature header."""
+        signing.verify(headers, "stripe-signature", body, self._webhook_secrets, now, self.webhook_tolerance_s,
+                       "Stripe")
+        return [wire.notification(events.parse(body, "Stripe"))]
+
+    def read_settlement_report(self, source: IO[bytes]) -> Iterator[SettlementLine]:
+        """payout_reconciliation.itemized.5 (has automatic_payout_id) or balance_change_from_activity.itemized.3
+        (has not), with their default columns or more; payment_metadata[payhub_key] names PayHub's payment."""
+        for row in reports.rows(source, wire.REPORT_COLUMNS):
+            yield wire.settlement_line(row, payouts=wire.PAYOUT_COLUMN in row.values)
+
+    def submit_dispute_evidence(self, dispute_reference: str, evidence: Evidence, idempotency_key: str) -> str:
+        """Each file is uploaded under its own key (derived from `idempotency_key`), so a retried submission
+        reuses the files already uploaded; then the evidence is set and submitted in one update."""
+        if not wire.DISPUTE_ID.fullmatch(dispute_reference):
+            raise InvalidRequest(f"{dispute_reference!r} is not a Stripe dispute id")
+        if not idempotency_key:
+            raise InvalidRequest("An idempotency key is required for every Stripe POST")
+        file_ids: dict[str, str] = {}
+        for n, file in enumerate(wire.evidence_files(evidence)):
+            uploaded = self._call("POST", f"{self._files_url}/v1/files", idempotency_key=f"{idempotency_key}:file:{n}",
+                                  files={"file": (file.filename, file.content, file.content_type)},
+                                  data={"purpose": "dispute_evidence"}, required=("id",))
+            file_ids[file.purpose] = str(uploaded["id"])
+        dispute = self._post(f"/v1/disputes/{dispute_reference}", wire.evidence_form(evidence, file_ids),
+                             f"{idempotency_key}:submit")
+        return str(dispute["status"])
+
     # --- HTTP ----------------------------------------------------------------------------------------
 
     def _post(self, path: str, form: wire.Form, idempotency_key: str,
@@ -110,16 +165,24 @@ class StripeGateway:
         return self._call("POST", path, form=form, idempotency_key=idempotency_key, required=required)
 
     def _call(self, method: str, path: str, form: wire.Form | None = None, idempotency_key: str = "",
-              query: wire.Form | None = None, required: tuple[str, ...] = ("id", "status")) -> dict[str, Any]:
+              query: wire.Form | None = None, required: tuple[str, ...] = ("id", "status"),
+              files: dict[str, tuple[str, bytes, str]] | None = None,
+              data: dict[str, str] | None = None) -> dict[str, Any]:
+        """`files` and `data` make a multipart upload (the Files API) instead of a form."""
         headers: dict[str, str] = {}
         if method == "POST":
-            headers = {"Idempotency-Key": idempotency_key, "Content-Type": "application/x-www-form-urlencoded"}
+            headers = {"Idempotency-Key": idempotency_key}
+            if files is None:
+                headers["Content-Type"] = "application/x-www-form-urlencoded"
         started = time.perf_counter()
         failure: GatewayError | None = None
         try:
-            response = self._http.request(method, path, headers=headers,
-                                          params=wire.encode(query).decode("ascii") if query else None,
-                                          content=wire.encode(form or []) if method == "POST" else None)
+            if files is not None:
+                response = self._http.request(method, path, headers=headers, files=files, data=data)
+            else:
+                response = self._http.request(method, path, headers=headers,
+                                              params=wire.encode(query).decode("ascii") if query else None,
+                                              content=wire.encode(form or []) if method == "POST" else None)
         except httpx.HTTPError as error:
             failure = errors.from_transport(error, self.timeout_s)
         if failure is not None:  # raised here, outside `except`, so the httpx exception is not chained

@@ -17,22 +17,35 @@ savings apply to US domestic commercial Visa/Mastercard/Amex cards on IC+ pricin
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
+from payhub.domain.disputes import DisputeNotice, DisputeStatus, Evidence, EvidenceFile
 from payhub.domain.errors import (
     Declined,
+    EvidenceInvalid,
     GatewayError,
     GatewayTimeout,
     InvalidAmount,
     InvalidRequest,
+    NotificationInvalid,
 )
 from payhub.domain.level3 import Level3Data
 from payhub.domain.methods import BankAccount, Card, CardSummary, CardToken, PaymentMethod
 from payhub.domain.money import Money, exponent
-from payhub.ports import AuthorizeRequest, GatewayResult, Settlement
+from payhub.domain.settlement import LineType, SettlementLine
+from payhub.gateways import events, reports
+from payhub.ports import (
+    AuthorizationNotice,
+    AuthorizeRequest,
+    GatewayResult,
+    Notification,
+    PayoutNotice,
+    Settlement,
+)
 
 Form = list[tuple[str, str]]
 Json = Mapping[str, Any]
@@ -226,3 +239,194 @@ def _expect(intent: Json, status: str) -> str:
         raise GatewayError(f"Stripe left {intent['id']} {intent['status']}, expected {status}",
                            gateway_code=intent["status"], gateway_reference=intent["id"])
     return str(intent["id"])
+
+
+def payhub_amount(value: int, currency: str) -> int:
+    """Stripe's minor units back to PayHub's (the reverse of `stripe_amount`: ISK is two-decimal at Stripe)."""
+    return value // 100 if currency == "ISK" else value
+
+
+# --- notifications (webhook events) -----------------------------------------------------------------
+
+DISPUTE_EVENTS = frozenset({"charge.dispute.created", "charge.dispute.updated", "charge.dispute.closed",
+                            "charge.dispute.funds_withdrawn", "charge.dispute.funds_reinstated"})
+AUTHORIZATION_EVENTS = {"payment_intent.succeeded": True, "payment_intent.payment_failed": False}
+PAYOUT_EVENTS = frozenset({"payout.paid", "payout.failed"})
+DISPUTE_STATUSES = {status.value: status for status in (
+    DisputeStatus.WARNING_NEEDS_RESPONSE, DisputeStatus.WARNING_UNDER_REVIEW, DisputeStatus.WARNING_CLOSED,
+    DisputeStatus.NEEDS_RESPONSE, DisputeStatus.UNDER_REVIEW, DisputeStatus.WON, DisputeStatus.LOST)}
+
+
+def notification(event: Json) -> Notification:
+    """A verified Stripe event (`{"id", "type", "created", "data": {"object": …}}`), normalized. Event types
+    PayHub has no use for become a Notification without a notice."""
+    event_id, kind = events.text(event, "id", "event."), events.text(event, "type", "event.")
+    occurred_at = events.unix_time(event, "created", "event.")
+    if kind not in DISPUTE_EVENTS | AUTHORIZATION_EVENTS.keys() | PAYOUT_EVENTS:
+        return Notification(event_id, kind, occurred_at)
+    data = events.obj(events.obj(event, "data", "event."), "object", "event.data.")
+    if kind in DISPUTE_EVENTS:
+        return Notification(event_id, kind, occurred_at, dispute=dispute_notice(data))
+    if kind in PAYOUT_EVENTS:
+        return Notification(event_id, kind, occurred_at, payout=payout_notice(data))
+    return Notification(event_id, kind, occurred_at,
+                        authorization=authorization_notice(data, AUTHORIZATION_EVENTS[kind]))
+
+
+def dispute_notice(dispute: Json) -> DisputeNotice:
+    """A Dispute object. The disputed payment is named by its PaymentIntent, the id PayHub keeps as the payment's
+    gateway reference; a dispute of a charge made without one (payment_intent null) is named by the charge."""
+    where = "dispute."
+    raw = events.text(dispute, "status", where)
+    if raw not in DISPUTE_STATUSES:
+        raise NotificationInvalid(f"Unknown Stripe dispute status {raw!r}")
+    currency = events.currency(events.text(dispute, "currency", where), "dispute.currency")
+    details = dispute.get("evidence_details")
+    due = events.optional_unix_time(details, "due_by", "dispute.evidence_details.") \
+        if isinstance(details, Mapping) else None
+    payment = _id_of(dispute.get("payment_intent")) or _id_of(dispute.get("charge"))
+    if payment is None:
+        raise NotificationInvalid("dispute.payment_intent and dispute.charge are both missing")
+    return DisputeNotice(
+        dispute_reference=events.text(dispute, "id", where), gateway_reference=payment,
+        status=DISPUTE_STATUSES[raw], raw_status=raw,
+        amount=payhub_amount(events.integer(dispute, "amount", where), currency), currency=currency,
+        reason_code=events.optional_text(dispute, "network_reason_code"),
+        reason=events.optional_text(dispute, "reason") or "", evidence_due_by=due)
+
+
+def authorization_notice(intent: Json, succeeded: bool) -> AuthorizationNotice:
+    """A PaymentIntent. The merchant reference is PayHub's key (metadata.payhub_key, the payment's id), which is
+    what PayHub knows of an authorization whose answer it never got."""
+    where = "payment_intent."
+    currency = events.currency(events.text(intent, "currency", where), "payment_intent.currency")
+    amount = events.integer(intent, "amount_received" if succeeded and intent.get("amount_received") else "amount",
+                            where)
+    metadata = intent.get("metadata")
+    if not isinstance(metadata, Mapping):
+        metadata = {}
+    error = intent.get("last_payment_error")
+    failure = None
+    if not succeeded:
+        failure = "payment_failed"
+        if isinstance(error, Mapping):
+            failure = events.optional_text(error, "decline_code") or events.optional_text(error, "code") or failure
+    return AuthorizationNotice(
+        gateway_reference=events.text(intent, "id", where), succeeded=succeeded,
+        amount=payhub_amount(amount, currency), currency=currency,
+        merchant_reference=events.optional_text(metadata, "payhub_key")
+        or events.optional_text(metadata, "merchant_reference"),
+        failure_code=failure)
+
+
+def payout_notice(payout: Json) -> PayoutNotice:
+    where = "payout."
+    currency = events.currency(events.text(payout, "currency", where), "payout.currency")
+    return PayoutNotice(payout_reference=events.text(payout, "id", where), status=events.text(payout, "status", where),
+                        amount=payhub_amount(events.integer(payout, "amount", where), currency), currency=currency,
+                        arrival_at=events.optional_unix_time(payout, "arrival_date", where))
+
+
+def _id_of(value: object) -> str | None:
+    """An expandable field: an id, or the expanded object's id."""
+    if isinstance(value, str) and value:
+        return value
+    if isinstance(value, Mapping) and isinstance(value.get("id"), str) and value["id"]:
+        return str(value["id"])
+    return None
+
+
+# --- dispute evidence ------------------------------------------------------------------------------------
+
+DISPUTE_ID = re.compile(r"(du|dp)_[A-Za-z0-9_]+")
+# Stripe's evidence fields that take a File id (purpose dispute_evidence); the others take text.
+FILE_FIELDS = frozenset({"cancellation_policy", "customer_communication", "customer_signature",
+                         "duplicate_charge_documentation", "receipt", "refund_policy", "service_documentation",
+                         "shipping_documentation", "uncategorized_file"})
+TEXT_FIELDS = frozenset({"access_activity_log", "billing_address", "cancellation_policy_disclosure",
+                         "cancellation_rebuttal", "customer_email_address", "customer_name", "customer_purchase_ip",
+                         "duplicate_charge_explanation", "duplicate_charge_id", "product_description",
+                         "refund_policy_disclosure", "refund_refusal_explanation", "service_date",
+                         "shipping_address", "shipping_carrier", "shipping_date", "shipping_tracking_number",
+                         "uncategorized_text"})
+
+
+def evidence_files(evidence: Evidence) -> list[EvidenceFile]:
+    """The files to upload, each backing one of Stripe's file fields (one file per field, as Stripe holds)."""
+    seen: set[str] = set()
+    for file in evidence.files:
+        if file.purpose not in FILE_FIELDS:
+            raise EvidenceInvalid(f"Stripe has no evidence file field {file.purpose!r}", field="files.purpose")
+        if file.purpose in seen:
+            raise EvidenceInvalid(f"Stripe takes one file for {file.purpose}", field="files.purpose")
+        seen.add(file.purpose)
+    return list(evidence.files)
+
+
+def evidence_form(evidence: Evidence, file_ids: Mapping[str, str]) -> Form:
+    """POST /v1/disputes/{id}: the text fields, the uploaded files' ids, and submit=true. Text given for a field
+    Stripe fills with a file (PayHub's `receipt`, `refund_policy`…) goes into uncategorized_text, labelled."""
+    form: Form = []
+    extra_text: list[str] = []
+    for name, value in evidence.fields.items():
+        if name in TEXT_FIELDS and name != "uncategorized_text":
+            form.append((f"evidence[{name}]", value))
+        elif name in FILE_FIELDS:
+            extra_text.append(f"{name.replace('_', ' ').capitalize()}: {value}")
+        elif name != "uncategorized_text":
+            raise EvidenceInvalid(f"Stripe has no evidence field {name!r}", field=f"fields.{name}")
+    if evidence.fields.get("uncategorized_text"):
+        extra_text.insert(0, evidence.fields["uncategorized_text"])
+    if extra_text:
+        form.append(("evidence[uncategorized_text]", "\n\n".join(extra_text)))
+    form += [(f"evidence[{purpose}]", file_id) for purpose, file_id in file_ids.items()]
+    form.append(("submit", "true"))
+    return form
+
+
+# --- settlement reports ------------------------------------------------------------------------------------
+
+# Reporting categories (Stripe's "Reporting categories" reference) → PayHub's line types. A payout's money
+# leaves the balance for the bank; the others are money movements in the batch.
+CATEGORIES: dict[str, LineType] = {
+    "charge": LineType.PAYMENT, "refund": LineType.REFUND, "refund_failure": LineType.REFUND,
+    "dispute": LineType.CHARGEBACK, "dispute_reversal": LineType.CHARGEBACK_REVERSAL,
+    "fee": LineType.FEE, "network_cost": LineType.FEE, "tax": LineType.FEE,
+    "payout": LineType.PAYOUT, "payout_reversal": LineType.PAYOUT,
+    **{category: LineType.ADJUSTMENT for category in (
+        "other_adjustment", "partial_capture_reversal", "charge_failure", "transfer", "transfer_reversal",
+        "topup", "topup_reversal", "connect_reserved_funds", "risk_reserved_funds", "platform_earning",
+        "platform_earning_refund", "contribution", "advance", "advance_funding", "anticipation_repayment",
+        "unreconciled_customer_funds", "climate_order_purchase", "climate_order_refund")},
+}
+REPORT_COLUMNS = ("balance_transaction_id", "created_utc", "currency", "gross", "fee", "net", "reporting_category")
+PAYOUT_COLUMN = "automatic_payout_id"
+
+
+def settlement_line(row: reports.Row, payouts: bool) -> SettlementLine:
+    """One row of the Payout reconciliation itemized report (`payouts`: batch = automatic_payout_id) or of the
+    Balance change from activity itemized report (no payouts: batch = `balance_<UTC day of created_utc>`, a day's
+    activity). Amounts are major-unit decimals, currency lower-case."""
+    category = row.required("reporting_category")
+    if category not in CATEGORIES:
+        raise row.fail(f"reporting_category {category!r} is not a known Stripe reporting category")
+    kind = CATEGORIES[category]
+    currency = reports.currency(row, "currency")
+    gross, fee, net = (reports.major_amount(row, column, currency) for column in ("gross", "fee", "net"))
+    if gross - fee != net:
+        raise row.fail(f"gross {gross} - fee {fee} is not net {net}")
+    occurred_at = reports.timestamp(row, "created_utc")
+    if kind is LineType.PAYOUT:  # the payout line states what reached the bank: positive
+        gross, fee, net = -gross, 0, -net
+    batch = row.required(PAYOUT_COLUMN) if payouts else f"balance_{occurred_at.date().isoformat()}"
+    reference = row.text("payment_intent_id") or row.text("charge_id") or None
+    return SettlementLine(
+        line_no=row.line, batch_ref=batch, type=kind, currency=currency, gross=gross, fee=fee, net=net,
+        occurred_at=occurred_at,
+        gateway_reference=reference if kind is not LineType.PAYOUT else None,
+        merchant_reference=row.text("payment_metadata[payhub_key]") or row.text("payment_metadata[merchant_reference]")
+        or None,
+        provider_type=category, description=row.text("description"),
+        dispute_reference=row.text("source_id") or None if kind in (LineType.CHARGEBACK,
+                                                                    LineType.CHARGEBACK_REVERSAL) else None,
+        reason_code=row.text("dispute_reason") or None if kind is LineType.CHARGEBACK else None)
