@@ -244,6 +244,32 @@ def settle_import(file: Annotated[Path, typer.Argument(exists=True, dir_okay=Fal
                       f"{batch.matched} matched; {totals}")
 
 
+@settle.command("simulate")
+def settle_simulate(entity: str = typer.Option(..., help="The entity whose simulator payments settle"),
+                    day: str = typer.Option(..., "--date", help="The payout day, YYYY-MM-DD"),
+                    gateway: str = typer.Option("simulator", help="The simulator gateway's name"),
+                    seed: int = typer.Option(7, help="Which payments defer, which come back as chargebacks"),
+                    output: Annotated[Path | None, typer.Option("-o", "--output",
+                                                                help="Default: standard output")] = None) -> None:
+    """The simulator's settlement report for a day (fees deducted, some payments deferred to the next batch,
+    occasional chargebacks and fees), to import with `payhub settle import`."""
+    from datetime import date
+
+    from payhub.bootstrap import build_services
+    from payhub.settlement.simulator import report
+
+    svc = build_services()
+    try:
+        lines = list(report(svc, entity, gateway, date.fromisoformat(day), seed))
+    finally:
+        svc.close()
+    text = "".join(lines)
+    if output is None:
+        print(text, end="")
+    else:
+        output.write_text(text)
+
+
 @reconcile.command("run")
 def reconcile_run(entity: str = typer.Option(..., help="The entity to reconcile"),
                   gateway: str = typer.Option("", help="One gateway's settlement (default: all)")) -> None:

@@ -4,6 +4,7 @@ API's reads."""
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
@@ -73,3 +74,23 @@ def lines_of(s: Session, batch_id: str, limit: int, after_line: int = 0) -> tupl
                                                      SettlementLineRow.line_no > after_line)
                      .order_by(SettlementLineRow.line_no).limit(limit + 1)).all()
     return rows[:limit], len(rows) > limit
+
+
+def movements(s: Session, entity_id: str, gateway: str, since: datetime,
+              until: datetime) -> list[tuple[str, str | None, str, int, str, datetime, str, str]]:
+    """Captures and refunds made through `gateway` in [since, until): (kind, gateway reference, PayHub id,
+    amount, currency, at, method type, payment id), oldest first."""
+    captured = s.execute(select(Payment.gateway_reference, Payment.id, Payment.amount_captured, Payment.currency,
+                                Payment.created_at, Payment.method_type)
+                         .where(Payment.entity_id == entity_id, Payment.gateway == gateway,
+                                Payment.amount_captured > 0, Payment.created_at >= since,
+                                Payment.created_at < until)).all()
+    refunded = s.execute(select(Payment.gateway_reference, Refund.id, Refund.amount, Refund.currency,
+                                Refund.created_at, Payment.method_type, Payment.id)
+                         .join(Payment, Payment.id == Refund.payment_id)
+                         .where(Refund.entity_id == entity_id, Payment.gateway == gateway,
+                                Refund.status == "succeeded", Refund.created_at >= since,
+                                Refund.created_at < until)).all()
+    out = [("payment", r[0], r[1], r[2], r[3], r[4], r[5], r[1]) for r in captured]
+    out += [("refund", r[0], r[1], r[2], r[3], r[4], r[5], r[6]) for r in refunded]
+    return sorted(out, key=lambda m: (m[5], m[2]))
