@@ -111,6 +111,10 @@ SUMMARY_SCHEMA = pl.Schema({
 KIND_OF_LINE = {LineType.PAYMENT.value: "payment", LineType.REFUND.value: "refund",
                 LineType.CHARGEBACK.value: "chargeback", LineType.CHARGEBACK_REVERSAL.value: "chargeback"}
 FEE_LINES = (LineType.FEE.value, LineType.ADJUSTMENT.value)
+LINE_TYPE = pl.Enum([t.value for t in LineType])
+KIND = pl.Enum(list(KINDS))
+CONFIRMED = GL_STATUSES.index("confirmed")  # the GL statuses rank: the best of a record's postings counts
+REFERENCE_SEED = 14  # any fixed seed: hashes are compared within one run only
 
 
 class ExceptionClass(StrEnum):
@@ -129,6 +133,9 @@ class MatchMethod(StrEnum):
     GATEWAY_REFERENCE = "gateway_reference"
     MERCHANT_REFERENCE = "merchant_reference"
     AMOUNT_WINDOW = "amount_window"
+
+
+METHOD = pl.Enum([m.value for m in MatchMethod])
 
 
 class ReconcileInputInvalid(InvalidRequest):
@@ -180,107 +187,108 @@ class Proposal:
 
 def reconcile(settlement: pl.LazyFrame, ledger: pl.LazyFrame, gl: pl.LazyFrame, config: ReconcileConfig,
               manual: pl.LazyFrame | None = None) -> Reconciliation:
-    """Match `settlement` against `ledger` and `gl` (schemas above) and report what does not agree."""
+    """Match `settlement` against `ledger` and `gl` (schemas above) and report what does not agree.
+
+    The inputs are read narrow for matching (references as 64-bit hashes, see `_load`), then once more for the
+    full columns of the rows the exceptions name, by line_id and record_id."""
     lines, records = _load(settlement, ledger, gl)
-    lines_lf, records_lf = lines.lazy(), records.lazy()
-    txn = lines_lf.filter(pl.col("kind").is_not_null()).select(
-        "li", "line_id", "reversal", "kind", "currency", "occurred_at",
-        pl.col("gateway_reference").alias("ref"), pl.col("merchant_reference").alias("mref"),
-        # what the line says the record's amount is: a reversal returns the chargeback's money
-        pl.when(pl.col("reversal")).then(-pl.col("gross")).otherwise(pl.col("gross")).alias("amount"))
-    recs = records_lf.select("ri", "record_id", "kind", "currency", "occurred_at", "amount",
-                             pl.col("gateway_reference").alias("ref"), pl.col("merchant_reference").alias("mref"))
+    manual_pairs = _manual_pairs(manual, lines, records)
+    txn = (lines.lazy().filter(pl.col("kind").is_not_null())
+           .join(manual_pairs.lazy().select("li").drop_nulls(), on="li", how="anti")
+           # what the line says its record's amount is: a reversal gives the chargeback's money back
+           .with_columns(amount=pl.when(pl.col("reversal")).then(-pl.col("gross")).otherwise(pl.col("gross")))
+           .select("li", "kind", "reversal", "ref", "mref", "currency", "amount", "occurred_at").collect())
+    recs = (records.lazy().join(manual_pairs.lazy().select("ri").drop_nulls(), on="ri", how="anti")
+            .select("ri", "kind", "ref", "mref", "currency", "amount", "occurred_at").collect())
 
-    manual_pairs = _manual_pairs(manual, lines_lf, records_lf)
-    manual_lines = manual_pairs.select("li")
-    manual_records = manual_pairs.select("ri").drop_nulls()
-    txn = txn.join(manual_lines, on="li", how="anti").collect().lazy()
-    recs = recs.join(manual_records, on="ri", how="anti").collect().lazy()
-
-    # pass 1: gateway reference; reversals against every chargeback record, as a second line
+    # pass 1: gateway reference; reversals against every chargeback record, as its second line
     with_ref = pl.col("ref").is_not_null()
-    own_lines = txn.filter(~pl.col("reversal") & with_ref)
-    reversal_lines = txn.filter(pl.col("reversal") & with_ref)
-    ref_records = recs.filter(with_ref)
+    own_lines = txn.lazy().filter(~pl.col("reversal") & with_ref)
+    reversal_lines = txn.lazy().filter(pl.col("reversal") & with_ref)
+    ref_records = recs.lazy().filter(with_ref)
     chargeback_records = ref_records.filter(pl.col("kind") == "chargeback")
-    by_ref = ["ref", "kind"]
-    exact = pl.concat([_pair_in_order(own_lines, ref_records, [*by_ref, "amount"]),
-                       _pair_in_order(reversal_lines, chargeback_records, [*by_ref, "amount"])]).collect()
-    twins = (exact.lazy().join(txn.select("li", "ref", "kind", "reversal", "amount"), on="li")
-             .group_by("ref", "kind", "reversal", "amount").agg(pl.col("ri").min()))
-    duplicates = (txn.filter(with_ref).join(exact.lazy(), on="li", how="anti")
+    own_exact = _pair_in_order(own_lines, ref_records, ["ref", "kind", "amount"]).collect()
+    reversal_exact = _pair_in_order(reversal_lines, chargeback_records, ["ref", "kind", "amount"]).collect()
+    exact = pl.concat([own_exact, reversal_exact])
+    twins = (exact.lazy().join(txn.lazy(), on="li").group_by("ref", "kind", "reversal", "amount")
+             .agg(pl.col("ri").min()))
+    duplicates = (txn.lazy().filter(with_ref).join(exact.lazy(), on="li", how="anti")
                   .join(twins, on=["ref", "kind", "reversal", "amount"]).select("li", "ri")).collect()
-    taken_lines = pl.concat([exact.select("li"), duplicates.select("li")]).lazy()
-    own_exact = exact.lazy().join(own_lines.select("li"), on="li", how="semi")
-    reversal_exact = exact.lazy().join(reversal_lines.select("li"), on="li", how="semi")
+    taken = pl.concat([exact.select("li"), duplicates.select("li")]).lazy()
     ordered = pl.concat([
-        _pair_in_order(own_lines.join(taken_lines, on="li", how="anti"),
-                       ref_records.join(own_exact, on="ri", how="anti"), by_ref),
-        _pair_in_order(reversal_lines.join(taken_lines, on="li", how="anti"),
-                       chargeback_records.join(reversal_exact, on="ri", how="anti"), by_ref),
+        _pair_in_order(own_lines.join(taken, on="li", how="anti"),
+                       ref_records.join(own_exact.lazy(), on="ri", how="anti"), ["ref", "kind"]),
+        _pair_in_order(reversal_lines.join(taken, on="li", how="anti"),
+                       chargeback_records.join(reversal_exact.lazy(), on="ri", how="anti"), ["ref", "kind"]),
     ]).collect()
     by_reference = pl.concat([exact, ordered])
 
     # pass 2: merchant reference
-    own = txn.filter(~pl.col("reversal"))
-    matched_records = by_reference.lazy().join(own.select("li"), on="li", how="semi").select("ri")
-    left_lines = (own.join(by_reference.lazy(), on="li", how="anti").join(duplicates.lazy(), on="li", how="anti")
-                  .collect().lazy())
-    left_records = recs.join(matched_records, on="ri", how="anti").collect().lazy()
+    settled_by_reference = by_reference.lazy().join(own_lines.select("li"), on="li", how="semi")
+    left_lines = (txn.lazy().filter(~pl.col("reversal")).join(by_reference.lazy(), on="li", how="anti")
+                  .join(duplicates.lazy(), on="li", how="anti").collect())
+    left_records = recs.lazy().join(settled_by_reference, on="ri", how="anti").collect()
     with_mref = pl.col("mref").is_not_null()
     by_invoice = _compatible(
-        _pair_in_order(left_lines.filter(with_mref), left_records.filter(with_mref),
+        _pair_in_order(left_lines.lazy().filter(with_mref), left_records.lazy().filter(with_mref),
                        ["mref", "kind", "currency", "amount"]), left_lines, left_records, ["ref"]).collect()
 
-    # pass 3: amount within the date window, unique on both sides
-    left_lines = left_lines.join(by_invoice.lazy(), on="li", how="anti").collect().lazy()
-    left_records = left_records.join(by_invoice.lazy(), on="ri", how="anti").collect().lazy()
-    by_amount = _compatible(_pair_unique_in_window(left_lines, left_records, config.date_window),
+    # pass 3: amount within the date window, the only candidate on both sides
+    left_lines = left_lines.join(by_invoice, on="li", how="anti")
+    left_records = left_records.join(by_invoice, on="ri", how="anti")
+    by_amount = _compatible(_pair_unique_in_window(left_lines.lazy(), left_records.lazy(), config.date_window),
                             left_lines, left_records, ["ref", "mref"]).collect()
 
-    auto = pl.concat([
+    pairs = pl.concat([
+        manual_pairs.filter(pl.col("li").is_not_null()).select("li", "ri", method=pl.lit(MatchMethod.MANUAL.value)),
         by_reference.with_columns(method=pl.lit(MatchMethod.GATEWAY_REFERENCE.value)),
         by_invoice.with_columns(method=pl.lit(MatchMethod.MERCHANT_REFERENCE.value)),
         by_amount.with_columns(method=pl.lit(MatchMethod.AMOUNT_WINDOW.value)),
-    ])
-    pairs = pl.concat([manual_pairs.select("li", "ri", pl.lit(MatchMethod.MANUAL.value).alias("method")).collect(),
-                       auto])
-    exceptions = _exceptions(lines_lf, records_lf, txn, recs, pairs, by_reference, duplicates, config)
-    matches = (pl.concat([
-        manual_pairs.select("li", "record_id", pl.lit(MatchMethod.MANUAL.value).alias("method")),
-        auto.lazy().join(records_lf.select("ri", "record_id"), on="ri").select("li", "record_id", "method"),
-    ]).join(lines_lf.select("li", "line_id"), on="li").sort("li", "method")
-        .select(*MATCH_SCHEMA.names())).collect()
-    return Reconciliation(matches, exceptions, _summary(lines_lf, pairs, exceptions))
+    ]).with_columns(pl.col("method").cast(METHOD))
+    found = _exceptions(lines, records, txn, recs, pairs, duplicates, config)
+    exceptions = _with_both_sides(found, lines, records, settlement, ledger, gl)
+    matches = _matches(pairs, manual_pairs, lines, records)
+    return Reconciliation(matches, exceptions, _summary(lines, pairs, exceptions))
 
 
 def _load(settlement: pl.LazyFrame, ledger: pl.LazyFrame, gl: pl.LazyFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The inputs conformed and checked, with row numbers (`li`, `ri`) the passes join on."""
+    """The inputs, narrow and checked, with row numbers (`li`, `ri`) the passes join on and break ties by.
+    References become 64-bit hashes (`ref`, `mref`; null stays null): joins on integers, a fraction of the memory.
+    Two references colliding (about 3e-8 for a million) could only pair lines whose amounts also agree; otherwise
+    the pair shows as an amount mismatch."""
     status_rank = pl.col("status").replace_strict({s: i for i, s in enumerate(GL_STATUSES)}, default=None,
                                                   return_dtype=pl.UInt8)
-    gl_best = (_conform(gl, GL_SCHEMA, "gl").with_columns(rank=status_rank).group_by("record_id").agg(
-        pl.col("status").sort_by("rank").first().alias("gl_status"),
-        pl.col("amount").sort_by("rank").first().alias("gl_amount"),
-        pl.col("rank").is_null().any().alias("unknown_status")))
+    gl_rank = (_conform(gl, GL_SCHEMA, "gl").select("record_id", rank=status_rank).group_by("record_id")
+               .agg(pl.col("rank").min().alias("gl_rank"), pl.col("rank").is_null().any().alias("gl_unknown")))
     try:
-        lines = _conform(settlement, SETTLEMENT_SCHEMA, "settlement").with_row_index("li").with_columns(
-            kind=pl.col("type").replace_strict(KIND_OF_LINE, default=None, return_dtype=pl.String()),
-            reversal=pl.col("type") == LineType.CHARGEBACK_REVERSAL.value,
-        ).collect(engine="streaming")
-        records = (_conform(ledger, LEDGER_SCHEMA, "ledger").with_row_index("ri")
-                   .join(gl_best, on="record_id", how="left").collect(engine="streaming"))
+        lines = _conform(settlement, SETTLEMENT_SCHEMA, "settlement").select(
+            "line_id", pl.col("type").cast(LINE_TYPE, strict=False),
+            pl.col("type").replace_strict(KIND_OF_LINE, default=None, return_dtype=KIND).alias("kind"),
+            (pl.col("type") == LineType.CHARGEBACK_REVERSAL.value).alias("reversal"),
+            _reference_hash("gateway_reference").alias("ref"), _reference_hash("merchant_reference").alias("mref"),
+            "currency", "gross", "fee", "net", "occurred_at", pl.col("type").is_null().alias("type_missing"),
+        ).with_row_index("li").collect(engine="streaming")
+        records = _conform(ledger, LEDGER_SCHEMA, "ledger").select(
+            "record_id", pl.col("kind").cast(KIND, strict=False),
+            _reference_hash("gateway_reference").alias("ref"), _reference_hash("merchant_reference").alias("mref"),
+            "currency", "amount", "occurred_at", "settled_reported", pl.col("kind").is_null().alias("kind_missing"),
+        ).with_row_index("ri").join(gl_rank, on="record_id", how="left").collect(engine="streaming")
     except pl.exceptions.PolarsError as exc:
         raise ReconcileInputInvalid(f"Reconciliation input does not conform: {exc}") from exc
-    _check(lines, ~pl.col("type").is_in([t.value for t in LineType]), "settlement", "an unknown line type")
+    _check(lines, pl.col("type").is_null() & ~pl.col("type_missing"), "settlement", "an unknown line type")
     _check(lines, pl.any_horizontal(pl.col("line_id", "type", "currency", "gross", "fee", "net",
                                            "occurred_at").is_null()), "settlement", "a required value missing")
     _check(lines, pl.col("line_id").is_duplicated(), "settlement", "a line_id repeated")
-    _check(records, ~pl.col("kind").is_in(KINDS), "ledger", "an unknown kind")
+    _check(records, pl.col("kind").is_null() & ~pl.col("kind_missing"), "ledger", "an unknown kind")
     _check(records, pl.any_horizontal(pl.col("record_id", "kind", "currency", "amount", "occurred_at",
                                              "settled_reported").is_null()), "ledger", "a required value missing")
     _check(records, pl.col("record_id").is_duplicated(), "ledger", "a record_id repeated")
-    _check(records, pl.col("unknown_status").fill_null(False), "gl", "an unknown status")
-    return lines, records.drop("unknown_status")
+    _check(records, pl.col("gl_unknown").fill_null(False), "gl", "an unknown status")
+    return lines.drop("type_missing"), records.drop("kind_missing", "gl_unknown")
+
+
+def _reference_hash(column: str) -> pl.Expr:
+    return pl.when(pl.col(column).is_not_null()).then(pl.col(column).hash(REFERENCE_SEED))
 
 
 def _conform(frame: pl.LazyFrame, schema: pl.Schema, name: str) -> pl.LazyFrame:
@@ -306,64 +314,65 @@ def _check(frame: pl.DataFrame, bad: pl.Expr, name: str, what: str) -> None:
         raise ReconcileInputInvalid(f"{name} has {what} ({offending.height} rows), e.g. {offending.row(0)}")
 
 
-def _manual_pairs(manual: pl.LazyFrame | None, lines: pl.LazyFrame, records: pl.LazyFrame) -> pl.LazyFrame:
-    """(li, ri, record_id): ri is null when the record is not among `ledger`'s."""
+def _manual_pairs(manual: pl.LazyFrame | None, lines: pl.DataFrame, records: pl.DataFrame) -> pl.DataFrame:
+    """(li, ri, record_id): li is null for a record matched by hand to a line not in `settlement` (it is
+    withheld all the same), ri for a record not in `ledger`."""
     if manual is None:
-        return pl.LazyFrame(schema={"li": pl.UInt32(), "ri": pl.UInt32(), "record_id": pl.String()})
-    given = _conform(manual, MANUAL_SCHEMA, "manual").unique()
-    on_lines = given.join(lines.select("li", "line_id"), on="line_id")
-    withheld_records = given.join(records.select("ri", "record_id"), on="record_id").select("ri").unique()
-    # a record matched by hand to a line of another run is withheld too: an li-less row, dropped from pairs below
-    return pl.concat([
-        on_lines.join(records.select("ri", "record_id"), on="record_id", how="left").select("li", "ri", "record_id"),
-        withheld_records.select(pl.lit(None, pl.UInt32()).alias("li"), "ri", pl.lit(None, pl.String()).alias(
-            "record_id")),
-    ]).unique(subset=["li", "ri"])
+        return pl.DataFrame(schema={"li": pl.UInt32(), "ri": pl.UInt32(), "record_id": pl.String()})
+    try:
+        given = _conform(manual, MANUAL_SCHEMA, "manual").unique().collect()
+    except pl.exceptions.PolarsError as exc:
+        raise ReconcileInputInvalid(f"Reconciliation input does not conform: {exc}") from exc
+    return (given.lazy().join(lines.lazy().select("li", "line_id"), on="line_id", how="left")
+            .join(records.lazy().select("ri", "record_id"), on="record_id", how="left")
+            .filter(pl.col("li").is_not_null() | pl.col("ri").is_not_null())
+            .select("li", "ri", "record_id").collect())
 
 
 def _pair_in_order(lines: pl.LazyFrame, records: pl.LazyFrame, keys: list[str]) -> pl.LazyFrame:
-    """(li, ri): within each key, the n-th line (by occurrence, then id) with the n-th record: one to one."""
-    def numbered(frame: pl.LazyFrame, index: str, identity: str) -> pl.LazyFrame:
-        n = pl.int_range(pl.len(), dtype=pl.UInt32).over(keys, order_by=["occurred_at", identity])
-        return frame.select(*keys, index, n.alias("n"))
-    return numbered(lines, "li", "line_id").join(numbered(records, "ri", "record_id"), on=[*keys, "n"]).select(
-        "li", "ri")
+    """(li, ri): within each key, the n-th line with the n-th record, by occurrence then row number: one to one."""
+    def numbered(frame: pl.LazyFrame, index: str) -> pl.LazyFrame:
+        row = pl.int_range(pl.len(), dtype=pl.UInt32)
+        starts = pl.any_horizontal([pl.col(k).ne_missing(pl.col(k).shift()) for k in keys]) | (row == 0)
+        return (frame.select(*keys, "occurred_at", index).sort(*keys, "occurred_at", index)
+                .select(*keys, index, n=row - pl.when(starts).then(row).forward_fill()))
+    return numbered(lines, "li").join(numbered(records, "ri"), on=[*keys, "n"]).select("li", "ri")
 
 
 def _pair_unique_in_window(lines: pl.LazyFrame, records: pl.LazyFrame, window: timedelta) -> pl.LazyFrame:
     """(li, ri) where the line's only candidate record within the window is that record, and the other way round.
     Each side is numbered within (currency, kind, amount) in time order; an as-of join at t + window and a strict
-    one at t − window give how many of the other side lie in [t − window, t + window], and which is the last."""
+    one at t − window tell how many of the other side lie in [t − window, t + window], and which is the last."""
     keys = ["currency", "kind", "amount"]
 
     def running(frame: pl.LazyFrame, index: str) -> pl.LazyFrame:
         return (frame.select(*keys, "occurred_at", index)
                 .with_columns(seen=pl.int_range(1, pl.len() + 1, dtype=pl.Int64).over(keys, order_by="occurred_at"))
-                .sort("occurred_at"))
+                .sort("occurred_at").rename({"occurred_at": "at"}))
 
     def sole_candidate(probe: pl.LazyFrame, probe_index: str, other: pl.LazyFrame, other_index: str) -> pl.LazyFrame:
-        other_seen = running(other, other_index).rename({"occurred_at": "at"})
-        probe_times = probe.select(*keys, probe_index, (pl.col("occurred_at") + window).alias("upto"),
-                                   (pl.col("occurred_at") - window).alias("since")).sort("upto")
-        upto = probe_times.join_asof(other_seen, left_on="upto", right_on="at", by=keys, strategy="backward",
-                                     check_sortedness=False)
-        before = probe_times.select(*keys, probe_index, "since").sort("since").join_asof(
-            other_seen.select(*keys, "at", pl.col("seen").alias("seen_before")), left_on="since", right_on="at",
-            by=keys, strategy="backward", allow_exact_matches=False, check_sortedness=False)
-        counted = upto.join(before.select(probe_index, "seen_before"), on=probe_index)
+        other_seen = running(other, other_index)
+        probe_times = probe.select(*keys, probe_index, upto=pl.col("occurred_at") + window,
+                                   since=pl.col("occurred_at") - window)
+        upto = probe_times.sort("upto").join_asof(other_seen, left_on="upto", right_on="at", by=keys,
+                                                  strategy="backward", check_sortedness=False)
+        before = probe_times.sort("since").join_asof(
+            other_seen.select(*keys, "at", seen_before="seen"), left_on="since", right_on="at", by=keys,
+            strategy="backward", allow_exact_matches=False, check_sortedness=False)
         in_window = pl.col("seen").fill_null(0) - pl.col("seen_before").fill_null(0)
-        return counted.filter(in_window == 1).select(probe_index, pl.col(other_index).alias(f"sole_{other_index}"))
+        return (upto.join(before.select(probe_index, "seen_before"), on=probe_index).filter(in_window == 1)
+                .select(probe_index, pl.col(other_index).alias(f"sole_{other_index}")))
 
     line_side = sole_candidate(lines, "li", records, "ri")
     record_side = sole_candidate(records, "ri", lines, "li")
     return line_side.join(record_side, left_on=["li", "sole_ri"], right_on=["sole_li", "ri"]).select(
-        "li", pl.col("sole_ri").alias("ri"))
+        "li", ri="sole_ri")
 
 
-def _compatible(pairs: pl.LazyFrame, lines: pl.LazyFrame, records: pl.LazyFrame, columns: list[str]) -> pl.LazyFrame:
+def _compatible(pairs: pl.LazyFrame, lines: pl.DataFrame, records: pl.DataFrame, columns: list[str]) -> pl.LazyFrame:
     """Drop pairs whose references (each of `columns`) are known on both sides and differ."""
-    pairs = (pairs.join(lines.select("li", *columns), on="li")
-             .join(records.select("ri", *[pl.col(c).alias(f"{c}_record") for c in columns]), on="ri"))
+    pairs = (pairs.join(lines.lazy().select("li", *columns), on="li")
+             .join(records.lazy().select("ri", *[pl.col(c).alias(f"{c}_record") for c in columns]), on="ri"))
     conflict = pl.any_horizontal([pl.col(c).is_not_null() & pl.col(f"{c}_record").is_not_null()
                                   & (pl.col(c) != pl.col(f"{c}_record")) for c in columns])
     return pairs.filter(~conflict).select("li", "ri")
@@ -379,77 +388,103 @@ def _expected_fee(gross: pl.Expr, rate_bps: int, fixed: int) -> pl.Expr:
     return floor + up.cast(pl.Int64) + fixed
 
 
-def _exceptions(lines: pl.LazyFrame, records: pl.LazyFrame, txn: pl.LazyFrame, recs: pl.LazyFrame,
-                pairs: pl.DataFrame, by_reference: pl.DataFrame, duplicates: pl.DataFrame,
-                config: ReconcileConfig) -> pl.DataFrame:
+def _exceptions(lines: pl.DataFrame, records: pl.DataFrame, txn: pl.DataFrame, recs: pl.DataFrame,
+                pairs: pl.DataFrame, duplicates: pl.DataFrame, config: ReconcileConfig) -> pl.DataFrame:
+    """(class, li, ri, difference) of every exception; li or ri null for a missing side."""
     cls = ExceptionClass
-    line_facts = lines.select("li", "currency", "gross", "fee", "reversal", "type")
-    record_facts = records.select("ri", "kind", "gateway_reference", "currency", "amount", "gl_status",
-                                  "settled_reported", "occurred_at")
     found: list[pl.LazyFrame] = []
 
     def add(frame: pl.LazyFrame, exception_class: ExceptionClass, difference: pl.Expr) -> None:
         found.append(frame.select(pl.lit(exception_class.value).alias("class"), pl.col("li").cast(pl.UInt32),
                                   pl.col("ri").cast(pl.UInt32), difference.cast(pl.Int64).alias("difference")))
 
-    reference_pairs = (by_reference.lazy().join(line_facts, on="li")
-                       .join(record_facts.select("ri", pl.col("currency").alias("ledger_currency"),
-                                                 pl.col("amount").alias("record_amount")), on="ri"))
+    # every check on a matched pair, over one frame of both sides' facts
+    paired = (pairs.lazy().join(lines.lazy().select("li", "type", "reversal", "currency", "gross", "fee"), on="li")
+              .join(records.lazy().select("ri", ledger_currency="currency", record_amount="amount",
+                                          gl_rank="gl_rank"), on="ri", how="left").collect())
+    by_reference = paired.lazy().filter(pl.col("method") == MatchMethod.GATEWAY_REFERENCE.value)
     same_currency = pl.col("currency") == pl.col("ledger_currency")
     expected_gross = pl.when(pl.col("reversal")).then(-pl.col("record_amount")).otherwise(pl.col("record_amount"))
-    add(reference_pairs.filter(same_currency & (pl.col("gross") != expected_gross)), cls.AMOUNT_MISMATCH,
+    add(by_reference.filter(same_currency & (pl.col("gross") != expected_gross)), cls.AMOUNT_MISMATCH,
         pl.col("gross") - expected_gross)
-    add(reference_pairs.filter(~same_currency), cls.CURRENCY_MISMATCH, pl.lit(None))
-    add(duplicates.lazy().join(line_facts, on="li"), cls.DUPLICATE, pl.col("gross"))
-
-    matched_lines = pairs.lazy().select("li")
-    add(txn.join(matched_lines, on="li", how="anti").join(duplicates.lazy(), on="li", how="anti")
-        .with_columns(ri=pl.lit(None)).join(line_facts, on="li"), cls.MISSING_IN_LEDGER, pl.col("gross"))
-
-    # a record is settled by its own-kind line: reversals do not count
-    settling = pairs.lazy().join(line_facts.filter(~pl.col("reversal")).select("li"), on="li", how="semi")
-    settled_records = settling.select("ri").drop_nulls()
-    matched_payments = (settled_records.join(record_facts, on="ri").filter(pl.col("kind") == "payment")
-                        .select("gateway_reference", "amount").unique())
-    unsettled = (recs.join(settled_records, on="ri", how="anti").join(record_facts, on="ri", suffix="_fact")
-                 .with_columns(li=pl.lit(None)))
-    record_duplicates = (unsettled.filter(pl.col("kind") == "payment")
-                         .join(matched_payments, on=["gateway_reference", "amount"], how="semi"))
-    add(record_duplicates, cls.DUPLICATE, -pl.col("amount"))
-    unsettled = unsettled.join(record_duplicates.select("ri"), on="ri", how="anti")
-    add(unsettled.filter(pl.col("settled_reported")), cls.MISSING_IN_SETTLEMENT, -pl.col("amount"))
-    due = pl.lit(config.as_of.astimezone(UTC) - config.unsettled_after, dtype=UTC_MICROS)
-    add(unsettled.filter(~pl.col("settled_reported") & (pl.col("gl_status") == "confirmed")
-                         & (pl.col("occurred_at") < due)), cls.POSTED_BUT_NOT_SETTLED, -pl.col("amount"))
-    add(settling.filter(pl.col("ri").is_not_null()).join(record_facts, on="ri")
-        .filter(pl.col("gl_status").fill_null("") != "confirmed"), cls.SETTLED_NOT_POSTED, pl.col("amount"))
-
-    add(lines.filter(pl.col("type").is_in(FEE_LINES)).with_columns(ri=pl.lit(None)), cls.UNEXPECTED_FEE,
-        pl.col("fee") - pl.col("gross"))
+    add(by_reference.filter(~same_currency), cls.CURRENCY_MISMATCH, pl.lit(None))
+    # a record is settled by its own-kind line (or one matched by hand): a reversal does not settle it
+    settling = paired.lazy().filter(~pl.col("reversal") & pl.col("ri").is_not_null())
+    add(settling.filter(pl.col("gl_rank").fill_null(CONFIRMED + 1) != CONFIRMED), cls.SETTLED_NOT_POSTED,
+        pl.col("record_amount"))
     if config.fee_rate_bps is not None:
         excess = pl.col("fee") - _expected_fee(pl.col("gross"), config.fee_rate_bps, config.fee_fixed)
-        add(pairs.lazy().select("li", "ri").join(line_facts, on="li").filter(excess > config.fee_tolerance),
-            cls.UNEXPECTED_FEE, excess)
+        add(paired.lazy().filter(excess > config.fee_tolerance), cls.UNEXPECTED_FEE, excess)
+    add(lines.lazy().filter(pl.col("type").is_in(FEE_LINES)).with_columns(ri=pl.lit(None)), cls.UNEXPECTED_FEE,
+        pl.col("fee") - pl.col("gross"))
 
-    line_side = lines.select("li", *[c for c in SETTLEMENT_SCHEMA.names()])
-    record_side = records.select("ri", "record_id", "payment_id", "kind", pl.col("currency").alias("ledger_currency"),
-                                 "amount", "gl_status", "gl_amount")
+    add(duplicates.lazy().join(lines.lazy().select("li", "gross"), on="li"), cls.DUPLICATE, pl.col("gross"))
+    add(txn.lazy().join(pairs.lazy(), on="li", how="anti").join(duplicates.lazy(), on="li", how="anti")
+        .join(lines.lazy().select("li", "gross"), on="li").with_columns(ri=pl.lit(None)),
+        cls.MISSING_IN_LEDGER, pl.col("gross"))
+
+    unsettled = (recs.lazy().select("ri").join(settling.select("ri"), on="ri", how="anti")
+                 .join(records.lazy(), on="ri").with_columns(li=pl.lit(None)).collect())
+    # a payment recorded twice: unsettled, but its reference and amount are those of a settled payment
+    settled_payments = (records.lazy().join(settling.select("ri"), on="ri", how="semi")
+                        .filter(pl.col("kind") == "payment").select("ref", "amount"))
+    twice = (unsettled.lazy().filter(pl.col("kind") == "payment")
+             .join(settled_payments, on=["ref", "amount"], how="semi")).collect()
+    add(twice.lazy(), cls.DUPLICATE, -pl.col("amount"))
+    unsettled = unsettled.join(twice.select("ri"), on="ri", how="anti")
+    add(unsettled.lazy().filter(pl.col("settled_reported")), cls.MISSING_IN_SETTLEMENT, -pl.col("amount"))
+    due = pl.lit(config.as_of.astimezone(UTC) - config.unsettled_after, dtype=UTC_MICROS)
+    add(unsettled.lazy().filter(~pl.col("settled_reported") & (pl.col("gl_rank") == CONFIRMED)
+                                & (pl.col("occurred_at") < due)), cls.POSTED_BUT_NOT_SETTLED, -pl.col("amount"))
+    return pl.concat(found).collect()
+
+
+def _with_both_sides(found: pl.DataFrame, lines: pl.DataFrame, records: pl.DataFrame, settlement: pl.LazyFrame,
+                     ledger: pl.LazyFrame, gl: pl.LazyFrame) -> pl.DataFrame:
+    """The exceptions with both sides' full columns, read again from the inputs for the rows named only."""
+    found = (found.lazy().join(lines.lazy().select("li", "line_id"), on="li", how="left")
+             .join(records.lazy().select("ri", "record_id"), on="ri", how="left").collect())
+    line_ids = found["line_id"].drop_nulls().unique().implode()
+    record_ids = found["record_id"].drop_nulls().unique().implode()
+    line_side = _conform(settlement, SETTLEMENT_SCHEMA, "settlement").filter(pl.col("line_id").is_in(line_ids))
+    record_side = (_conform(ledger, LEDGER_SCHEMA, "ledger").filter(pl.col("record_id").is_in(record_ids))
+                   .select("record_id", "payment_id", "kind", ledger_currency="currency", amount="amount"))
+    status_rank = pl.col("status").replace_strict({s: i for i, s in enumerate(GL_STATUSES)}, return_dtype=pl.UInt8)
+    gl_side = (_conform(gl, GL_SCHEMA, "gl").filter(pl.col("record_id").is_in(record_ids)).group_by("record_id")
+               .agg(gl_status=pl.col("status").sort_by(status_rank).first(),
+                    gl_amount=pl.col("amount").sort_by(status_rank).first()))
     fingerprint = pl.concat_str([pl.col("class"), pl.col("line_id").fill_null(""), pl.col("record_id").fill_null("")],
                                 separator=":")
-    return (pl.concat(found).join(line_side, on="li", how="left").join(record_side, on="ri", how="left")
+    return (found.lazy().select("class", "line_id", "record_id", "difference")
+            .join(line_side, on="line_id", how="left")
+            .join(record_side, on="record_id", how="left").join(gl_side, on="record_id", how="left")
             .with_columns(fingerprint=fingerprint).select(*EXCEPTION_SCHEMA.names())
             .sort("class", "line_id", "record_id", nulls_last=True).collect().cast(EXCEPTION_SCHEMA))
 
 
-def _summary(lines: pl.LazyFrame, pairs: pl.DataFrame, exceptions: pl.DataFrame) -> Summary:
-    matched = pl.col("li").is_in(pairs["li"].implode())
-    per_currency = (lines.filter(pl.col("type") != LineType.PAYOUT.value).group_by("currency").agg(
-        pl.len().alias("lines"), matched.sum().alias("matched"),
-        pl.col("gross").sum(), pl.col("fee").sum(), pl.col("net").sum(),
-        pl.col("gross").filter(matched).sum().alias("matched_gross"),
-        pl.col("fee").filter(matched).sum().alias("matched_fee"),
-        pl.col("net").filter(matched).sum().alias("matched_net"),
-    ).sort("currency").collect().cast(SUMMARY_SCHEMA))
+def _matches(pairs: pl.DataFrame, manual_pairs: pl.DataFrame, lines: pl.DataFrame,
+             records: pl.DataFrame) -> pl.DataFrame:
+    automatic = (pairs.lazy().filter(pl.col("method") != MatchMethod.MANUAL.value)
+                 .join(records.lazy().select("ri", "record_id"), on="ri").select("li", "record_id", "method"))
+    by_hand = manual_pairs.lazy().filter(pl.col("li").is_not_null()).select(
+        "li", "record_id", method=pl.lit(MatchMethod.MANUAL.value))
+    return (pl.concat([by_hand, automatic.with_columns(pl.col("method").cast(pl.String))])
+            .join(lines.lazy().select("li", "line_id"), on="li").sort("li", "method")
+            .select(*MATCH_SCHEMA.names()).collect())
+
+
+def _summary(lines: pl.DataFrame, pairs: pl.DataFrame, exceptions: pl.DataFrame) -> Summary:
+    matched = pl.col("matched_line")
+    per_currency = (lines.lazy().filter(pl.col("type") != LineType.PAYOUT.value)
+                    .join(pairs.lazy().select("li").unique().with_columns(matched_line=pl.lit(True)), on="li",
+                          how="left").with_columns(matched.fill_null(False))
+                    .group_by("currency").agg(
+                        pl.len().alias("lines"), matched.sum().alias("matched"),
+                        pl.col("gross").sum(), pl.col("fee").sum(), pl.col("net").sum(),
+                        pl.col("gross").filter(matched).sum().alias("matched_gross"),
+                        pl.col("fee").filter(matched).sum().alias("matched_fee"),
+                        pl.col("net").filter(matched).sum().alias("matched_net"))
+                    .sort("currency").collect().cast(SUMMARY_SCHEMA))
     counts = dict(exceptions.group_by("class").len().iter_rows())
     return Summary(per_currency, {c: int(counts.get(c.value, 0)) for c in ExceptionClass})
 
