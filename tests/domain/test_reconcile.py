@@ -285,7 +285,7 @@ class World:
 @st.composite
 def worlds(draw: st.DrawFn) -> World:
     """Payments with partial refunds and disputes (some won), all posted; the settlement of what is due, shuffled."""
-    cutoff = AS_OF - draw(st.integers(min_value=0, max_value=72)) * timedelta(hours=1)  # later records: deferred
+    cutoff = AS_OF - draw(st.integers(min_value=2, max_value=72)) * timedelta(hours=1)  # later records: deferred
     records: list[dict[str, Any]] = []
     lines: list[dict[str, Any]] = []
     settles: dict[str, str] = {}
