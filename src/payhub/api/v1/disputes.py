@@ -6,13 +6,16 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from payhub.api import idempotency
 from payhub.api.deps import PageParams, PaymentsKey, ReadKey, ServicesDep, actor_of, envelope, local_read, paged
 from payhub.disputes import evidence
 from payhub.domain.disputes import EVIDENCE_FIELDS, DisputeStatus, EvidenceFile
 from payhub.domain.errors import EvidenceInvalid
+from payhub.pipeline.idempotency import Claim
 from payhub.services import Services
 from payhub.store import disputes as store
 from payhub.views import DisputeList, DisputePublic, dispute_view
@@ -76,12 +79,15 @@ async def add_evidence(dispute_id: str, request: Request, key: PaymentsKey, svc:
 
 
 @router.post("/{dispute_id}/submit", response_model=DisputePublic, operation_id="submit_dispute_evidence")
-def submit_evidence(dispute_id: str, request: Request, key: PaymentsKey, svc: ServicesDep) -> dict[str, Any]:
+@idempotency.resumable
+def submit_evidence(dispute_id: str, request: Request, key: PaymentsKey, svc: ServicesDep) -> JSONResponse:
     """Submit the dispute's evidence to the gateway (422 `capability_unsupported` when its connector takes
     none). The dispute is then under review until a notification says won or lost. Send an Idempotency-Key
-    to retry safely: the same evidence is submitted once."""
-    evidence.submit(svc, key.entity_id, dispute_id, actor_of(key, request))
-    return _view(svc, key.entity_id, dispute_id)
+    to retry safely: the same request gets the same answer, and the same evidence is submitted once."""
+    def action(_: Claim | None) -> None:
+        evidence.submit(svc, key.entity_id, dispute_id, actor_of(key, request))
+
+    return idempotency.run(svc, key, request, {}, action, lambda _: _view(svc, key.entity_id, dispute_id))
 
 
 def _view(svc: Services, entity_id: str, dispute_id: str) -> dict[str, Any]:
@@ -92,7 +98,8 @@ def _view(svc: Services, entity_id: str, dispute_id: str) -> dict[str, Any]:
 
 async def _read_form(request: Request) -> tuple[list[EvidenceFile], dict[str, str]]:
     """The multipart body as evidence: files with their purposes (in order), and the text fields."""
-    if not request.headers.get("content-type", "").lower().startswith("multipart/form-data"):
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind not in ("multipart/form-data", "application/x-www-form-urlencoded"):  # the latter: fields only
         raise EvidenceInvalid("Send the evidence as multipart/form-data", field="body")
     try:
         form = await request.form(max_files=evidence.MAX_FILES + 1, max_fields=MAX_PARTS)
