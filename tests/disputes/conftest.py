@@ -130,8 +130,10 @@ class Provider:
         raw = body if body is not None else json.dumps(event).encode()
         at = int(time.time()) if timestamp is None else timestamp
         signed = sign(secret or self.secret, json.dumps(event).encode() if body is not None else raw, at)
-        return self.http.post(f"/v1/gateways/{gateway}/notifications", content=raw,
-                              headers={"Content-Type": "application/json", "Simulator-Signature": signed})
+        response: httpx.Response = self.http.post(
+            f"/v1/gateways/{gateway}/notifications", content=raw,
+            headers={"Content-Type": "application/json", "Simulator-Signature": signed})
+        return response
 
 
 @pytest.fixture
