@@ -11,7 +11,7 @@ from payhub.domain.fees import ROUNDING, FeeQuote
 from payhub.domain.invoices import Invoice
 from payhub.domain.ledger import FEE_BUCKETS
 from payhub.domain.level3 import Level3Data
-from payhub.store.models import Payment, Posting, Refund, SavedPaymentMethod, VaultToken
+from payhub.store.models import Dispute, Payment, Posting, Refund, SavedPaymentMethod, VaultToken
 
 SETTLEMENT = {"captured": "pending", "settled": "settled"}
 
@@ -295,5 +295,76 @@ class InvoiceList(BaseModel):
 class PaymentList(BaseModel):
     object: Literal["list"] = "list"
     data: list[PaymentPublic]
+    has_more: bool
+    next_cursor: str | None
+
+
+# --- disputes ---
+def dispute_view(d: Dispute, postings: list[Posting] | None = None) -> dict[str, Any]:
+    """A dispute with its evidence (the fields, and the files' metadata: never their bytes) and the GL
+    postings it booked (`postings`: the caller reads them, by source id)."""
+    return {
+        "id": d.id, "object": "dispute", "payment": d.payment_id, "gateway": d.gateway,
+        "dispute_reference": d.dispute_reference, "status": d.status, "raw_status": d.raw_status,
+        "reason_code": d.reason_code, "reason": d.reason, "amount": money(d.amount, d.currency),
+        "outcome": d.outcome, "source": d.source, "evidence_due_by": ts(d.evidence_due_by),
+        "evidence": {
+            "fields": dict(d.evidence or {}),
+            "files": [{"id": f.id, "purpose": f.purpose, "filename": f.filename, "content_type": f.content_type,
+                       "size": f.size, "sha256": f.sha256, "uploaded_at": ts(f.uploaded_at),
+                       "submitted_at": ts(f.submitted_at)} for f in d.files],
+            "submitted_at": ts(d.evidence_submitted_at),
+        },
+        "postings": [posting_view(p) for p in postings or []],
+        "opened_at": ts(d.opened_at), "resolved_at": ts(d.resolved_at),
+        "created_at": ts(d.created_at), "updated_at": ts(d.updated_at),
+    }
+
+
+class EvidenceFilePublic(BaseModel):
+    id: str
+    purpose: str = Field(description="The evidence field the file backs (receipt, customer_communication…)")
+    filename: str
+    content_type: Literal["application/pdf", "image/png", "image/jpeg", "text/plain"]
+    size: int
+    sha256: str
+    uploaded_at: str
+    submitted_at: str | None
+
+
+class EvidencePublic(BaseModel):
+    fields: dict[str, str] = Field(description="The standard evidence fields given so far")
+    files: list[EvidenceFilePublic] = Field(description="The files' metadata; their content is never shown")
+    submitted_at: str | None = Field(description="When the evidence was last submitted to the gateway")
+
+
+class DisputePublic(BaseModel):
+    id: str
+    object: Literal["dispute"]
+    payment: str
+    gateway: str
+    dispute_reference: str = Field(description="The provider's id of the dispute")
+    status: Literal["warning_needs_response", "warning_under_review", "warning_closed", "needs_response",
+                    "under_review", "won", "lost", "accepted"]
+    raw_status: str = Field(description="The provider's own status, as it said it")
+    reason_code: str | None
+    reason: str
+    amount: MoneyPublic
+    outcome: Literal["won", "lost"] | None = Field(description="Once decided: `accepted` is lost")
+    source: str = Field(description="notification | settlement: what told PayHub first")
+    evidence_due_by: str | None
+    evidence: EvidencePublic
+    postings: list[PostingPublic] = Field(description="The GL entries it booked: the chargeback (Dr chargebacks "
+                                                      "receivable, Cr clearing), then its reversal (won) or the "
+                                                      "loss or reopened invoices (lost)")
+    opened_at: str
+    resolved_at: str | None
+    created_at: str
+    updated_at: str
+
+
+class DisputeList(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[DisputePublic]
     has_more: bool
     next_cursor: str | None

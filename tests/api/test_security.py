@@ -42,6 +42,8 @@ def test_read_key_cannot_move_money(app: FastAPI, keys: dict[str, str], services
 
 
 PUBLIC = {"/healthz", "/readyz", "/metrics",  # operations endpoints: no key, no data
+          # called by gateways' providers, authenticated by the connector's signature check (tests/disputes)
+          "/v1/gateways/{gateway}/notifications",
           # the web layer (payhub/web): scripts, the script manifest, and pages that call the API with a customer token
           "/widgets/v1/{name}", "/v1/widgets/manifest", "/hosted/fields", "/embed/{widget}",
           # the virtual terminal's pages: a staff session cookie and CSRF tokens, no API key (tests/terminal)

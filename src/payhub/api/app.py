@@ -24,9 +24,11 @@ from payhub.api.v1 import (
     customer_search,
     customer_tokens,
     customers,
+    disputes,
     entities,
     extensions,
     fees,
+    gateway_notifications,
     health,
     invoices,
     keys,
@@ -265,7 +267,7 @@ def create_app(services: Services, settings: Settings | None = None) -> FastAPI:
     app.state.services = services
     for module in (invoices, payments, refunds, webhooks, extensions, routing, fees, keys, customer_tokens,
                    entities, config, customers, portal, tokens, payment_methods, autopay, staff_users,
-                   customer_search, settlements, reconciliation):
+                   customer_search, settlements, reconciliation, disputes, gateway_notifications):
         app.include_router(module.router, prefix="/v1")
     app.include_router(autopay.settings_router, prefix="/v1")
     app.include_router(web.api_router, prefix="/v1")

@@ -13,6 +13,7 @@ class EventType(StrEnum):
     PAYMENT_SETTLED = "payment.settled"
     PAYMENT_REFUNDED = "payment.refunded"
     DISPUTE_OPENED = "dispute.opened"
+    DISPUTE_UPDATED = "dispute.updated"
     DISPUTE_RESOLVED = "dispute.resolved"
     POSTING_CONFIRMED = "posting.confirmed"
     POSTING_FAILED = "posting.failed"

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from payhub.domain.events import EventType
-from payhub.views import MoneyPublic, PaymentPublic, PostingPublic, RefundPublic
+from payhub.views import DisputePublic, MoneyPublic, PaymentPublic, PostingPublic, RefundPublic
 
 
 class RefundEvent(RefundPublic):
@@ -15,20 +15,7 @@ class RefundEvent(RefundPublic):
 
 
 class PostingEvent(PostingPublic):
-    payment: PaymentPublic
-
-
-class DisputePublic(BaseModel):
-    id: str
-    object: str = "dispute"
-    payment: str
-    customer: str
-    status: str = Field(description="needs_response | under_review | won | lost")
-    reason: str
-    amount: MoneyPublic
-    evidence_due_by: str | None
-    created_at: str
-    posting: PostingPublic | None = Field(description="GL entries for the disputed funds, if any")
+    payment: PaymentPublic  # type: ignore[assignment]
 
 
 class ReconciliationProposal(BaseModel):
@@ -130,8 +117,13 @@ CATALOGUE: dict[EventType, tuple[str, type[BaseModel]]] = {
     EventType.PAYMENT_VOIDED: ("An authorization was released.", PaymentPublic),
     EventType.PAYMENT_SETTLED: ("The gateway settled the captured funds.", PaymentPublic),
     EventType.PAYMENT_REFUNDED: ("A refund succeeded; `posting` reverses the GL entry.", RefundEvent),
-    EventType.DISPUTE_OPENED: ("A cardholder disputed a payment.", DisputePublic),
-    EventType.DISPUTE_RESOLVED: ("A dispute was won or lost.", DisputePublic),
+    EventType.DISPUTE_OPENED: ("A cardholder disputed a payment (an inquiry or a chargeback); `postings` shows "
+                               "the chargeback's GL entry once money moved.", DisputePublic),
+    EventType.DISPUTE_UPDATED: ("A dispute changed before it was decided: its status (an inquiry became a "
+                                "chargeback, evidence went under review), its due date, or its evidence.",
+                                DisputePublic),
+    EventType.DISPUTE_RESOLVED: ("A dispute was decided: `outcome` is won or lost (none for an inquiry closed "
+                                 "without a chargeback); `postings` shows the reversal or the loss.", DisputePublic),
     EventType.POSTING_CONFIRMED: ("The ERP accepted a GL posting; `erp_reference` is its id.", PostingEvent),
     EventType.POSTING_FAILED: ("The ERP refused or could not take a GL posting.", PostingEvent),
     EventType.RECONCILIATION_EXCEPTION: ("Settlement, PayHub's records and the GL disagree; with both sides' data "

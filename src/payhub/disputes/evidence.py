@@ -1,0 +1,195 @@
+"""A dispute's evidence: files and the standard fields gathered through the API, then submitted to the gateway
+through its connector (capability DISPUTE_EVIDENCE).
+
+Files are checked by what they are (their first bytes), not by what the upload says they are: PDF, PNG, JPEG or
+plain UTF-8 text, at most MAX_FILE_BYTES each and MAX_FILES per dispute. A refused upload stores nothing.
+
+Submitting is a gateway call, so it is preceded by a persisted intent (the audit record of the submission with
+its idempotency key). The key is derived from the dispute and the evidence submitted (the fields and the files'
+digests): a retry after a crash, or a second click, sends the same key and the provider answers with the first
+submission; evidence changed since is a new submission with a new key."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import posixpath
+from dataclasses import dataclass
+from typing import Any, cast
+
+from sqlalchemy.orm import Session
+
+from payhub.admin import Actor
+from payhub.disputes.service import advance
+from payhub.domain.disputes import EVIDENCE_FIELDS, FINAL, DisputeStatus, Evidence, EvidenceFile
+from payhub.domain.errors import CapabilityUnsupported, DisputeClosed, EvidenceInvalid, ProcessingError
+from payhub.domain.events import EventType
+from payhub.ids import new_id
+from payhub.ports import DISPUTE_EVIDENCE, DisputeDefense, supports
+from payhub.services import Services
+from payhub.store import audit, repo
+from payhub.store import disputes as store
+from payhub.store.models import Dispute, DisputeEvidenceFile
+from payhub.views import dispute_view
+
+MAX_FILES = 10
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_FIELD_CHARS = 20_000
+MAX_FILENAME = 200
+FILE_PURPOSES = frozenset(EVIDENCE_FIELDS) | {"uncategorized_file"}
+# a declared type that says nothing: the content decides
+UNDECLARED = frozenset({"", "application/octet-stream", "binary/octet-stream"})
+ALIASES = {"image/jpg": "image/jpeg", "image/pjpeg": "image/jpeg", "application/x-pdf": "application/pdf"}
+CLOSED = FINAL | {DisputeStatus.UNDER_REVIEW, DisputeStatus.WARNING_UNDER_REVIEW}
+
+
+def sniff(content: bytes) -> str | None:
+    """The file's type by its first bytes (PDF, PNG, JPEG), or text/plain for UTF-8 text; None otherwise."""
+    if content.startswith(b"%PDF-"):
+        return "application/pdf"
+    if content.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if content.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if any(ord(c) < 32 and c not in "\t\n\r\f" for c in text):  # NUL and friends: binary, not text
+        return None
+    return "text/plain"
+
+
+@dataclass(frozen=True)
+class _Checked:
+    file: EvidenceFile
+    content_type: str
+    filename: str
+
+
+def check(files: list[EvidenceFile], fields: dict[str, str], already: int = 0) -> list[_Checked]:
+    """The files as they will be stored, or EvidenceInvalid naming the first thing wrong."""
+    unknown = sorted(set(fields) - set(EVIDENCE_FIELDS))
+    if unknown:
+        raise EvidenceInvalid(f"Unknown evidence field {unknown[0]!r}; known: {', '.join(EVIDENCE_FIELDS)}",
+                              field=f"fields.{unknown[0]}")
+    for name, value in fields.items():
+        if len(value) > MAX_FIELD_CHARS:
+            raise EvidenceInvalid(f"{name} is longer than {MAX_FIELD_CHARS} characters", field=f"fields.{name}")
+    if already + len(files) > MAX_FILES:
+        raise EvidenceInvalid(f"A dispute takes at most {MAX_FILES} evidence files ({already} already)",
+                              field="files")
+    checked = []
+    for i, f in enumerate(files):
+        where = f"files.{i}"
+        if f.purpose not in FILE_PURPOSES:
+            raise EvidenceInvalid(f"Unknown purpose {f.purpose!r}; known: {', '.join(sorted(FILE_PURPOSES))}",
+                                  field=f"{where}.purpose")
+        if not f.content:
+            raise EvidenceInvalid("The file is empty", field=where)
+        if len(f.content) > MAX_FILE_BYTES:
+            raise EvidenceInvalid(f"The file is larger than {MAX_FILE_BYTES} bytes", field=where)
+        found = sniff(f.content)
+        if found is None:
+            raise EvidenceInvalid("Evidence files are PDF, PNG, JPEG or plain text; this file is none of them",
+                                  field=where)
+        declared = f.content_type.split(";")[0].strip().lower()
+        declared = ALIASES.get(declared, declared)
+        if declared not in UNDECLARED and declared != found:
+            raise EvidenceInvalid(f"The file says it is {declared} but its content is {found}", field=where)
+        name = posixpath.basename(f.filename.replace("\\", "/")).strip() or f"evidence-{i + 1}"
+        checked.append(_Checked(f, found, name[-MAX_FILENAME:]))
+    return checked
+
+
+def add_files(svc: Services, entity_id: str, dispute_id: str, files: list[EvidenceFile], fields: dict[str, str],
+              actor: Actor) -> Dispute:
+    """Store evidence files and fields on a dispute that still takes evidence (DisputeClosed once it is under
+    review or decided). A field given again replaces the earlier text. Emits dispute.updated; audited."""
+    with svc.transaction() as s:
+        dispute = store.get(s, entity_id, dispute_id, lock=True)
+        if DisputeStatus(dispute.status) in CLOSED:
+            raise DisputeClosed(f"Dispute {dispute_id} is {dispute.status}: it takes no more evidence")
+        checked = check(files, fields, already=len(dispute.files))
+        now = svc.clock.now()
+        before = _summary(dispute)
+        for c in checked:
+            digest = hashlib.sha256(c.file.content).hexdigest()
+            dispute.files.append(DisputeEvidenceFile(
+                id=new_id("dfl"), dispute_id=dispute.id, entity_id=dispute.entity_id, purpose=c.file.purpose,
+                filename=c.filename, content_type=c.content_type, size=len(c.file.content), sha256=digest,
+                content=c.file.content, uploaded_at=now))
+        dispute.evidence = {**(dispute.evidence or {}), **fields}
+        dispute.updated_at = now
+        s.flush()
+        _changed(s, dispute, actor, "dispute.evidence_added", before, now)
+        return dispute
+
+
+def submit(svc: Services, entity_id: str, dispute_id: str, actor: Actor) -> Dispute:
+    """Submit the dispute's evidence to its gateway. Raises DisputeClosed (under review or decided),
+    EvidenceInvalid (nothing to submit), CapabilityUnsupported (the gateway takes no evidence) or the
+    gateway's error. On success: the status the gateway answered (normally under_review), the submission time,
+    dispute.updated, audited."""
+    with svc.transaction() as s:  # the intent: checked, keyed and on record before the gateway call
+        dispute = store.get(s, entity_id, dispute_id, lock=True)
+        if DisputeStatus(dispute.status) in CLOSED:
+            raise DisputeClosed(f"Dispute {dispute_id} is {dispute.status}: its evidence can no longer be submitted")
+        gateway = svc.gateways.get(dispute.gateway)
+        if gateway is None:
+            raise ProcessingError(f"Gateway {dispute.gateway!r}, which reported this dispute, is not configured")
+        if not supports(gateway, DISPUTE_EVIDENCE):
+            raise CapabilityUnsupported(connector=dispute.gateway, capability=DISPUTE_EVIDENCE)
+        evidence = Evidence(dict(dispute.evidence or {}), tuple(
+            EvidenceFile(f.filename, f.content_type, f.content, f.purpose) for f in dispute.files))
+        if not evidence.fields and not evidence.files:
+            raise EvidenceInvalid("Add evidence (files or fields) before submitting it", field="evidence")
+        key = submission_key(dispute)
+        reference, file_ids = dispute.dispute_reference, [f.id for f in dispute.files]
+        audit.record(s, entity_id=entity_id, key_id=actor.key_id, action="dispute.evidence_submitting",
+                     target=dispute.id, before=None, after={"idempotency_key": key, "files": file_ids,
+                                                           "fields": sorted(evidence.fields)},
+                     request_id=actor.request_id, now=svc.clock.now(), staff_user_id=actor.staff_user)
+    answered = cast(DisputeDefense, gateway).submit_dispute_evidence(reference, evidence, key)
+    with svc.transaction() as s:
+        dispute = store.get(s, entity_id, dispute_id, lock=True)
+        now = svc.clock.now()
+        before = _summary(dispute)
+        status = _status(answered)
+        if status not in FINAL:  # a decision comes by notification, with its GL entries
+            advance(dispute, status, answered, now)
+        dispute.evidence_submitted_at = dispute.updated_at = now
+        for f in dispute.files:
+            if f.id in file_ids and f.submitted_at is None:
+                f.submitted_at = now
+        _changed(s, dispute, actor, "dispute.evidence_submitted", before, now, {"idempotency_key": key})
+        return dispute
+
+
+def submission_key(dispute: Dispute) -> str:
+    """The same evidence of the same dispute is the same submission, whoever sends it and however often."""
+    content = json.dumps({"fields": dispute.evidence or {}, "files": [[f.purpose, f.sha256] for f in dispute.files]},
+                         sort_keys=True)
+    return f"{dispute.id}:evidence:{hashlib.sha256(content.encode()).hexdigest()[:32]}"
+
+
+def _status(answered: str) -> DisputeStatus:
+    """What the gateway answered, in PayHub's words; anything it calls otherwise is under review."""
+    try:
+        return DisputeStatus(answered)
+    except ValueError:
+        return DisputeStatus.UNDER_REVIEW
+
+
+def _summary(d: Dispute) -> dict[str, Any]:
+    return {"status": d.status, "fields": sorted(d.evidence or {}), "files": [f.id for f in d.files],
+            "submitted_at": d.evidence_submitted_at.isoformat() if d.evidence_submitted_at else None}
+
+
+def _changed(s: Session, dispute: Dispute, actor: Actor, action: str, before: dict[str, Any], now: Any,
+             extra: dict[str, Any] | None = None) -> None:
+    view = dispute_view(dispute, store.postings_of(s, dispute.id))
+    repo.add_event(s, dispute.entity_id, EventType.DISPUTE_UPDATED, view, now)
+    audit.record(s, entity_id=dispute.entity_id, key_id=actor.key_id, action=action, target=dispute.id,
+                 before=before, after={**_summary(dispute), **(extra or {})}, request_id=actor.request_id, now=now,
+                 staff_user_id=actor.staff_user)
