@@ -116,16 +116,18 @@ def import_report(svc: Services, entity_id: str, gateway: str, source: IO[bytes]
             raise SettlementBatchDuplicate(f"This file was imported already (batch {earlier.batch_ref})",
                                            batch=earlier.id)
         rules = repo.settings_of(s, entity_id).posting_rules
-        erp = svc.erp_for(entity_id).name
+        erp = svc.erp_for(entity_id)
         for batch in batches.values():
             batch.row.file_sha256, batch.row.matched = sha, batch.matched
             batch.row.totals = [vars_of(t) for t in batch.book.totals()]
             entry = batch.book.entry(rules)
             if entry is not None:
-                postings.append(repo.add_source_posting(s, entity_id, batch.row.id, entry, erp, now))
+                posting = repo.add_source_posting(s, entity_id, batch.row.id, entry, erp.name, now)
+                # the embedded ERP books it with the batch; another ERP once the batch is on record
+                if not posting_pipeline.post_within(svc, s, posting, None, erp):
+                    postings.append(posting)
         rows = [b.row for b in batches.values()]
-    for posting in postings:  # after the commit: the ERP is asked once the batch is on record
-        posting_pipeline.run(svc, posting)
+    disputes.post(svc, postings)  # after the commit: what the ERP did not book in the transaction
     log.info("settlement.imported", entity=entity_id, gateway=gateway, batches=[r.batch_ref for r in rows],
              lines=sum(r.line_count for r in rows))
     return rows
