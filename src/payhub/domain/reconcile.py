@@ -13,15 +13,18 @@ Inputs (LazyFrames; columns are selected and cast to these schemas at entry, ext
                                    "confirmed" (otherwise the best of pending, failed is reported).
     manual      MANUAL_SCHEMA      (optional) pairs a person matched: such a line and such a record take no part
                                    in automatic matching; the pair is a match (method "manual") when its line is
-                                   in `settlement`.
+                                   in `settlement`, and no amount or currency check applies to it (the fee and
+                                   GL checks do).
+The engine reads each input twice: narrow for matching, then the full rows of the lines and records the
+exceptions name (by line_id / record_id, which must be unique); LazyFrames over files or frames are fine.
 
 Matching (transaction lines only; each pass sees only what earlier passes left unmatched):
 
 1. gateway reference: equal reference, the line's type corresponding to the record's kind. Within one
-   (reference, kind), lines and records of equal amount are paired first, in order of occurrence (so several
-   equal partial refunds each take one line); then an unpaired line that repeats a paired line's
-   (reference, type, gross) is a duplicate; then what is left is paired in order of occurrence whatever the
-   amount (those pairs are amount or currency mismatches).
+   (reference, kind), lines and records of equal amount are paired first, in order of occurrence then of row
+   number (so several equal partial refunds each take one line); then an unpaired line that repeats a paired
+   line's (reference, type, gross) is a duplicate; then what is left is paired in the same order whatever the
+   amount (those pairs are amount or currency mismatches). References are compared as 64-bit hashes (`_load`).
    A chargeback_reversal (a dispute won) is the chargeback's second line: it is paired the same way with the
    chargeback records (its gross compared with the negated amount), whether or not the chargeback itself has
    settled, and it never takes the chargeback's place: a record counts as settled by its own-kind line only.
