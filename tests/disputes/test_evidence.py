@@ -97,3 +97,13 @@ def test_a_read_key_cannot_add_or_submit_evidence(app: Any, keys: dict[str, str]
         for path in ("evidence", "submit"):
             denied = reader.post(f"/v1/disputes/{dispute['id']}/{path}", data={"receipt": "x"})
             assert denied.status_code == 403 and denied.json()["code"] == "insufficient_scope"
+
+
+def test_evidence_for_an_inquiry_puts_the_inquiry_under_review(admin: TestClient, provider: Provider) -> None:
+    payment = admin.post("/v1/payments", json=pay_body("inv_acme_1002", 1_000)).json()
+    provider.send(provider.dispute(charge_of(payment), "warning_needs_response", amount=1_000))
+    [inquiry] = admin.get("/v1/disputes").json()["data"]
+    admin.post(f"/v1/disputes/{inquiry['id']}/evidence", data={"receipt": "Order 7, paid and delivered"})
+    submitted = admin.post(f"/v1/disputes/{inquiry['id']}/submit").json()
+    assert (submitted["status"], submitted["raw_status"], submitted["postings"]) == (
+        "warning_under_review", "under_review", [])

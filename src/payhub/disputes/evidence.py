@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from payhub.admin import Actor
 from payhub.disputes.service import advance
-from payhub.domain.disputes import EVIDENCE_FIELDS, FINAL, DisputeStatus, Evidence, EvidenceFile
+from payhub.domain.disputes import EVIDENCE_FIELDS, FINAL, WARNINGS, DisputeStatus, Evidence, EvidenceFile
 from payhub.domain.errors import CapabilityUnsupported, DisputeClosed, EvidenceInvalid, ProcessingError
 from payhub.domain.events import EventType
 from payhub.ids import new_id
@@ -155,7 +155,7 @@ def submit(svc: Services, entity_id: str, dispute_id: str, actor: Actor) -> Disp
         dispute = store.get(s, entity_id, dispute_id, lock=True)
         now = svc.clock.now()
         before = _summary(dispute)
-        status = _status(answered)
+        status = _status(answered, DisputeStatus(dispute.status))
         if status not in FINAL:  # a decision comes by notification, with its GL entries
             advance(dispute, status, answered, now)
         dispute.evidence_submitted_at = dispute.updated_at = now
@@ -173,12 +173,16 @@ def submission_key(dispute: Dispute) -> str:
     return f"{dispute.id}:evidence:{hashlib.sha256(content.encode()).hexdigest()[:32]}"
 
 
-def _status(answered: str) -> DisputeStatus:
-    """What the gateway answered, in PayHub's words; anything it calls otherwise is under review."""
+def _status(answered: str, current: DisputeStatus) -> DisputeStatus:
+    """What the gateway answered, in PayHub's words; anything it calls otherwise is under review (an inquiry's
+    evidence puts the inquiry under review, not a chargeback)."""
     try:
-        return DisputeStatus(answered)
+        status = DisputeStatus(answered)
     except ValueError:
-        return DisputeStatus.UNDER_REVIEW
+        status = DisputeStatus.UNDER_REVIEW
+    if status is DisputeStatus.UNDER_REVIEW and current in WARNINGS:
+        return DisputeStatus.WARNING_UNDER_REVIEW
+    return status
 
 
 def _summary(d: Dispute) -> dict[str, Any]:
