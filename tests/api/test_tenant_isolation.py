@@ -36,7 +36,8 @@ GLOBAL = {"/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/docs/oa
           "/terminal", "/terminal/sign_in", "/terminal/magic", "/terminal/static/terminal.js"}
 
 # Every resource id PayHub mints: prefix_ + a time-ordered random part (payhub.ids.new_id).
-ID = re.compile(r"\b(?:ape|aud|ctk|del|ent|evt|key|op|pay|pm|pst|rfd|stf|tok|we)_[0-9a-z]{20,}\b")
+ID = re.compile(r"\b(?:ape|aud|ctk|del|dfl|dsp|ent|evt|key|op|pay|pm|pst|rce|rcr|rfd|stb|stf|stl|tok|we)"
+                r"_[0-9a-z]{20,}\b")
 EXTENSION = "isolation_probe"
 
 
@@ -94,12 +95,24 @@ def _populate(t: Tenant, services: Services, tag: str, invoice: str, customer: s
     version = _ok(c.post("/v1/config/apply", json={"document": document, "base_version": base}))["version"]
     with services.transaction() as s:
         fan_out(s, now(), 1_000)  # the payment's events become deliveries to the endpoints
+    booked = now().isoformat()
+    reference = paid["gateway"]["reference"]
+    report = ("batch_id,line_type,reference,merchant_reference,currency,gross,fee,net,booked_at,dispute_reference,"
+              f"reason_code,description\n{tag}_batch,payment,{reference},{paid['id']},USD,5000,175,4825,{booked},,,\n"
+              f"{tag}_batch,chargeback,{reference},{paid['id']},USD,-1000,1500,-2500,{booked},dp_{tag}_only,4837,"
+              f"{tag}-only chargeback\n{tag}_batch,fee,,,USD,0,2500,-2500,{booked},,,{tag}-only monthly fee\n")
+    batch = _ok(c.post("/v1/settlements/import", data={"gateway": "simulator"},
+                       files={"file": (f"{tag}-only.csv", report.encode(), "text/csv")}), 201)["batches"][0]
+    run = _ok(c.post("/v1/reconciliation/runs", json={}), 201)
+    exception = _ok(c.get("/v1/reconciliation/exceptions"))["data"][0]
+    dispute = _ok(c.get("/v1/disputes"))["data"][0]
     events = _ok(c.get("/v1/events"))["data"]
     assert events, "no events: the isolation check would prove nothing for them"
     t.samples.update({"invoice_id": invoice, "customer_id": customer, "payment_id": paid["id"],
                       "refund_id": refund["id"], "endpoint_id": endpoint["id"], "event_id": events[0]["id"],
                       "entity_id": t.entity, "version": str(version),
-                      "enrollment_id": enrollment["id"], "staff_user_id": staff["id"]})
+                      "enrollment_id": enrollment["id"], "staff_user_id": staff["id"], "batch_id": batch["id"],
+                      "run_id": run["id"], "exception_id": exception["id"], "dispute_id": dispute["id"]})
 
 
 def _get_routes(app: FastAPI) -> list[Any]:
@@ -189,7 +202,8 @@ def test_the_harvest_covers_every_kind_of_object(tenants: tuple[Tenant, Tenant])
     assert alpha.ids.isdisjoint(bravo.ids), f"ids both entities see: {sorted(alpha.ids & bravo.ids)}"
     for t in tenants:
         prefixes = {found.split("_")[0] for found in t.ids}
-        assert prefixes >= {"aud", "del", "evt", "key", "pay", "pm", "rfd", "we"}, prefixes
+        assert prefixes >= {"aud", "del", "evt", "key", "pay", "pm", "rfd", "we", "stb", "stl", "rcr", "rce", "dsp"}, \
+            prefixes
         assert set(t.samples.values()) - {t.samples["version"]} <= t.ids | t.strings | {
             t.samples["invoice_id"], t.samples["customer_id"]}
 

@@ -1,21 +1,14 @@
-"""Dispute test kit: a gateway that posts signed notifications and takes evidence, a provider that sends them to
-PayHub over HTTP, and readers of the embedded ERP's ledger.
-
-The gateway is a test double of the simulator's notifications (being added to payhub.gateways.simulator on
-another branch), with the same wire format: header `Simulator-Signature: t=<unix>,v1=<hex HMAC-SHA256 of
-"<t>.<body>">` and events `{"id", "type", "created", "data"}`. When the simulator has them, the `gateway`
-fixture becomes `SimulatorGateway(notification_secret=SECRET, timeout_s=0.05)` and `sign` becomes
-`payhub.gateways.simulator.sign_notification`; `Provider` builds every event the tests send."""
+"""Dispute test kit: the simulator connector with a notification secret (it verifies signed notifications and
+takes evidence), a provider that sends it events over HTTP as the provider would (header `Simulator-Signature:
+t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">`, events `{"id", "type", "created", "data"}`), and readers of the
+embedded ERP's ledger."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -24,11 +17,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from payhub.domain.disputes import DisputeNotice, DisputeStatus, Evidence
-from payhub.domain.errors import NotificationInvalid, NotificationRejected, NotificationStale
+from payhub.domain.disputes import Evidence
 from payhub.erp.embedded import ErpInvoice, ErpJournalEntry
-from payhub.gateways.simulator import SimulatorGateway
-from payhub.ports import DISPUTE_EVIDENCE, NOTIFICATIONS, AuthorizationNotice, Notification, PayoutNotice
+from payhub.gateways.simulator import SimulatorGateway, sign_notification
 from payhub.services import Services
 from payhub.store.models import Entity
 from tests.webhooks.conftest import allow_loopback, receiver, worker  # noqa: F401  (fixtures)
@@ -37,60 +28,22 @@ SECRET = "simsec_disputes_test"
 TOLERANCE_S = 300
 
 
-def sign(secret: str, body: bytes, timestamp: int) -> str:
-    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
-    return f"t={timestamp},v1={mac}"
+sign = sign_notification
 
 
 class NotifyingSimulator(SimulatorGateway):
-    """The simulator, with signed notifications (NOTIFICATIONS) and evidence submission (DISPUTE_EVIDENCE)."""
+    """The simulator connector (signed notifications, evidence submission), counting the evidence submissions
+    it receives by idempotency key."""
 
-    capabilities = SimulatorGateway.capabilities | {NOTIFICATIONS, DISPUTE_EVIDENCE}
-
-    def __init__(self, notification_secret: str, **config: Any) -> None:
+    def __init__(self, **config: Any) -> None:
         super().__init__(**config)
-        self.notification_secret = notification_secret
         self.submissions: dict[str, tuple[str, Evidence]] = {}  # by idempotency key: (dispute, evidence)
         self.calls = 0
-
-    def read_notifications(self, headers: Mapping[str, str], body: bytes, now: datetime) -> list[Notification]:
-        parts = dict(p.split("=", 1) for p in headers.get("simulator-signature", "").split(",") if "=" in p)
-        if not parts.get("t", "").isdigit() or "v1" not in parts:
-            raise NotificationRejected("Missing or malformed Simulator-Signature header")
-        if not hmac.compare_digest(sign(self.notification_secret, body, int(parts["t"])).encode(),
-                                   f"t={parts['t']},v1={parts['v1']}".encode()):
-            raise NotificationRejected("The signature does not match")
-        if abs(now.timestamp() - int(parts["t"])) > TOLERANCE_S:
-            raise NotificationStale(f"The timestamp is more than {TOLERANCE_S}s away")
-        try:
-            event = json.loads(body)
-            return [self._read(event)]
-        except (ValueError, KeyError, TypeError) as error:
-            raise NotificationInvalid(f"Not a simulator event: {error}") from None
-
-    @staticmethod
-    def _read(event: dict[str, Any]) -> Notification:
-        data, kind = event["data"], event["type"]
-        occurred = datetime.fromtimestamp(event["created"], UTC)
-        if kind.startswith("dispute."):
-            due = data.get("evidence_due_by")
-            return Notification(event["id"], kind, occurred, dispute=DisputeNotice(
-                data["dispute"], data["charge"], DisputeStatus(data["status"]), data["status"], data["amount"],
-                data["currency"].upper(), data.get("reason_code"), data.get("reason", ""),
-                datetime.fromtimestamp(due, UTC) if due else None))
-        if kind.startswith("authorization."):
-            return Notification(event["id"], kind, occurred, authorization=AuthorizationNotice(
-                data.get("charge", ""), kind == "authorization.succeeded", data["amount"], data["currency"].upper(),
-                data.get("merchant_reference"), data.get("failure_code")))
-        if kind == "payout.paid":
-            return Notification(event["id"], kind, occurred, payout=PayoutNotice(
-                data["payout"], "paid", data["amount"], data["currency"].upper()))
-        return Notification(event["id"], kind, occurred)
 
     def submit_dispute_evidence(self, dispute_reference: str, evidence: Evidence, idempotency_key: str) -> str:
         self.calls += 1
         self.submissions.setdefault(idempotency_key, (dispute_reference, evidence))
-        return "under_review"
+        return super().submit_dispute_evidence(dispute_reference, evidence, idempotency_key)
 
 
 @pytest.fixture
@@ -121,7 +74,7 @@ class Provider:
                          else "dispute.created" if status in ("needs_response", "warning_needs_response")
                          else "dispute.updated")
         due = int(time.time()) + 7 * 86_400
-        return self.event(kind, {"dispute": dispute, "charge": charge, "status": status, "amount": amount,
+        return self.event(kind, {"dispute": dispute, "payment": charge, "status": status, "amount": amount,
                                  "currency": "usd", "reason": "fraudulent", "reason_code": "10.4",
                                  "evidence_due_by": due, **extra}, event_id)
 

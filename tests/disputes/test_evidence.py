@@ -21,9 +21,9 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 16
 
 @pytest.fixture
 def big_bodies(services: Services, gateway: NotifyingSimulator, keys: dict[str, str]) -> TestClient:
-    """The API with a body limit that lets a file just over the evidence limit through to the check."""
-    app = create_app(services, Settings(database_url="sqlite://", secret_key="test-secret",
-                                        max_body_bytes=2 * MAX_FILE_BYTES))
+    """The API with its default limits: the evidence route takes bodies beyond the JSON limit (uploads), so a file
+    just over the evidence limit reaches the check."""
+    app = create_app(services, Settings(database_url="sqlite://", secret_key="test-secret"))
     return TestClient(app, headers={"Authorization": f"Bearer {keys['payments']}"})
 
 

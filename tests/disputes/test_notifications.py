@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from payhub.disputes import notifications, service
 from payhub.domain.disputes import DisputeNotice, DisputeStatus
 from payhub.gateways.simulator import SimulatorGateway
-from payhub.ports import GatewayResult
+from payhub.ports import NOTIFICATIONS, GatewayResult
 from payhub.services import Services
 from payhub.store.models import Dispute, GatewayNotification, OutboxEvent, Posting
 from tests.disputes.conftest import NotifyingSimulator, Provider, charge_of, sign
@@ -97,7 +97,9 @@ def test_the_same_event_delivered_twice_at_once_is_handled_once(admin: TestClien
 
 def test_unknown_gateways_and_gateways_without_notifications_are_404(provider: Provider,
                                                                      services: Services) -> None:
-    services.gateways = {**services.gateways, "plain": SimulatorGateway(name="plain")}
+    plain = SimulatorGateway(name="plain")
+    plain.capabilities = SimulatorGateway.capabilities - {NOTIFICATIONS}  # type: ignore[misc]
+    services.gateways = {**services.gateways, "plain": plain}
     event = provider.event("dispute.created", {})
     for name in ("nowhere", "plain"):
         response = provider.send(event, gateway=name)
@@ -126,7 +128,7 @@ def test_a_late_authorization_resolves_a_payment_whose_outcome_was_unknown(admin
     payment_id = slow.json()["payment"]
     assert admin.get(f"/v1/payments/{payment_id}").json()["status"] == "unknown"
     gateway.charges[f"{payment_id}:simulator"] = GatewayResult("sim_ch_late_1")  # the provider charged, late
-    event = provider.event("authorization.succeeded", {"amount": 4_000, "currency": "usd",
+    event = provider.event("authorization.succeeded", {"amount": 4_000, "currency": "usd", "payment": "sim_ch_late_1",
                                                        "merchant_reference": f"{payment_id}:simulator"})
     assert provider.send(event).status_code == 200
     payment = admin.get(f"/v1/payments/{payment_id}").json()
@@ -134,7 +136,7 @@ def test_a_late_authorization_resolves_a_payment_whose_outcome_was_unknown(admin
     [row] = recorded(services)
     assert (row.outcome, row.subject_id) == ("authorization", payment_id)
     again = provider.event("authorization.succeeded", {"amount": 4_000, "currency": "usd",
-                                                       "charge": payment["gateway"]["reference"]})
+                                                       "payment": payment["gateway"]["reference"]})
     provider.send(again)  # a second word about a payment PayHub knows now: nothing to do
     assert recorded(services)[-1].outcome == "ignored"
     assert len(admin.get("/v1/events", params={"type": "payment.completed"}).json()["data"]) == 1

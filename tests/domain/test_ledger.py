@@ -36,7 +36,9 @@ def test_posting_rules_defaults() -> None:
     assert RULES.accounts_receivable == "1200"
     assert RULES.customer_credit == "2150"
     assert RULES.as_dict() == {"gateway_clearing": "1150", "accounts_receivable": "1200", "customer_credit": "2150",
-                               "convenience_fee_revenue": "4100", "surcharge_revenue": "4110"}
+                               "convenience_fee_revenue": "4100", "surcharge_revenue": "4110", "bank": "1000",
+                               "processor_fees": "6100", "chargebacks_receivable": "1250",
+                               "chargeback_losses": "6200", "settlement_suspense": "2190"}
 
 
 def test_fee_buckets_post_to_revenue_and_never_name_an_invoice() -> None:
@@ -59,7 +61,8 @@ def test_posting_rules_from_dict_ignores_unknown_keys() -> None:
     rules = PostingRules.from_dict({"gateway_clearing": "1010", "fees": "6100", "__slots__": "x", "": "y"})
     assert rules == PostingRules(gateway_clearing="1010")
     assert set(rules.as_dict()) == {"gateway_clearing", "accounts_receivable", "customer_credit",
-                                    "convenience_fee_revenue", "surcharge_revenue"}
+                                    "convenience_fee_revenue", "surcharge_revenue", "bank", "processor_fees",
+                                    "chargebacks_receivable", "chargeback_losses", "settlement_suspense"}
 
 
 def test_posting_rules_round_trip_and_frozen() -> None:

@@ -21,6 +21,7 @@ PROBLEM = "application/problem+json"
 STATUS: list[tuple[type[e.DomainError], int]] = [
     (e.NotificationRejected, 400),
     (e.InvalidRequest, 422),
+    (e.UnbalancedEntry, 422),  # an entry a person gave (a write-off)
     (e.Forbidden, 403),
     (e.NotFound, 404),
     (e.Conflict, 409),

@@ -230,7 +230,7 @@ def _confirm(svc: Services, s: Session, posting: Posting, payment: Payment | Non
         row.account, row.dimensions = line.account, dict(line.dimensions)
     posting.status, posting.erp_reference, posting.posted_at = "confirmed", reference, now
     posting.error_code = posting.error = posting.next_retry_at = None
-    posting.memo = "; ".join(memos) or None
+    posting.memo = "; ".join(memos) or posting.memo  # the hooks' memos, else the one it was built with
     posting.warnings = list(warnings)
     if payment is not None and posting.kind in ("capture", "refund"):  # a dispute's entry is not a payment's
         _mark_posted(payment.allocations, posting)

@@ -16,7 +16,7 @@ from payhub.views import money
 CSV_COLUMNS = ("section", "currency", "name", "status", "count", "gross", "fees", "net", "difference")
 
 
-def daily(svc: Services, entity_id: str, gateway: str, day: date) -> dict[str, Any]:
+def daily(svc: Services, entity_id: str, gateway: str | None, day: date) -> dict[str, Any]:
     with svc.read() as s:
         lines = store.day_lines(s, entity_id, gateway, day)
         breaks = store.day_exceptions(s, entity_id, gateway, day)

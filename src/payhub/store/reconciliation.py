@@ -217,7 +217,7 @@ def settlement_line(s: Session, entity_id: str, line_id: str) -> SettlementLineR
 
 
 # --- the daily report ---
-def day_lines(s: Session, entity_id: str, gateway: str, day: date) -> list[tuple[Any, ...]]:
+def day_lines(s: Session, entity_id: str, gateway: str | None, day: date) -> list[tuple[Any, ...]]:
     """Per currency, line type and whether an open exception names the line: count, gross, fees, net."""
     e = ReconciliationException
     broken = exists().where(e.settlement_line_id == SettlementLineRow.id, e.status == "open").correlate(
@@ -227,17 +227,17 @@ def day_lines(s: Session, entity_id: str, gateway: str, day: date) -> list[tuple
         select(SettlementLineRow.currency, SettlementLineRow.type, unmatched, func.count(),
                func.sum(SettlementLineRow.gross), func.sum(SettlementLineRow.fee), func.sum(SettlementLineRow.net))
         .join(SettlementBatch, SettlementBatch.id == SettlementLineRow.batch_id)
-        .where(SettlementLineRow.entity_id == entity_id, SettlementBatch.gateway == gateway,
+        .where(SettlementLineRow.entity_id == entity_id, *([SettlementBatch.gateway == gateway] if gateway else []),
                SettlementLineRow.occurred_at >= _utc(day), SettlementLineRow.occurred_at < _utc(day, 1))
         .group_by(SettlementLineRow.currency, SettlementLineRow.type, unmatched)).all())
 
 
-def day_exceptions(s: Session, entity_id: str, gateway: str, day: date) -> list[tuple[Any, ...]]:
+def day_exceptions(s: Session, entity_id: str, gateway: str | None, day: date) -> list[tuple[Any, ...]]:
     """Per class, currency and status: count and the sum of differences, of breaks that occurred that day."""
     e = ReconciliationException
     return list(s.execute(
         select(e.class_, e.currency, e.status, func.count(), func.sum(e.difference))
-        .where(e.entity_id == entity_id, e.gateway == gateway, e.occurred_at >= _utc(day),
+        .where(e.entity_id == entity_id, *([e.gateway == gateway] if gateway else []), e.occurred_at >= _utc(day),
                e.occurred_at < _utc(day, 1))
         .group_by(e.class_, e.currency, e.status)).all())
 

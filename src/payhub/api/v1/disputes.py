@@ -11,7 +11,17 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from payhub.api import idempotency
-from payhub.api.deps import PageParams, PaymentsKey, ReadKey, ServicesDep, actor_of, envelope, local_read, paged
+from payhub.api.deps import (
+    PageParams,
+    PaymentsKey,
+    ReadKey,
+    ServicesDep,
+    accepts_upload,
+    actor_of,
+    envelope,
+    local_read,
+    paged,
+)
 from payhub.disputes import evidence
 from payhub.domain.disputes import EVIDENCE_FIELDS, DisputeStatus, EvidenceFile
 from payhub.domain.errors import EvidenceInvalid
@@ -68,6 +78,7 @@ EVIDENCE_BODY = {
 
 @router.post("/{dispute_id}/evidence", response_model=DisputePublic, operation_id="add_dispute_evidence",
              openapi_extra={"requestBody": EVIDENCE_BODY})
+@accepts_upload
 async def add_evidence(dispute_id: str, request: Request, key: PaymentsKey, svc: ServicesDep) -> dict[str, Any]:
     """Add evidence to a dispute that still takes it (409 `dispute_closed` once under review or decided):
     files (`files`, each with a `purpose`) and the standard text fields. A field sent again replaces its text.

@@ -100,11 +100,14 @@ def resolve_exception(exception_id: str, body: Resolution, key: AdminKey, actor:
 
 
 @router.get("/report", operation_id="get_reconciliation_report", response_model=None)
-def get_report(key: ReadKey, svc: ServicesDep, gateway: str, date_: Annotated[date, Query(alias="date")],
+def get_report(key: ReadKey, svc: ServicesDep, gateway: str | None = None,
+               date_: Annotated[date | None, Query(alias="date", description="UTC day; default: today")] = None,
                format: Literal["json", "csv"] = "json") -> dict[str, Any] | Response:
-    """One gateway's day (UTC): what settled by currency and type, what matched, fees, exceptions by class."""
-    daily = report.daily(svc, key.entity_id, gateway, date_)
+    """One day (UTC) of one gateway, or of all: what settled by currency and type, what matched, fees,
+    exceptions by class."""
+    day = date_ or svc.clock.now().date()
+    daily = report.daily(svc, key.entity_id, gateway, day)
     if format == "csv":
         return Response(report.as_csv(daily), media_type="text/csv", headers={
-            "Content-Disposition": f'attachment; filename="reconciliation-{gateway}-{date_.isoformat()}.csv"'})
+            "Content-Disposition": f'attachment; filename="reconciliation-{gateway or "all"}-{day.isoformat()}.csv"'})
     return daily
