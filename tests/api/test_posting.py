@@ -165,7 +165,7 @@ def _crash_before_posting(monkeypatch: pytest.MonkeyPatch) -> None:
         with svc.read() as s:
             row = s.get(Posting, posting.id)
             assert row is not None
-            return pipeline.Posted(row, repo.get_payment(s, row.entity_id, row.payment_id))
+            return pipeline.Posted(row, repo.get_payment(s, row.entity_id, row.payment_id or ""))
 
     monkeypatch.setattr(pipeline, "run", died)
     monkeypatch.setattr(pipeline, "post_within", lambda *_: False)

@@ -98,7 +98,7 @@ def test_the_same_event_delivered_twice_at_once_is_handled_once(admin: TestClien
 def test_unknown_gateways_and_gateways_without_notifications_are_404(provider: Provider,
                                                                      services: Services) -> None:
     plain = SimulatorGateway(name="plain")
-    plain.capabilities = SimulatorGateway.capabilities - {NOTIFICATIONS}  # type: ignore[misc]
+    plain.capabilities = SimulatorGateway.capabilities - {NOTIFICATIONS}
     services.gateways = {**services.gateways, "plain": plain}
     event = provider.event("dispute.created", {})
     for name in ("nowhere", "plain"):

@@ -3,7 +3,8 @@
 stores them, the reconciliation engine matches them, and `settlement_entry` books a batch.
 
 Signs follow the merchant's balance: a settled payment's gross is positive, a refund's or a chargeback's
-negative. `fee` is what the processor kept (positive; a fee refunded is negative), and `net = gross - fee`."""
+negative. `fee` is what the processor kept (positive; a fee refunded is negative), and `net = gross - fee`.
+A payout line is positive: the amount paid to the bank (the batch's net, which it restates)."""
 
 from __future__ import annotations
 
@@ -103,6 +104,14 @@ class BatchBook:
         lines = [GLLine(getattr(rules, role), max(amount, 0), max(-amount, 0), currency, memo=memo)
                  for currency, roles in sorted(self._accounts.items()) for role, amount in roles.items() if amount]
         return JournalEntry("settlement", tuple(lines)) if lines else None
+
+
+def totals(lines: Iterable[SettlementLine]) -> dict[str, BatchTotals]:
+    """Per currency: what the lines moved (payout lines excluded: they restate the net)."""
+    book = BatchBook()
+    for line in lines:
+        book.add(line)
+    return {t.currency: t for t in book.totals()}
 
 
 def settlement_entry(rules: PostingRules, lines: Iterable[SettlementLine], memo: str = "") -> JournalEntry | None:

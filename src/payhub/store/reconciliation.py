@@ -248,8 +248,5 @@ def _utc(day: date, plus_days: int = 0) -> datetime:
 
 def record_exists(s: Session, entity_id: str, record_id: str) -> bool:
     """Whether the id is a payment, refund or dispute of the entity."""
-    for model in (Payment, Refund, Dispute):
-        row = s.get(model, record_id)
-        if row is not None and row.entity_id == entity_id:
-            return True
-    return False
+    rows = (s.get(Payment, record_id), s.get(Refund, record_id), s.get(Dispute, record_id))
+    return any(row is not None and row.entity_id == entity_id for row in rows)
