@@ -14,6 +14,10 @@
    the subprocess's peak RSS (getrusage ru_maxrss) and the exceptions found per class against those injected.
 3. Baseline in the same run, also in a fresh subprocess: a plain polars inner join of the settlement and the
    ledger files on gateway_reference, collected. The ratio says how many such joins the engine costs.
+4. With --from-database, the same data loaded (not timed) into a migrated SQLite database as PayHub stores it
+   (payments, refunds, disputes, confirmed postings and their GL lines, settlement batches and lines), then a
+   whole run in a fresh subprocess: `payhub.reconciliation.runs.run`, which reads the frames from the database
+   in batches, reconciles, and keeps the exceptions with their proposals and events.
 Targets (2-core machine): ≥ 100,000 lines/s and < 1 GB peak RSS for the engine's process.
 """
 
@@ -63,7 +67,7 @@ def generate(payments: int, directory: Path) -> dict[str, int]:
         currency=pl.when(rand("i", 2, 10) == 0).then(pl.lit("EUR")).otherwise(pl.lit("USD")),
         occurred_at=pl.lit(AS_OF - timedelta(days=61)) + pl.duration(seconds=rand("i", 3, seconds)),
         gateway_reference=pl.format("pi_3N{}x{}", rand("i", 4, 10**12), pl.col("i")),
-        merchant_reference=pl.format("INV-{}", pl.col("i") // 2),
+        merchant_reference=pl.format("INV-{}", pl.col("i")),
         fate=rand("i", 5, 1000),  # < 80 refunded (< 20 twice), 900..904 disputed (900 won)
         fault=pl.when(rand("i", 6, 10_000).is_between(1, len(FAULTS))).then(rand("i", 6, 10_000)).otherwise(0),
         no_reference=rand("i", 7, 1000) < 10,  # matched by merchant reference, or (< 3) by amount and date
@@ -150,6 +154,95 @@ def child_engine(directory: Path) -> None:
            exceptions={str(k): v for k, v in result.summary.exceptions_by_class.items()})
 
 
+def child_run(directory: Path) -> None:
+    from payhub.bootstrap import build_services
+    from payhub.reconciliation.runs import run
+    from payhub.settings import Settings
+
+    svc = build_services(Settings(database_url=database_url(directory), secret_key="bench"))
+    started = time.perf_counter()
+    done = run(svc, ENTITY, trigger="cli", as_of=AS_OF)
+    seconds = time.perf_counter() - started
+    svc.close()
+    report(seconds, done.summary["lines"], matched=done.summary["matched"],
+           exceptions=done.summary["exceptions_by_class"])
+
+
+ENTITY = "ent_bench"
+STAMP = "%Y-%m-%d %H:%M:%S%.6f"  # how PayHub's SQLite columns hold UTC times (polars' chrono format)
+
+
+def database_url(directory: Path) -> str:
+    return f"sqlite:///{directory / 'payhub.db'}"
+
+
+def load_database(directory: Path) -> None:
+    """The generated data as PayHub stores it, written straight through sqlite3 (not timed)."""
+    import sqlite3
+
+    from payhub.store.migrate import upgrade
+
+    upgrade(database_url(directory))
+    ledger = pl.read_parquet(directory / "ledger.parquet").with_columns(
+        at=pl.col("occurred_at").dt.strftime(STAMP), magnitude=pl.col("amount").abs())
+    gl = pl.read_parquet(directory / "gl.parquet").join(ledger.select("record_id", "payment_id", "kind", "currency",
+                                                                       "magnitude", "at"), on="record_id")
+    lines = pl.read_parquet(directory / "settlement.parquet").with_columns(at=pl.col("occurred_at").dt.strftime(STAMP))
+    db = sqlite3.connect(directory / "payhub.db")
+    settings = json.dumps({"fee_rate_bps": FEE_BPS, "fee_fixed": FEE_FIXED, "fee_tolerance": FEE_TOLERANCE})
+    db.execute("INSERT INTO entities (id, name, default_currency, gateway, posting_rules, timezone, branding, portal, "
+               "erp, capture_fee_allocation, disputes, reconciliation, created_at) VALUES (?, 'Bench', 'USD', "
+               "'simulator', '{}', 'UTC', '{}', '{}', '{}', 'proportional', '{}', ?, ?)",
+               (ENTITY, settings, AS_OF.strftime("%Y-%m-%d %H:%M:%S.%f")))
+    payments = ledger.filter(pl.col("kind") == "payment")
+    db.executemany(
+        "INSERT INTO payments (id, entity_id, customer_id, customer_name, status, currency, amount, amount_captured, "
+        "amount_refunded, capture_method, channel, method_type, gateway, gateway_reference, description, metadata, "
+        "fees, level3, routing_reasons, attempts, gateway_candidates, settled_at, created_at, updated_at) VALUES "
+        "(?, ?, 'cus_bench', '', ?, ?, ?, ?, 0, 'automatic', 'api', 'card', 'simulator', ?, '', '{}', '{}', ?, "
+        "'[]', '[]', '[]', ?, ?, ?)",
+        ((r["record_id"], ENTITY, "settled" if r["settled_reported"] else "captured", r["currency"], r["magnitude"],
+          r["magnitude"], r["gateway_reference"], json.dumps({"merchant_reference": r["merchant_reference"]}),
+          r["at"] if r["settled_reported"] else None, r["at"], r["at"]) for r in payments.iter_rows(named=True)))
+    db.executemany(
+        "INSERT INTO refunds (id, entity_id, payment_id, amount, currency, status, reason, created_at) "
+        "VALUES (?, ?, ?, ?, ?, 'succeeded', '', ?)",
+        ((r["record_id"], ENTITY, r["payment_id"], r["magnitude"], r["currency"], r["at"])
+         for r in ledger.filter(pl.col("kind") == "refund").iter_rows(named=True)))
+    db.executemany(
+        "INSERT INTO disputes (id, entity_id, payment_id, gateway, dispute_reference, status, raw_status, reason, "
+        "amount, currency, evidence, source, opened_at, created_at, updated_at) VALUES "
+        "(?, ?, ?, 'simulator', ?, 'needs_response', 'needs_response', '', ?, ?, '{}', 'settlement', ?, ?, ?)",
+        ((r["record_id"], ENTITY, r["payment_id"], r["record_id"], r["magnitude"], r["currency"], r["at"], r["at"],
+          r["at"]) for r in ledger.filter(pl.col("kind") == "chargeback").iter_rows(named=True)))
+    kinds = {"payment": "capture", "refund": "refund", "chargeback": "chargeback"}
+    db.executemany(
+        "INSERT INTO postings (id, entity_id, payment_id, refund_id, source_id, kind, status, erp, attempts, "
+        "warnings, created_at, posted_at) VALUES (?, ?, ?, ?, ?, ?, 'confirmed', 'embedded', 1, '[]', ?, ?)",
+        ((f"pst_{r['record_id']}", ENTITY, r["payment_id"], r["record_id"] if r["kind"] == "refund" else None,
+          r["record_id"] if r["kind"] == "chargeback" else None, kinds[r["kind"]], r["at"], r["at"])
+         for r in gl.iter_rows(named=True)))
+    db.executemany(
+        "INSERT INTO gl_lines (posting_id, line_no, account, debit, credit, currency, dimensions) "
+        "VALUES (?, 1, '1150', ?, 0, ?, '{}')",
+        ((f"pst_{r['record_id']}", r["magnitude"], r["currency"]) for r in gl.iter_rows(named=True)))
+    batches = lines.group_by("batch_id").agg(pl.len().alias("n"), pl.col("at").max().alias("last"))
+    db.executemany(
+        "INSERT INTO settlement_batches (id, entity_id, gateway, batch_ref, filename, file_sha256, settled_at, "
+        "line_count, totals, matched, imported_at) VALUES (?, ?, 'simulator', ?, '', ?, ?, ?, '[]', 0, ?)",
+        ((r["batch_id"], ENTITY, r["batch_id"], r["batch_id"], r["last"], r["n"], r["last"])
+         for r in batches.iter_rows(named=True)))
+    db.executemany(
+        "INSERT INTO settlement_lines (id, batch_id, entity_id, line_no, type, provider_type, gateway_reference, "
+        "merchant_reference, currency, gross, fee, net, occurred_at, description) VALUES "
+        "(?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, '')",
+        ((r["line_id"], r["batch_id"], ENTITY, n, r["type"], r["gateway_reference"], r["merchant_reference"],
+          r["currency"], r["gross"], r["fee"], r["net"], r["at"])
+         for n, r in enumerate(lines.iter_rows(named=True), 2)))
+    db.commit()
+    db.close()
+
+
 def child_join(directory: Path) -> None:
     started = time.perf_counter()
     joined = pl.scan_parquet(directory / "settlement.parquet").join(
@@ -167,7 +260,9 @@ def report(seconds: float, lines: int, **extra: Any) -> None:
 
 def run_child(mode: str, directory: Path) -> dict[str, Any]:
     done = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", mode, str(directory)],
-                          capture_output=True, text=True, check=True)
+                          capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"the {mode} subprocess failed:\n{done.stderr[-3000:]}")
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
@@ -175,10 +270,12 @@ def run_child(mode: str, directory: Path) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lines", type=int, default=1_000_000, help="settlement lines, about")
+    parser.add_argument("--from-database", action="store_true",
+                        help="also a whole run (payhub.reconciliation.runs.run) reading PayHub's SQLite database")
     parser.add_argument("--child", nargs=2, metavar=("MODE", "DIR"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        {"engine": child_engine, "join": child_join}[args.child[0]](Path(args.child[1]))
+        {"engine": child_engine, "join": child_join, "run": child_run}[args.child[0]](Path(args.child[1]))
         return
     from bench.harness import out, verdict  # not in the children: their RSS is the figure
 
@@ -191,6 +288,10 @@ def main() -> None:
         out("parquet MB", f"{sizes / 2**20:.0f}")
         join = run_child("join", directory)
         engine = run_child("engine", directory)
+        whole = None
+        if args.from_database:
+            load_database(directory)
+            whole = run_child("run", directory)
     lines_per_s = engine["lines"] / engine["seconds"]
     out("settlement lines", engine["lines"])
     out("reconcile seconds", f"{engine['seconds']:.2f}")
@@ -208,6 +309,17 @@ def main() -> None:
     out("ratio reconcile seconds / plain join seconds", f"{engine['seconds'] / join['seconds']:.1f}")
     out(f"target lines/s >= {TARGET_LINES_PER_S:,}", verdict(lines_per_s >= TARGET_LINES_PER_S))
     out(f"target peak RSS MB < {TARGET_RSS_MB}", verdict(engine["peak_rss_mb"] < TARGET_RSS_MB))
+    if whole is not None:
+        whole_rate = whole["lines"] / whole["seconds"]
+        out("whole run from SQLite: seconds (read, reconcile, keep exceptions and events)", f"{whole['seconds']:.2f}")
+        out("whole run from SQLite: lines/s", f"{whole_rate:,.0f}")
+        out("whole run from SQLite: peak RSS MB", f"{whole['peak_rss_mb']:.0f}")
+        out("whole run from SQLite: process CPU seconds", f"{whole['process_cpu_seconds']:.2f}")
+        for cls, found in whole["exceptions"].items():
+            out(f"whole run exceptions {cls} (injected)", f"{found} ({injected.get(cls, 0)})")
+        out("ratio whole run seconds / engine seconds", f"{whole['seconds'] / engine['seconds']:.1f}")
+        out(f"whole run: target lines/s >= {TARGET_LINES_PER_S:,}", verdict(whole_rate >= TARGET_LINES_PER_S))
+        out(f"whole run: target peak RSS MB < {TARGET_RSS_MB}", verdict(whole["peak_rss_mb"] < TARGET_RSS_MB))
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ from payhub.store.models import Entity, ReconciliationException, ReconciliationR
 log = structlog.get_logger(__name__)
 
 SCHEDULE_LEASE = timedelta(minutes=30)  # one worker reconciles at a time; a crashed one's turn expires
+STALE_RUN = timedelta(hours=2)  # a run `running` for longer was abandoned by a process that stopped
 
 
 def settings_of(svc: Services, entity_id: str) -> ReconciliationSettings:
@@ -44,6 +45,7 @@ def run(svc: Services, entity_id: str, gateway: str | None = None, trigger: str 
     as_of = as_of or now
     with svc.transaction() as s:
         repo.settings_of(s, entity_id)  # the entity exists
+        store.abandon_stale_runs(s, entity_id, now - STALE_RUN, now)
         row = ReconciliationRun(id=new_id("rcr"), entity_id=entity_id, gateway=gateway, trigger=trigger,
                                 status="running", as_of=as_of, started_at=now, summary={})
         s.add(row)

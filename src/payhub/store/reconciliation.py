@@ -58,7 +58,8 @@ _DISPUTES = text(f"""
 _GL = text("""
     SELECT COALESCE(p.refund_id, CASE WHEN p.kind LIKE 'chargeback%' THEN p.source_id END, p.payment_id)
                AS record_id,
-           p.kind, p.status, SUM(g.debit) AS amount
+           p.kind, p.status,
+           CASE WHEN p.kind = 'capture' THEN SUM(g.debit) ELSE -SUM(g.debit) END AS amount
     FROM postings p JOIN gl_lines g ON g.posting_id = p.id
     WHERE p.entity_id = :entity AND p.payment_id IS NOT NULL AND p.kind IN ('capture', 'refund', 'chargeback')
       AND p.created_at >= :since
@@ -84,8 +85,10 @@ GL_COLUMNS = {"record_id": TEXT, "kind": TEXT, "status": TEXT, "amount": INT}
 
 
 def _frame(s: Session, query: Any, params: dict[str, Any], columns: dict[str, Any]) -> pl.DataFrame:
+    overrides = {name: dtype for name, dtype in columns.items() if dtype != STAMP}  # times: text or datetime
     batches = pl.read_database(query, connection=s.connection(), iter_batches=True, batch_size=BATCH_ROWS,
-                               execute_options={"parameters": params})
+                               execute_options={"parameters": params}, schema_overrides=overrides,
+                               infer_schema_length=None)
     frames = [_typed(b, columns) for b in batches]
     return pl.concat(frames) if frames else pl.DataFrame(schema=columns)
 
@@ -159,6 +162,15 @@ def clear_unseen(s: Session, entity_id: str, gateway: str | None, run_id: str, s
     if gateway:
         q = q.where(ReconciliationException.gateway == gateway)
     return int(s.execute(q).rowcount)  # type: ignore[attr-defined]
+
+
+def abandon_stale_runs(s: Session, entity_id: str, started_before: datetime, now: datetime) -> int:
+    """Runs still `running` that started long ago: the process running them stopped (they wrote nothing)."""
+    return int(s.execute(update(ReconciliationRun).where(
+        ReconciliationRun.entity_id == entity_id, ReconciliationRun.status == "running",
+        ReconciliationRun.started_at < started_before).values(
+        status="failed", finished_at=now, error="Abandoned: the process running it stopped")
+        .execution_options(synchronize_session=False)).rowcount)  # type: ignore[attr-defined]
 
 
 def last_run(s: Session, entity_id: str) -> ReconciliationRun | None:
