@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 
 from payhub.config.cli import config_app
+from payhub.copilot.cli import copilot_app
 from payhub.web.demo_host import DEMO_HOST_PORT, DEMO_KEY_FILE
 
 if TYPE_CHECKING:
@@ -25,6 +26,7 @@ app = typer.Typer(help="PayHub: the headless payments hub.", no_args_is_help=Tru
 keys = typer.Typer(help="API keys.", no_args_is_help=True)
 app.add_typer(keys, name="keys")
 app.add_typer(config_app, name="config")
+app.add_typer(copilot_app, name="copilot")
 vault = typer.Typer(help="The card vault's keys.", no_args_is_help=True)
 app.add_typer(vault, name="vault")
 autopay = typer.Typer(help="Autopay: pay the invoices enrollments select when they fall due.", no_args_is_help=True)

@@ -35,6 +35,10 @@ class Settings(BaseSettings):
     max_body_bytes: int = 1024 * 1024
     # … and on the routes that take files (settlement reports, dispute evidence), this many
     max_upload_bytes: int = 100 * 1024 * 1024
+    # The integration copilot's optional model: an OpenAI-compatible chat endpoint (unset: deterministic only)
+    copilot_llm_url: str | None = None
+    copilot_llm_model: str | None = None
+    copilot_llm_key: str | None = None
     # When set, GET /metrics needs "Authorization: Bearer <metrics_token>".
     metrics_token: str | None = None
     gateway_timeout_s: float = 15.0

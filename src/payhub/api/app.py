@@ -21,6 +21,7 @@ from payhub.api.deps import authenticator, run_authenticator
 from payhub.api.v1 import (
     autopay,
     config,
+    copilot,
     customer_search,
     customer_tokens,
     customers,
@@ -45,6 +46,7 @@ from payhub.api.v1 import (
 )
 from payhub.api.v2 import payments as payments_v2
 from payhub.api.versions import VersionHeaders
+from payhub.copilot import llm
 from payhub.domain.money import MAX_SAFE_MINOR_UNITS
 from payhub.mail import Mailer
 from payhub.portal import routes as portal_pages
@@ -265,9 +267,11 @@ def create_app(services: Services, settings: Settings | None = None) -> FastAPI:
                     "Money is integer minor units; errors are RFC 9457 problem+json with a stable `code`.",
     )
     app.state.services = services
+    app.state.copilot_llm = llm.configured(settings.copilot_llm_url, settings.copilot_llm_model,
+                                           settings.copilot_llm_key)
     for module in (invoices, payments, refunds, webhooks, extensions, routing, fees, keys, customer_tokens,
                    entities, config, customers, portal, tokens, payment_methods, autopay, staff_users,
-                   customer_search, settlements, reconciliation, disputes, gateway_notifications):
+                   customer_search, settlements, reconciliation, disputes, gateway_notifications, copilot):
         app.include_router(module.router, prefix="/v1")
     app.include_router(autopay.settings_router, prefix="/v1")
     app.include_router(web.api_router, prefix="/v1")
