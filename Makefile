@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PAYHUB := $(VENV)/bin/payhub
 PYTHON ?= python3
 
-.PHONY: install run test lint bench clean widgets
+.PHONY: install run test lint bench clean widgets clients
 
 # `make run` needs PayHub only; tests also need the dev tools and the Tryton ERP they run against.
 $(VENV)/.base: pyproject.toml
@@ -43,6 +43,20 @@ lint: $(VENV)/.dev
 widgets:
 	cd src/payhub/web/widgets && npm ci && npm run build
 
+# The typed clients (clients/), generated from the app's OpenAPI document by well-kept generators, never by hand:
+# openapi-python-client in a venv of its own (its pins differ from PayHub's), openapi-typescript with npm.
+CLIENTS_VENV ?= .venv-clients
+$(CLIENTS_VENV)/.ok:
+	$(PYTHON) -m venv $(CLIENTS_VENV)
+	$(CLIENTS_VENV)/bin/pip install -q openapi-python-client==0.29.1
+	touch $@
+
+clients: $(VENV)/.dev $(CLIENTS_VENV)/.ok
+	$(PY) clients/generate.py
+	cd clients && ../$(CLIENTS_VENV)/bin/openapi-python-client generate --path openapi.json \
+		--config python-client.yaml --output-path python --overwrite
+	cd clients/typescript && npm ci --no-audit --no-fund --loglevel=error && npm run generate && npm run build
+
 # wrk (Debian package) drives the HTTP benchmarks; without it and without apt they print "skipped".
 bench: $(VENV)/.dev
 	@command -v wrk >/dev/null || apt-get install -y -q wrk >/dev/null 2>&1 \
@@ -54,4 +68,4 @@ bench: $(VENV)/.dev
 	$(PY) bench/posting.py
 
 clean:
-	rm -rf $(VENV) payhub.db .payhub-demo-key
+	rm -rf $(VENV) $(CLIENTS_VENV) payhub.db .payhub-demo-key

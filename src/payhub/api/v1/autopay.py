@@ -28,7 +28,7 @@ class DaysBeforeDue(Strict):
     days_before_due: int = Field(ge=1, le=MAX_DAYS_BEFORE_DUE)
 
 
-class AmountRange(Strict):
+class InvoiceAmountRange(Strict):
     min: MoneyIn | None = None
     max: MoneyIn | None = None
 
@@ -36,7 +36,7 @@ class AmountRange(Strict):
 class InvoiceFilter(Strict):
     terms: list[Annotated[str, Field(min_length=1, max_length=60)]] | None = Field(
         None, min_length=1, max_length=20, description="Only invoices with one of these payment terms")
-    amount: AmountRange | None = Field(None, description="Only invoices whose total is in this range (inclusive)")
+    amount: InvoiceAmountRange | None = Field(None, description="Only invoices whose total is in this range (inclusive)")
 
     @model_validator(mode="after")
     def _something(self) -> InvoiceFilter:

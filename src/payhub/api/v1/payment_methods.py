@@ -26,7 +26,7 @@ class ConsentIn(Strict):
     user_agent: str | None = Field(None, max_length=300, description="API keys only: the customer's browser")
 
 
-class AmountRange(Strict):
+class MandateAmountRange(Strict):
     min: MoneyIn
     max: MoneyIn
 
@@ -36,7 +36,7 @@ class MandateIn(Strict):
 
     frequency: Literal["one_time", "weekly", "monthly", "quarterly", "annually", "per_invoice"]
     amount: MoneyIn | None = Field(None, description="A fixed amount")
-    amount_range: AmountRange | None = Field(None, description="A variable amount within this range")
+    amount_range: MandateAmountRange | None = Field(None, description="A variable amount within this range")
     revocation: str = Field(min_length=10, max_length=1000, description="How the customer revokes it, as shown")
 
     @model_validator(mode="after")

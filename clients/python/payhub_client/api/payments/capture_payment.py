@@ -1,0 +1,346 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.capture_create import CaptureCreate
+from ...models.capture_payment_pay_hub_version import CapturePaymentPayHubVersion
+from ...models.payment_public import PaymentPublic
+from ...models.problem import Problem
+from ...types import UNSET, Unset
+from typing import cast
+
+
+
+def _get_kwargs(
+    payment_id: str,
+    *,
+    body: CaptureCreate | None | Unset = UNSET,
+    pay_hub_version: CapturePaymentPayHubVersion | Unset = UNSET,
+    pay_hub_entity: str | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
+
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(pay_hub_version, Unset):
+        headers["PayHub-Version"] = str(pay_hub_version)
+
+
+    if not isinstance(pay_hub_entity, Unset):
+        headers["PayHub-Entity"] = pay_hub_entity
+
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
+
+
+    
+
+    
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/payments/{payment_id}/capture".format(payment_id=quote(str(payment_id), safe=""),),
+    }
+
+    
+    if isinstance(body, CaptureCreate):
+        _kwargs["json"] = body.to_dict()
+    else:
+        _kwargs["json"] = body
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> PaymentPublic | Problem | None:
+    if response.status_code == 200:
+        response_200 = PaymentPublic.from_dict(response.json())
+
+
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 402:
+        response_402 = Problem.from_dict(response.json())
+
+
+
+        return response_402
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = Problem.from_dict(response.json())
+
+
+
+        return response_500
+
+    if response.status_code == 502:
+        response_502 = Problem.from_dict(response.json())
+
+
+
+        return response_502
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+
+
+        return response_503
+
+    if response.status_code == 504:
+        response_504 = Problem.from_dict(response.json())
+
+
+
+        return response_504
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[PaymentPublic | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    payment_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: CaptureCreate | None | Unset = UNSET,
+    pay_hub_version: CapturePaymentPayHubVersion | Unset = UNSET,
+    pay_hub_entity: str | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
+
+) -> Response[PaymentPublic | Problem]:
+    """ Capture Payment
+
+     Capture all or part of an authorization; the rest is released.
+
+    Args:
+        payment_id (str):
+        pay_hub_version (CapturePaymentPayHubVersion | Unset):
+        pay_hub_entity (str | Unset):
+        idempotency_key (str | Unset):
+        body (CaptureCreate | None | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[PaymentPublic | Problem]
+     """
+
+
+    kwargs = _get_kwargs(
+        payment_id=payment_id,
+body=body,
+pay_hub_version=pay_hub_version,
+pay_hub_entity=pay_hub_entity,
+idempotency_key=idempotency_key,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    payment_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: CaptureCreate | None | Unset = UNSET,
+    pay_hub_version: CapturePaymentPayHubVersion | Unset = UNSET,
+    pay_hub_entity: str | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
+
+) -> PaymentPublic | Problem | None:
+    """ Capture Payment
+
+     Capture all or part of an authorization; the rest is released.
+
+    Args:
+        payment_id (str):
+        pay_hub_version (CapturePaymentPayHubVersion | Unset):
+        pay_hub_entity (str | Unset):
+        idempotency_key (str | Unset):
+        body (CaptureCreate | None | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        PaymentPublic | Problem
+     """
+
+
+    return sync_detailed(
+        payment_id=payment_id,
+client=client,
+body=body,
+pay_hub_version=pay_hub_version,
+pay_hub_entity=pay_hub_entity,
+idempotency_key=idempotency_key,
+
+    ).parsed
+
+async def asyncio_detailed(
+    payment_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: CaptureCreate | None | Unset = UNSET,
+    pay_hub_version: CapturePaymentPayHubVersion | Unset = UNSET,
+    pay_hub_entity: str | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
+
+) -> Response[PaymentPublic | Problem]:
+    """ Capture Payment
+
+     Capture all or part of an authorization; the rest is released.
+
+    Args:
+        payment_id (str):
+        pay_hub_version (CapturePaymentPayHubVersion | Unset):
+        pay_hub_entity (str | Unset):
+        idempotency_key (str | Unset):
+        body (CaptureCreate | None | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[PaymentPublic | Problem]
+     """
+
+
+    kwargs = _get_kwargs(
+        payment_id=payment_id,
+body=body,
+pay_hub_version=pay_hub_version,
+pay_hub_entity=pay_hub_entity,
+idempotency_key=idempotency_key,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    payment_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: CaptureCreate | None | Unset = UNSET,
+    pay_hub_version: CapturePaymentPayHubVersion | Unset = UNSET,
+    pay_hub_entity: str | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
+
+) -> PaymentPublic | Problem | None:
+    """ Capture Payment
+
+     Capture all or part of an authorization; the rest is released.
+
+    Args:
+        payment_id (str):
+        pay_hub_version (CapturePaymentPayHubVersion | Unset):
+        pay_hub_entity (str | Unset):
+        idempotency_key (str | Unset):
+        body (CaptureCreate | None | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        PaymentPublic | Problem
+     """
+
+
+    return (await asyncio_detailed(
+        payment_id=payment_id,
+client=client,
+body=body,
+pay_hub_version=pay_hub_version,
+pay_hub_entity=pay_hub_entity,
+idempotency_key=idempotency_key,
+
+    )).parsed
