@@ -24,7 +24,7 @@ from pydantic import ValidationError
 
 from payhub.config.document import Source, deep_merge, join, load, path_str
 from payhub.config.schema import ConfigDocument, EntityConfig
-from payhub.domain.errors import InvalidFeePolicy, InvalidRequest, InvalidRoutingRules
+from payhub.domain.errors import DomainError, InvalidFeePolicy, InvalidRequest, InvalidRoutingRules
 from payhub.domain.fees import CARD_BRANDS, FeeContext, FeePolicy, SurchargePolicy, evaluate, parse_policy
 from payhub.domain.money import EXPONENTS, MAX_AMOUNTS, Money
 from payhub.domain.routing import Condition, Rule, parse_ruleset
@@ -496,7 +496,10 @@ def _lowest_total(rule: Mapping[str, Any], currency: str) -> tuple[int, int] | N
     worst: tuple[int, int] | None = None
     for start, end, band in bands:
         for amount in sorted({start, end}) if start <= end else ():
-            total = amount + _signed_fee(rule, band, amount, currency)
+            try:
+                total = amount + _signed_fee(rule, band, amount, currency)
+            except DomainError:  # a fee PayHub could not even represent at this amount
+                continue
             if total < 0 and (worst is None or total < worst[1]):
                 worst = (amount, total)
     return worst
@@ -738,12 +741,14 @@ def explain_prompt(report: Report) -> str:
 # --- the CI pipeline --------------------------------------------------------------------------------------------
 # The steps are shell scripts shared by both providers (bash, curl, jq), over PayHub's HTTP API: the server checks
 # the document with its own gateways and webhook network, plans it against its installed state and applies it.
-# The API URL and the admin key come from the CI's secret variables, never from the file.
+# The API URL and the admin key come from the CI's secret variables, never from the file. No Idempotency-Key:
+# check and plan write nothing, and apply is guarded by the plan's base_version (a retry of an apply that went
+# through gets config_version_conflict and applies nothing twice).
 
 PROVIDERS = ("github", "gitlab")
 
 _POST = ('curl -sS -o "$2" -w "%{http_code}" -X POST -H "Authorization: Bearer $PAYHUB_ADMIN_KEY" '
-         '-H "Content-Type: application/json" -H "Idempotency-Key: $3" --data @- "$PAYHUB_API_URL$1"')
+         '-H "Content-Type: application/json" --data @- "$PAYHUB_API_URL$1"')
 _PROBLEM = r"""'"\(.title): \(.detail)", (.errors[]? | "  line \(.line // "-"): \(.field): \(.message)")'"""
 
 CHECK_AND_PLAN = r"""set -uo pipefail
@@ -751,7 +756,7 @@ post() { POST; }
 show() { jq -r PROBLEM "$1" 2>/dev/null || cat "$1"; }
 status=0
 jq -Rs '{document: ., network: true}' "$PAYHUB_CONFIG" \
-  | post /v1/copilot/config/check check.json "check-$RUN_KEY" > check.status
+  | post /v1/copilot/config/check check.json > check.status
 if [ "$(cat check.status)" = 200 ]; then
   jq -r .text check.json > check.txt
   [ "$(jq .errors check.json)" = 0 ] || status=1
@@ -759,7 +764,7 @@ else
   show check.json > check.txt
   status=1
 fi
-jq -Rs '{document: .}' "$PAYHUB_CONFIG" | post /v1/config/plan plan.json "plan-$RUN_KEY" > plan.status
+jq -Rs '{document: .}' "$PAYHUB_CONFIG" | post /v1/config/plan plan.json > plan.status
 if [ "$(cat plan.status)" = 200 ]; then
   jq -r .text plan.json > plan.txt
 else
@@ -778,12 +783,12 @@ exit $status
 
 APPLY = r"""set -euo pipefail
 post() { POST; }
-jq -Rs '{document: .}' "$PAYHUB_CONFIG" | post /v1/config/plan plan.json "plan-$RUN_KEY" > plan.status
+jq -Rs '{document: .}' "$PAYHUB_CONFIG" | post /v1/config/plan plan.json > plan.status
 [ "$(cat plan.status)" = 200 ] || { jq -r PROBLEM plan.json; exit 1; }
 jq -r .text plan.json
 base=$(jq .base_version plan.json)
 jq -Rs --argjson base "$base" '{document: ., base_version: $base}' "$PAYHUB_CONFIG" \
-  | post /v1/config/apply apply.json "apply-$RUN_KEY" > apply.status
+  | post /v1/config/apply apply.json > apply.status
 [ "$(cat apply.status)" = 200 ] || { jq -r '"\(.title) (\(.code)): \(.detail)"' apply.json; exit 1; }
 # New webhook endpoints' secrets are in this answer only: never print them (rotate a secret to read one).
 jq -r 'if .applied then "Applied config version \(.version): \(.changes | length) change(s)"
@@ -824,7 +829,6 @@ env:
   PAYHUB_API_URL: ${{{{ secrets.PAYHUB_API_URL }}}}
   PAYHUB_ADMIN_KEY: ${{{{ secrets.PAYHUB_ADMIN_KEY }}}}
   PAYHUB_CONFIG: {file}
-  RUN_KEY: ${{{{ github.run_id }}}}-${{{{ github.run_attempt }}}}
 
 jobs:
   plan:
@@ -871,7 +875,6 @@ stages: [plan, apply]
 
 variables:
   PAYHUB_CONFIG: {file}
-  RUN_KEY: $CI_PIPELINE_ID-$CI_JOB_ID
 
 .payhub:
   image: alpine:3.20
