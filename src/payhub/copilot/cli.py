@@ -3,7 +3,71 @@ it uses when it runs, so `payhub --help` stays fast."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
 copilot_app = typer.Typer(help="The integration copilot: samples, webhook handlers, test payloads, code review, "
                                "configuration checks, ERP field mapping.", no_args_is_help=True)
+
+
+@copilot_app.command("check-config")
+def check_config_cmd(
+        file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="The configuration file (YAML or "
+                                                                               "JSON)")],
+        skip_network: Annotated[bool, typer.Option("--skip-network", help="Do not send test events to webhook "
+                                                                          "endpoints")] = False,
+        output_format: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+        explain: Annotated[bool, typer.Option("--explain", help="Add the configured model's explanation "
+                                                                "(PAYHUB_COPILOT_LLM_URL)")] = False) -> None:
+    """Check FILE beyond the schema (routing, splits, gateway credentials, surcharge caps, webhook endpoints,
+    negative totals) against this server's settings; exit 1 on errors."""
+    import json
+
+    from payhub.copilot import llm
+    from payhub.copilot.config_check import EXPLAIN_SYSTEM, Server, check, explain_prompt
+    from payhub.domain.errors import ConfigInvalid
+    from payhub.settings import Settings
+
+    if output_format not in ("text", "json"):
+        raise typer.BadParameter("text or json", param_hint="--format")
+    settings = Settings()
+    try:
+        report = check(file.read_text(), Server.from_settings(settings), network=not skip_network)
+    except ConfigInvalid as error:
+        typer.echo(f"{error.title} ({error.code}): {error.detail}", err=True)
+        raise typer.Exit(1) from None
+    model = llm.configured(settings.copilot_llm_url, settings.copilot_llm_model, settings.copilot_llm_key)
+    explanation = model.complete(EXPLAIN_SYSTEM, explain_prompt(report)) if explain and model and \
+        report.findings else None
+    if output_format == "json":
+        typer.echo(json.dumps({**report.as_dict(), "explanation": explanation}, indent=2))
+    else:
+        typer.echo(report.render())
+        if explanation:
+            typer.echo(f"\n{explanation}")
+    if report.errors:
+        raise typer.Exit(1)
+
+
+@copilot_app.command("ci-script")
+def ci_script_cmd(
+        provider: Annotated[str, typer.Option("--provider", help="github or gitlab")],
+        output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE")] = None,
+        config_file: Annotated[str, typer.Option("--config-file", help="The configuration file's path in the "
+                                                                       "repository")] = "payhub.yaml",
+        branch: Annotated[str, typer.Option("--branch", help="The branch whose merges apply")] = "main") -> None:
+    """A CI pipeline: check and plan the configuration on pull/merge requests (posting the plan), apply it on
+    merge; the API URL and admin key come from CI secrets."""
+    from payhub.copilot.config_check import PROVIDERS, ci_script
+
+    if provider not in PROVIDERS:
+        raise typer.BadParameter(" or ".join(PROVIDERS), param_hint="--provider")
+    text = ci_script(provider, config_file, branch)
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text)
+        typer.echo(f"CI pipeline written to {output}", err=True)
