@@ -371,7 +371,8 @@ class WebhookAttempt(Base):
 class IdempotencyRecord(Base):
     __tablename__ = "idempotency_keys"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
+    # the caller's entity; "" for a platform key acting across entities (no entity row: not a foreign key)
+    entity_id: Mapped[str] = mapped_column(String(40))
     key: Mapped[str] = mapped_column(String(255))
     # who sent it: the API key's or the customer token's id. A key is scoped to its caller, so one
     # caller can never receive another's stored response.

@@ -1,6 +1,7 @@
 """gateway notifications, settlement batches and their lines, reconciliation runs and exceptions, disputes and
 their evidence files; postings of settlement batches and write-offs (no payment, a source id); a payment's
-settlement figures; the embedded ERP's new accounts (chargebacks, suspense, fees, losses) for existing companies
+settlement figures; the embedded ERP's new accounts (chargebacks, suspense, fees, losses) for existing companies;
+Idempotency-Key records of platform keys (entity "": no foreign key)
 
 Revision ID: 0025
 Revises: 0024
@@ -196,6 +197,10 @@ def upgrade() -> None:
                nullable=True)
         batch_op.create_index(batch_op.f('ix_postings_source_id'), ['source_id'], unique=False)
 
+    # a platform key's requests across entities keep their Idempotency-Key records under entity "" (no entity row)
+    with op.batch_alter_table('idempotency_keys', schema=None) as batch_op:
+        batch_op.drop_constraint('fk_idempotency_keys_entity_id_entities', type_='foreignkey')
+
     # the embedded ERP's companies get the accounts settlement and disputes post to
     companies = sa.table('erp_companies', sa.column('id', sa.String))
     accounts = sa.table('erp_accounts', sa.column('company_id', sa.String), sa.column('code', sa.String),
@@ -210,6 +215,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.execute("DELETE FROM idempotency_keys WHERE entity_id = ''")
+    with op.batch_alter_table('idempotency_keys', schema=None) as batch_op:
+        batch_op.create_foreign_key('fk_idempotency_keys_entity_id_entities', 'entities', ['entity_id'], ['id'])
     with op.batch_alter_table('entities', schema=None) as batch_op:
         batch_op.drop_column('reconciliation')
         batch_op.drop_column('disputes')
