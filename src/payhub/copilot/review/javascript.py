@@ -147,6 +147,7 @@ class _Review:
                 name = node.child_by_field_name("name")
                 if name is not None:
                     self.functions.setdefault(_text(name), []).append(node)
+        self.routes: dict[tuple[int, int], str] = {}  # a route handler's span → "POST /path", to name it
         self.findings: list[Finding] = []
 
     def run(self) -> list[Finding]:
@@ -431,6 +432,7 @@ class _Review:
             if callee is not None and callee.type == "member_expression" and _name(callee) == "post" and \
                     len(arguments) >= 2 and "webhook" in (self.text(arguments[0]) or "").lower():
                 last = arguments[-1]
+                self.routes[(last.start_byte, last.end_byte)] = f"POST {self.text(arguments[0])}"
                 if last.type == "identifier":
                     for function in self.functions.get(_text(last), []):
                         add(function)
@@ -471,20 +473,22 @@ class _Review:
         name = function.child_by_field_name("name")
         if name is None and function.parent is not None and function.parent.type == "variable_declarator":
             name = function.parent.child_by_field_name("name")
-        return _text(name) if name is not None else "(anonymous)"
+        if name is not None:
+            return f"`{_text(name)}`"
+        return f"the handler of {self.routes.get((function.start_byte, function.end_byte), 'an anonymous function')}"
 
     def check_webhooks(self) -> None:
         """PH003: a webhook handler (see webhook_handlers) that, with the functions of this file it calls, makes
         no verification call: nothing named *verify*, no createHmac, timingSafeEqual or crypto.subtle.sign.
         PH004: in that code, an argument of a verification call or of `.update(…)` contains JSON.stringify(…)
-        (directly or through a declared name): a re-serialised body. PH006: that code never mentions the
-        string "webhook-id" (any case), so it cannot dedupe on it."""
+        (directly or through a declared name): a re-serialised body. PH006: that code does not dedupe on
+        webhook-id (see dedupes)."""
         for handler in self.webhook_handlers():
             code = self.reach(handler)
             calls = [c for root in code for c in self.calls(root)]
             name = self.function_name(handler)
             if not any(self.is_verification(c) for c in calls):
-                self.report(handler, "PH003", f"Webhook handler `{name}` acts on the event without verifying its "
+                self.report(handler, "PH003", f"Webhook handler {name} acts on the event without verifying its "
                                               "Standard Webhooks signature.")
             for call in calls:
                 if self.is_verification(call) or _name(call.child_by_field_name("function")) == "update":
@@ -492,9 +496,52 @@ class _Review:
                         if (stringify := self.reserialised(argument, 0)) is not None:
                             self.report(stringify, "PH004", "The signature is checked over JSON.stringify(…) of "
                                                             "the parsed body, not the raw bytes PayHub signed.")
-            if "webhook-id" not in self.strings(code):
-                self.report(handler, "PH006", f"Webhook handler `{name}` never reads webhook-id: a redelivered "
+            if not self.dedupes(code):
+                self.report(handler, "PH006", f"Webhook handler {name} never reads webhook-id: a redelivered "
                                               "event is processed twice.")
+
+    def dedupes(self, code: list[Node]) -> bool:
+        """Whether the webhook-id header (the string "webhook-id", any case), read directly or through a name
+        declared from the read, reaches a lookup: an argument of a call (also inside a template or `+`), an
+        `in` test or a subscript index. Reaching only a verification call, hmac's `.update`, a log call
+        (console.*, logger.*) or string formatting does not count: that is signing or logging, not deduping."""
+        reads = [n.parent for root in code for n in _walk(root)
+                 if n.type == "string" and (_string(n) or "").lower() == "webhook-id" and n.parent is not None]
+        reads = [r.parent if r.type == "arguments" and r.parent is not None else r for r in reads]
+        names = set()
+        for read in reads:
+            holder = read.parent  # through `?? ""`, parentheses, await, `as`
+            while holder is not None and (holder.type in ("parenthesized_expression", "await_expression",
+                                                          "as_expression", "non_null_expression") or (
+                    holder.type == "binary_expression" and _text(holder.child_by_field_name("operator"))  # type: ignore[arg-type]
+                    in ("??", "||"))):
+                holder = holder.parent
+            if holder is not None and holder.type == "variable_declarator" and (
+                    name := holder.child_by_field_name("name")) is not None:
+                names.add(_text(name))
+        uses = reads + [n for root in code for n in _walk(root) if n.type in ("identifier",
+                                                                             "shorthand_property_identifier")
+                        and _text(n) in names and not (n.parent is not None and n.parent.type == "variable_declarator"
+                                                       and n.parent.child_by_field_name("name") == n)]
+        for use in uses:
+            child, current = use, use.parent
+            while current is not None and not current.type.endswith(("statement", "declaration")) and \
+                    current.type not in FUNCTIONS:
+                if current.type == "call_expression" and child != current.child_by_field_name("function"):
+                    callee = current.child_by_field_name("function")
+                    name = _name(callee).lower()
+                    logging = callee is not None and callee.type == "member_expression" and _name(
+                        callee.child_by_field_name("object")) in ("console", "logger", "log")
+                    if self.is_verification(current) or name == "update" or logging:
+                        break
+                    if name not in ("tostring", "join", "concat", "trim", "tolowercase", "from"):
+                        return True
+                if current.type == "binary_expression" and _text(current.child_by_field_name("operator")) == "in":  # type: ignore[arg-type]
+                    return True
+                if current.type == "subscript_expression" and child == current.child_by_field_name("index"):
+                    return True
+                child, current = current, current.parent
+        return False
 
     def reserialised(self, node: Node, depth: int) -> Node | None:
         if depth > 5:
@@ -572,10 +619,10 @@ class _Review:
                 if (match := SECRET_KEY.search(value)) is not None:
                     scope = match.group(1)
                     if browser:
-                        self.report(node, "PH007", f"A {scope} API key (phk_{scope}_…) is in code that runs in "
-                                                   "the browser: anyone can read it.")
+                        self.report(node, "PH007", f"A secret API key (phk_{scope}_…) is in code that runs "
+                                                   "in the browser: anyone can read it.")
                     else:
-                        self.report(node, "PH008", f"A {scope} API key (phk_{scope}_…) is committed in source.")
+                        self.report(node, "PH008", f"A secret API key (phk_{scope}_…) is committed in source.")
             elif browser and (env := self.env_name(node)) is not None and is_secret_env_name(env):
                 self.report(node, "PH007", f"`{_text(node)}` is inlined into the browser bundle: the secret key "
                                            "is public.")

@@ -28,6 +28,8 @@ SLEEPS = frozenset({"sleep"})
 RETRY_DECORATORS = frozenset({"retry", "on_exception", "on_predicate"})
 ROUTE_DECORATORS = frozenset({"post", "route", "api_route"})
 REQUEST_PARAMS = frozenset({"request", "req"})
+LOG_CALLS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "msg"})
+FORMATTING_CALLS = frozenset({"encode", "decode", "format", "join", "str", "bytes", "strip", "lower"})
 STATUS_NAMES = frozenset({"status_code", "status", "ok", "is_success", "is_error", "is_server_error"})
 
 
@@ -253,8 +255,8 @@ class _Review:
         for node in ast.walk(self.tree):
             pairs: list[tuple[str, ast.expr]] = []
             if isinstance(node, ast.Dict):
-                pairs = [(k, v) for k, v in zip(node.keys, node.values, strict=True)
-                         if k is not None and (k := _constant_str(k)) is not None]  # type: ignore[misc]
+                pairs = [(name, v) for k, v in zip(node.keys, node.values, strict=True)
+                         if k is not None and (name := _constant_str(k)) is not None]
             elif isinstance(node, ast.Call):
                 pairs = [(k.arg, k.value) for k in node.keywords if k.arg]
             elif isinstance(node, ast.Assign):
@@ -329,8 +331,7 @@ class _Review:
         no verification call: nothing named *verify*, no hmac.new / hmac.digest / compare_digest.
         PH004: in that code, the message given to a verification call (any argument of a *verify* call,
         hmac.new / hmac.digest, or `.update(…)`) contains json.dumps(…) (directly or through a local name).
-        PH006: that code never mentions the `webhook-id` header (the string "webhook-id", any case, or Django's
-        "HTTP_WEBHOOK_ID"), so it cannot dedupe on it."""
+        PH006: that code does not dedupe on webhook-id (see dedupes)."""
         for handler in self.webhook_handlers():
             code = self.reach(handler)
             calls = [c for root in code for c in self.calls(root)]
@@ -344,10 +345,42 @@ class _Review:
                         if (dumps := self.reserialised(argument, 0)) is not None:
                             self.report(dumps, "PH004", "The signature is checked over json.dumps(…) of the "
                                                         "parsed body, not the raw bytes PayHub signed.")
-            strings = {(_constant_str(n) or "").lower() for root in code for n in ast.walk(root)}
-            if not strings & {"webhook-id", "http_webhook_id"}:
+            if not self.dedupes(code):
                 self.report(handler, "PH006", f"Webhook handler `{handler.name}` never reads webhook-id: "
                                               "a redelivered event is processed twice.")
+
+    def dedupes(self, code: list[ast.AST]) -> bool:
+        """Whether the webhook-id header (the string "webhook-id", any case, or Django's "HTTP_WEBHOOK_ID"),
+        read directly or through a name assigned from the read, reaches a lookup: an argument of a call (also
+        inside an f-string or `+`), an `in` test or a subscript index. Reaching only a verification call, hmac's
+        `.update`, a log call or string formatting does not count: that is signing or logging, not deduping."""
+        reads = [self.parent[n] for root in code for n in ast.walk(root)
+                 if (_constant_str(n) or "").lower() in ("webhook-id", "http_webhook_id") and n in self.parent]
+        names = set()
+        for read in reads:
+            holder = self.parent.get(read)  # through `or ""`, await
+            while isinstance(holder, ast.BoolOp | ast.Await):
+                holder = self.parent.get(holder)
+            if isinstance(holder, ast.Assign | ast.AnnAssign):
+                targets = holder.targets if isinstance(holder, ast.Assign) else [holder.target]
+                names |= {t.id for t in targets if isinstance(t, ast.Name)}
+        uses = reads + [n for root in code for n in ast.walk(root)
+                        if isinstance(n, ast.Name) and n.id in names and isinstance(n.ctx, ast.Load)]
+        for use in uses:
+            child, current = use, self.parent.get(use)
+            while current is not None and not isinstance(current, ast.stmt):
+                if isinstance(current, ast.Call) and child is not current.func:
+                    callee = (_name(current.func) or "").lower()
+                    if self.is_verification(current) or callee in ("update", "print") or callee in LOG_CALLS:
+                        break
+                    if callee not in FORMATTING_CALLS:
+                        return True
+                if isinstance(current, ast.Compare) and any(isinstance(o, ast.In | ast.NotIn) for o in current.ops):
+                    return True
+                if isinstance(current, ast.Subscript) and child is current.slice:
+                    return True
+                child, current = current, self.parent.get(current)
+        return False
 
     def reserialised(self, node: ast.AST, depth: int) -> ast.Call | None:
         if depth > 5:
@@ -400,8 +433,8 @@ class _Review:
         for node in ast.walk(self.tree):
             value = _constant_str(node)
             if value is not None and (match := SECRET_KEY.search(value)):
-                self.report(node, "PH008", f"A {match.group(1)} API key (phk_{match.group(1)}_…) is committed "
-                                           "in source.")
+                self.report(node, "PH008", f"A secret API key (phk_{match.group(1)}_…, scope {match.group(1)}) "
+                                           "is committed in source.")
 
     # --- PH009 ------------------------------------------------------------------------------------------------
 
