@@ -15,7 +15,7 @@ from payhub.copilot.llm import Llm
 from payhub.copilot.review import javascript, python
 from payhub.copilot.review.rules import RULES, Finding, Rule
 
-__all__ = ["RULES", "Finding", "Report", "Rule", "explain", "format_json", "format_text", "review_files",
+__all__ = ["RULES", "Finding", "Report", "Rule", "as_json", "explain", "format_json", "format_text", "review_files",
            "review_paths"]
 
 PYTHON_EXTENSIONS = (".py", ".pyi")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from typing import Literal
 
 import tree_sitter_javascript
 import tree_sitter_typescript
@@ -201,7 +202,7 @@ class _Review:
             return "".join(reversed(parts)) if parts else None  # new URL(path, base)
         return None
 
-    def pair(self, obj: Node, key: str) -> Node | None | bool:
+    def pair(self, obj: Node, key: str) -> Node | Literal[False] | None:
         """The value of `key` in an object literal; False when the object has no such key; None when it cannot
         be told (a spread, a computed key)."""
         unknown = False
@@ -271,7 +272,7 @@ class _Review:
         return HttpCall(method_text.upper() if method_text else None, url or None, headers is not None,
                         headers or None)
 
-    def member(self, obj: Node, key: str) -> Node | None | bool:
+    def member(self, obj: Node, key: str) -> Node | Literal[False] | None:
         value = self.pair(obj, key)
         return value
 
@@ -376,9 +377,9 @@ class _Review:
                 left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
                 if left is not None and right is not None and left.type in ("member_expression",
                                                                             "subscript_expression"):
-                    key = _name(left) if left.type == "member_expression" else _string(
+                    target = _name(left) if left.type == "member_expression" else _string(
                         left.child_by_field_name("index")) or ""
-                    pairs = [(key, right)]
+                    pairs = [(target, right)]
             for field_name, value in pairs:
                 if field_name.lower().endswith("amount") and self.is_float(value, 0):
                     self.report(value, "PH002", f"`{field_name}` gets a float (`{_text(value)}`): PayHub takes "
@@ -475,7 +476,7 @@ class _Review:
             name = function.parent.child_by_field_name("name")
         if name is not None:
             return f"`{_text(name)}`"
-        return f"the handler of {self.routes.get((function.start_byte, function.end_byte), 'an anonymous function')}"
+        return f"for {self.routes.get((function.start_byte, function.end_byte), 'an anonymous function')}"
 
     def check_webhooks(self) -> None:
         """PH003: a webhook handler (see webhook_handlers) that, with the functions of this file it calls, makes
@@ -488,7 +489,7 @@ class _Review:
             calls = [c for root in code for c in self.calls(root)]
             name = self.function_name(handler)
             if not any(self.is_verification(c) for c in calls):
-                self.report(handler, "PH003", f"Webhook handler {name} acts on the event without verifying its "
+                self.report(handler, "PH003", f"The webhook handler {name} acts on the event without verifying its "
                                               "Standard Webhooks signature.")
             for call in calls:
                 if self.is_verification(call) or _name(call.child_by_field_name("function")) == "update":
@@ -497,7 +498,7 @@ class _Review:
                             self.report(stringify, "PH004", "The signature is checked over JSON.stringify(…) of "
                                                             "the parsed body, not the raw bytes PayHub signed.")
             if not self.dedupes(code):
-                self.report(handler, "PH006", f"Webhook handler {name} never reads webhook-id: a redelivered "
+                self.report(handler, "PH006", f"The webhook handler {name} never reads webhook-id: a redelivered "
                                               "event is processed twice.")
 
     def dedupes(self, code: list[Node]) -> bool:
@@ -517,8 +518,8 @@ class _Review:
                     in ("??", "||"))):
                 holder = holder.parent
             if holder is not None and holder.type == "variable_declarator" and (
-                    name := holder.child_by_field_name("name")) is not None:
-                names.add(_text(name))
+                    declared := holder.child_by_field_name("name")) is not None:
+                names.add(_text(declared))
         uses = reads + [n for root in code for n in _walk(root) if n.type in ("identifier",
                                                                              "shorthand_property_identifier")
                         and _text(n) in names and not (n.parent is not None and n.parent.type == "variable_declarator"

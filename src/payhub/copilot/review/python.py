@@ -300,8 +300,8 @@ class _Review:
             name_words = words(function.name)
             if {"verify", "sign", "signature"} & set(name_words):
                 continue
-            routes = [d for d in function.decorator_list if isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute)
-                      and d.func.attr in ROUTE_DECORATORS]
+            routes = [d for d in function.decorator_list if isinstance(d, ast.Call)
+                      and isinstance(d.func, ast.Attribute) and d.func.attr in ROUTE_DECORATORS]
             path = " ".join(self.text(d.args[0]) or "" for d in routes if d.args)
             params = function.args.posonlyargs + function.args.args
             is_handler = bool(routes) or bool(params and params[0].arg in REQUEST_PARAMS)
@@ -563,7 +563,7 @@ class _Review:
                     targets: list[ast.AST] = []
                     if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
                         if self.carries(node.value, source, tainted):
-                            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                            targets = list(node.targets) if isinstance(node, ast.Assign) else [node.target]
                     elif isinstance(node, ast.withitem) and node.optional_vars is not None:
                         if self.carries(node.context_expr, source, tainted):
                             targets = [node.optional_vars]

@@ -108,10 +108,10 @@ class Finding:
 # The first path segments under /v1 (tests check this against the app's OpenAPI paths): a URL is PayHub's when
 # its literal text holds /v1/<one of these>.
 RESOURCES = frozenset({
-    "api_keys", "audit_events", "autopay", "autopay_enrollments", "config", "copilot", "customer_search",
-    "customer_tokens", "customers", "disputes", "entities", "event_types", "events", "extensions", "fees",
-    "gateways", "invoices", "payments", "portal", "reconciliation", "refunds", "routing", "settlements",
-    "staff_users", "tokens", "webhook_endpoints",
+    "api_keys", "audit_events", "autopay", "autopay_enrollments", "autopay_settings", "config", "copilot",
+    "customer_search", "customer_tokens", "customers", "disputes", "entities", "event_types", "events",
+    "extensions", "fee_policy", "fees", "gateways", "invoices", "payments", "portal", "portal_settings",
+    "reconciliation", "refunds", "routing", "settlements", "staff_users", "tokens", "webhook_endpoints", "widgets",
 })
 
 # What a `payments` key may do (payments ⊃ read), by method and the first segment after /v1; a path that also
