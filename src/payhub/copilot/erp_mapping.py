@@ -959,7 +959,7 @@ def report(proposal: Proposal) -> str:
     d = proposal.dataset
     if d:
         lines += ["## Test dataset", "", f"Customer {d['customer']['name']!r} and invoices "
-                  + ", ".join(f"{i['number']} ({Money(i["total"], d["currency"])})"
+                  + ", ".join(f"{i['number']} ({Money(i['total'], d['currency'])})"
                               for i in d["invoices"]) + ": `python create_dataset.py`.", ""]
     env = ("TRYTON_URL=… TRYTON_DATABASE=… TRYTON_USER=admin TRYTON_PASSWORD=…" if proposal.erp == "tryton"
            else "PAYHUB_DATABASE_URL=…")
