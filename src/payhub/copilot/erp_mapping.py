@@ -11,7 +11,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from payhub.copilot.llm import Llm
     from payhub.erp.tryton.rpc import TrytonRpc
     from payhub.services import Services
+    from payhub.settings import Settings
 
 THRESHOLD = 0.5  # below this a role is left unmapped (its best candidate is named as a hint)
 DATASET_REFERENCES = ("PAYHUB-MAPPING-TEST-1", "PAYHUB-MAPPING-TEST-2")
@@ -447,10 +448,10 @@ def match_customers(rpc: TrytonRpc, company: int, known: Sequence[KnownCustomer]
 
 
 def entity_ids(companies: Sequence[ErpCompany], entity: str | None,
-               current: Mapping[str, int] | None = None) -> list[tuple[str, ErpCompany, str]]:
+               current: Mapping[str, int | str] | None = None) -> list[tuple[str, ErpCompany, str]]:
     """An entity per company: the one a current mapping names, the one asked for, or one named after it."""
     out = []
-    by_company = {company: e for e, company in (current or {}).items()}
+    by_company: dict[int | str, str] = {company: e for e, company in (current or {}).items()}
     for index, company in enumerate(companies):
         if entity is not None and by_company.get(company.id) == entity:
             return [(entity, company, f"the current mapping puts {entity} on company {company.id}")]
@@ -465,14 +466,14 @@ def entity_ids(companies: Sequence[ErpCompany], entity: str | None,
 
 
 def propose(schema: ErpSchema, *, entity: str | None = None, rules: PostingRules | None = None,
-            current: Mapping[str, int] | None = None, customers: Sequence[CustomerMatch] = (),
+            current: Mapping[str, int | str] | None = None, customers: Sequence[CustomerMatch] = (),
             today: date | None = None) -> Proposal:
     """The mapping for each company's entity (only `entity` when given), the field map, the issues and a test
     dataset for the first entity. `current`: entity → company of a mapping already configured."""
     rules = rules or PostingRules()
     issues: list[str] = []
     if schema.erp == "embedded":
-        targets = [(c.id if entity is None else entity, c, "the embedded ERP's company is the entity itself")
+        targets = [(str(c.id) if entity is None else entity, c, "the embedded ERP's company is the entity itself")
                    for c in schema.companies if entity is None or c.id == entity]
     else:
         targets = entity_ids(schema.companies, entity, current)
@@ -490,10 +491,10 @@ def propose(schema: ErpSchema, *, entity: str | None = None, rules: PostingRules
                                        tuple(customers) if entity_id == targets[0][0] else ()))
     fields = field_map(schema)
     issues += [f"{f.erp} is missing: PayHub reads it for {f.payhub}" for f in fields if not f.present]
-    for proposal in entities:
+    for e in entities:
         for role in ("gateway_clearing", "accounts_receivable"):
-            if role in proposal.unmapped:
-                issues.append(f"{proposal.entity}: no account for {role}; PayHub cannot post a payment without it")
+            if role in e.unmapped:
+                issues.append(f"{e.entity}: no account for {role}; PayHub cannot post a payment without it")
     proposal = Proposal(schema.erp, tuple(entities), fields, tuple(issues), mapping_config(schema.erp, entities,
                                                                                          rules), {})
     if entities:
@@ -675,8 +676,8 @@ def dataset_script(proposal: Proposal) -> str:
     """A runnable script that creates the dataset in the ERP (idempotent: a re-run finds what exists)."""
     data = json.dumps(proposal.dataset, indent=2)
     if proposal.erp == "tryton":
-        body = f'''"""Create PayHub's ERP-mapping test dataset in Tryton: one customer (a party) and two posted invoices.
-Env: TRYTON_URL, TRYTON_DATABASE, TRYTON_USER (admin), TRYTON_PASSWORD. Re-running finds what exists."""
+        body = f'''"""Create PayHub's ERP-mapping test dataset in Tryton: one customer (a party) and two posted
+invoices. Env: TRYTON_URL, TRYTON_DATABASE, TRYTON_USER (admin), TRYTON_PASSWORD. Re-running finds what exists."""
 import json
 import os
 
@@ -719,9 +720,9 @@ def validation_script(proposal: Proposal) -> str:
     return template.replace("@MAPPING@", mapping).replace("@CHECKS@", checks)
 
 
-_TRYTON_VALIDATOR = '''"""Check PayHub's Tryton mapping against the live Tryton: every mapped account exists, belongs to the entity's
-company, is open and postable and has the kind its PayHub role needs; the payment method books to the clearing
-account on both sides; mapped customers are parties. Standard library only.
+_TRYTON_VALIDATOR = '''"""Check PayHub's Tryton mapping against the live Tryton: every mapped account exists,
+belongs to the entity's company, is open and postable and has the kind its PayHub role needs; the payment method
+books to the clearing account on both sides; mapped customers are parties. Standard library only.
 
     TRYTON_URL=http://127.0.0.1:8000 TRYTON_DATABASE=db TRYTON_USER=admin TRYTON_PASSWORD=... python validate_mapping.py
 
@@ -872,8 +873,8 @@ if __name__ == "__main__":
     sys.exit(main())
 '''
 
-_EMBEDDED_VALIDATOR = '''"""Check PayHub's embedded-ERP mapping against PayHub's database: every entity's company exists, and every
-posting-rule account exists in its chart with the type its role needs.
+_EMBEDDED_VALIDATOR = '''"""Check PayHub's embedded-ERP mapping against PayHub's database: every entity's company
+exists, and every posting-rule account exists in its chart with the type its role needs.
 
     PAYHUB_DATABASE_URL=sqlite:///payhub.db python validate_mapping.py
 """
@@ -1031,3 +1032,38 @@ def _known_customers(svc: Services, entity_id: str) -> list[KnownCustomer]:
         rows = s.scalars(select(ErpCustomer).where(ErpCustomer.company_id == entity_id).order_by(ErpCustomer.id)
                          .limit(500))
         return [KnownCustomer(r.id, r.name, r.email) for r in rows]
+
+
+def from_settings(settings: Settings, erp: str, entity: str | None) -> Proposal:
+    """The CLI's proposal: the embedded ERP in PAYHUB_DATABASE_URL, or the Tryton PAYHUB_TRYTON_* name (a mapping
+    already in PAYHUB_TRYTON_MAPPING keeps its entity names). The entity's posting rules come from PayHub's
+    database when it has the entity, else PayHub's defaults."""
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.orm import Session
+
+    from payhub.erp.tryton.rpc import TrytonRpc
+    from payhub.store.db import make_engine
+    from payhub.store.repo import load_entity_settings
+
+    engine = make_engine(settings.database_url)
+    try:
+        with Session(engine) as s:
+            try:
+                found = load_entity_settings(s, entity) if entity else None
+            except SQLAlchemyError:  # no PayHub database here (Tryton only): map the default codes
+                found = None
+                s.rollback()
+            rules = found.posting_rules if found else PostingRules()
+            if erp == "embedded":
+                return propose(introspect_embedded(s, entity), entity=entity, rules=rules)
+    finally:
+        engine.dispose()
+    raw = settings.tryton_mapping
+    configured = json.loads(Path(raw[1:]).read_text() if raw.startswith("@") else raw) if raw else {}
+    current = {e: int(c["company"]) for e, c in configured.get("entities", {}).items()}
+    rpc = TrytonRpc(settings.tryton_url, settings.tryton_database, settings.tryton_user, settings.tryton_password,
+                    timeout=max(settings.tryton_timeout_s, 30.0))
+    try:
+        return propose(introspect_tryton(rpc), entity=entity, rules=rules, current=current)
+    finally:
+        rpc.close()
