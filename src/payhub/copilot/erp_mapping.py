@@ -217,8 +217,8 @@ def introspect_embedded(s: Session, entity: str | None = None) -> ErpSchema:
     query = select(embedded.ErpCompany).order_by(embedded.ErpCompany.id)
     if entity is not None:
         query = query.where(embedded.ErpCompany.id == entity)
-    counts = dict(s.execute(select(embedded.ErpCustomer.company_id, func.count()).group_by(
-        embedded.ErpCustomer.company_id)).tuples().all())
+    counts = {company: n for company, n in s.execute(select(embedded.ErpCustomer.company_id, func.count())
+                                                     .group_by(embedded.ErpCustomer.company_id))}
     companies = []
     for company in s.scalars(query):
         accounts = s.scalars(select(embedded.ErpAccount).where(embedded.ErpAccount.company_id == company.id)
@@ -717,7 +717,8 @@ def validation_script(proposal: Proposal) -> str:
     mapping = json.dumps(proposal.mapping, indent=2)
     checks = json.dumps(role_checks(proposal), indent=2)
     template = _TRYTON_VALIDATOR if proposal.erp == "tryton" else _EMBEDDED_VALIDATOR
-    return template.replace("@MAPPING@", mapping).replace("@CHECKS@", checks)
+    kinds = json.dumps({spec.role: spec.kinds[0] for spec in ROLES}, indent=2)
+    return template.replace("@MAPPING@", mapping).replace("@CHECKS@", checks).replace("@KINDS@", kinds)
 
 
 _TRYTON_VALIDATOR = '''"""Check PayHub's Tryton mapping against the live Tryton: every mapped account exists,
@@ -885,7 +886,7 @@ import sys
 from sqlalchemy import create_engine, text
 
 MAPPING = json.loads(r"""@MAPPING@""")
-ROLES = json.loads(r"""@CHECKS@""")  # entity -> PayHub code -> its role and the kind of account it needs
+KINDS = json.loads(r"""@KINDS@""")  # posting role -> the kind of account it needs
 TYPES = {"cash": "asset", "receivable": "asset", "asset": "asset", "liability": "liability", "revenue": "revenue",
          "expense": "expense"}
 
@@ -906,7 +907,7 @@ def main():
                 continue
             passed += 1
             for role, code in sorted(conf["posting_rules"].items()):
-                kind = ROLES.get(entity, {}).get(code, {}).get("kind")
+                kind = KINDS.get(role)
                 row = db.execute(text("SELECT name, type FROM erp_accounts WHERE company_id = :c AND code = :code"),
                                  {"c": company, "code": code}).first()
                 what = f"{entity}: account {code} ({role})"
