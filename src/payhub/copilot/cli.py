@@ -4,6 +4,7 @@ it uses when it runs, so `payhub --help` stays fast."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -14,8 +15,9 @@ copilot_app = typer.Typer(help="The integration copilot: samples, webhook handle
 @copilot_app.command("handler")
 def handler(framework: str = typer.Option(..., help="fastapi | flask | django | express | aspnet"),
             scenario: str = typer.Option("plain", help="plain | chat | crm | erp"),
-            output: Path | None = typer.Option(None, "-o", "--output", help="Write the files into this directory "
-                                                                               "(else print them)")) -> None:
+            output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the files into this "
+                                                                               "directory (else print them)")] = None,
+            ) -> None:
     """A webhook handler: Standard Webhooks verification on the raw body, dedupe, out-of-order tolerance, fast 2xx."""
     from payhub.copilot.handlers import UnknownChoice, generate
 

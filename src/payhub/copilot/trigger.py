@@ -125,7 +125,8 @@ class _Sampler:
     """Plausible values for a JSON Schema, with one id per prefix shared by every reference to it."""
 
     def __init__(self, defs: dict[str, Any], now: datetime) -> None:
-        self.defs, self.now, self.ids = defs, now, {}
+        self.defs, self.now = defs, now
+        self.ids: dict[str, str] = {}
 
     def id(self, prefix: str) -> str:
         return self.ids.setdefault(prefix, new_id(prefix))
@@ -315,27 +316,57 @@ def trigger_url(event_type: str, url: str, secret: str, overrides: dict[str, Any
     return asyncio.run(deliver(event, [(None, url, [secret])], ANY_ADDRESS))[0]
 
 
-async def trigger_endpoints(svc: Services, entity_id: str, event_type: str, overrides: dict[str, Any] | None = None,
-                            endpoint_id: str | None = None) -> list[Sent]:
-    """One event to the entity's enabled endpoints that subscribe to its type (or to one endpoint, enabled or
-    not), each signed with its own secrets and shaped for its pinned version, through the receiver protections."""
+@dataclass(frozen=True)
+class Target:
+    endpoint: str
+    url: str
+    secrets: tuple[str, ...]
+    api_version: str | None
+
+
+def endpoint_targets(svc: Services, entity_id: str, event_type: str, endpoint_id: str | None = None,
+                     url: str | None = None) -> list[Target]:
+    """Where an entity's triggered event goes: one endpoint (by id, or by URL), enabled or not; else the enabled
+    endpoints that subscribe to the type. Each with its current signing secrets (two during a rotation)."""
+    from payhub.domain.errors import InvalidRequest
     from payhub.store import webhooks as queue
-    from payhub.webhooks.worker import envelope_body, signing_secrets
+    from payhub.webhooks.worker import signing_secrets
 
     _event_type(event_type)
     now = svc.clock.now()
     with svc.read() as s:
         if endpoint_id is not None:
             endpoints = [queue.get_endpoint(s, entity_id, endpoint_id)]
+        elif url is not None:
+            endpoints = [e for e in queue.list_endpoints(s, entity_id) if e.url == url][:1]
+            if not endpoints:
+                raise InvalidRequest("No webhook endpoint of this entity has this URL: register it first "
+                                     "(POST /v1/webhook_endpoints)", field="url")
         else:
             endpoints = [e for e in queue.list_endpoints(s, entity_id, enabled_only=True)
                          if queue.wants(e, event_type)]
-        targets = [(e.id, e.url, signing_secrets(svc, e, now), e.api_version) for e in endpoints]
+        return [Target(e.id, e.url, signing_secrets(svc, e, now), e.api_version) for e in endpoints]
+
+
+async def trigger_targets(svc: Services, event_type: str, overrides: dict[str, Any] | None,
+                          targets: Sequence[Target]) -> list[Sent]:
+    """One event to the targets, each shaped for its pinned version and signed with its own secrets, through the
+    receiver protections (PAYHUB_WEBHOOK_ALLOWED_NETWORKS)."""
+    from payhub.webhooks.worker import envelope_body
+
+    now = svc.clock.now()
     data = sample_data(event_type, overrides, now)
     event_id = new_id("evt")  # one event, however many endpoints: the same webhook-id everywhere, like the worker
     sent: list[Sent] = []
-    for version in dict.fromkeys(t[3] for t in targets):  # one envelope per pinned version, like the worker
+    for version in dict.fromkeys(t.api_version for t in targets):
         event = Triggered(event_id, event_type, envelope_body(event_id, event_type, now, {"data": data}, version))
-        sent += await deliver(event, [(e, url, secrets) for e, url, secrets, v in targets if v == version],
+        sent += await deliver(event, [(t.endpoint, t.url, t.secrets) for t in targets if t.api_version == version],
                               svc.webhook_allowed_networks)
     return sent
+
+
+async def trigger_endpoints(svc: Services, entity_id: str, event_type: str, overrides: dict[str, Any] | None = None,
+                            endpoint_id: str | None = None) -> list[Sent]:
+    """`payhub trigger --entity`: to the entity's endpoints (see endpoint_targets)."""
+    targets = await asyncio.to_thread(endpoint_targets, svc, entity_id, event_type, endpoint_id)
+    return await trigger_targets(svc, event_type, overrides, targets)
