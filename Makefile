@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PAYHUB := $(VENV)/bin/payhub
 PYTHON ?= python3
 
-.PHONY: install run test lint bench clean widgets
+.PHONY: install run test lint bench clean widgets copilot-express
 
 # `make run` needs PayHub only; tests also need the dev tools and the Tryton ERP they run against.
 $(VENV)/.base: pyproject.toml
@@ -42,6 +42,10 @@ lint: $(VENV)/.dev
 # The widgets' bundle (src/payhub/web/static/, committed) from their sources, with the machine's Node.js and npm.
 widgets:
 	cd src/payhub/web/widgets && npm ci && npm run build
+
+# Express, locked, for running the copilot's generated Express webhook handler in tests/copilot.
+copilot-express:
+	npm ci --prefix tests/copilot/express
 
 # wrk (Debian package) drives the HTTP benchmarks; without it and without apt they print "skipped".
 bench: $(VENV)/.dev

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -58,7 +58,7 @@ class Handler:
                           timeout=STARTUP_S)
 
 
-def run_handler(command: list[str], cwd: Path, env: dict[str, str], port_line: str) -> Iterator[Handler]:
+def run_handler(command: list[str], cwd: Path, env: dict[str, str], port_line: str) -> Generator[Handler]:
     """Start a generated handler on 127.0.0.1 with an OS-chosen port, read from its start-up line."""
     process = subprocess.Popen(command, cwd=cwd, env={**os.environ, **env}, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)
@@ -106,7 +106,7 @@ def framework(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-def start_chat_handler(framework: str, directory: Path, secret: str, chat_url: str) -> Iterator[Handler]:
+def start_chat_handler(framework: str, directory: Path, secret: str, chat_url: str) -> Generator[Handler]:
     write(generate(framework, "chat"), directory)
     env = {"PAYHUB_WEBHOOK_SECRET": secret, "CHAT_WEBHOOK_URL": chat_url, "CHAT_THRESHOLD_MINOR": "2000",
            "PAYHUB_WEBHOOK_INBOX": str(directory / "inbox.sqlite3")}
@@ -123,7 +123,7 @@ def deliveries(admin: TestClient, endpoint_id: str) -> list[dict[str, Any]]:
 
 
 def test_generated_handler_takes_real_deliveries_and_refuses_tampering_and_replays(
-        framework: str, admin: TestClient, services: Services, worker: WebhookWorker, receiver: Receiver,
+        framework: str, admin: TestClient, services: Services, worker: WebhookWorker, receiver: Receiver,  # noqa: F811
         tmp_path: Path) -> None:
     """`receiver` plays the chat service (a Slack-compatible incoming webhook) the chat scenario posts to."""
     endpoint = admin.post("/v1/webhook_endpoints", json={"url": "http://127.0.0.1:9/placeholder",
@@ -184,7 +184,7 @@ def test_generated_handler_takes_real_deliveries_and_refuses_tampering_and_repla
 
 
 def test_the_crm_and_erp_scenarios_call_their_systems_with_the_event_as_idempotency_key(
-        receiver: Receiver, tmp_path: Path) -> None:
+        receiver: Receiver, tmp_path: Path) -> None:  # noqa: F811
     """The FastAPI handler with a `payhub trigger`-built dispute.opened and reconciliation.exception."""
     secret = signing.new_secret()
     for scenario, event_type, variable in (("crm", "dispute.opened", "CRM_ACTIVITY_URL"),
@@ -200,8 +200,10 @@ def test_the_crm_and_erp_scenarios_call_their_systems_with_the_event_as_idempote
             event = build(event_type)
             headers = signing.headers([secret], event.id, int(time.time()), event.body)
             assert handler.post(event.body, headers).json() == {"received": "new"}
-            wait_for(lambda: any(r.headers.get("idempotency-key") == event.id for r in receiver.requests),
-                     f"the {scenario} call")
+            def called(event_id: str = event.id) -> bool:
+                return any(r.headers.get("idempotency-key") == event_id for r in receiver.requests)
+
+            wait_for(called, f"the {scenario} call")
             call = next(r for r in receiver.requests if r.headers.get("idempotency-key") == event.id)
             sent = json.loads(call.body)
             data = json.loads(event.body)["data"]
