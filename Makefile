@@ -6,6 +6,9 @@ PYTHON ?= python3
 
 .PHONY: install run test lint bench clean widgets clients
 
+
+.PHONY: install run test lint bench clean widgets copilot-express
+
 # `make run` needs PayHub only; tests also need the dev tools and the Tryton ERP they run against.
 $(VENV)/.base: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +59,11 @@ clients: $(VENV)/.dev $(CLIENTS_VENV)/.ok
 	cd clients && ../$(CLIENTS_VENV)/bin/openapi-python-client generate --path openapi.json \
 		--config python-client.yaml --output-path python --overwrite
 	cd clients/typescript && npm ci --no-audit --no-fund --loglevel=error && npm run generate && npm run build
+
+
+# Express, locked, for running the copilot's generated Express webhook handler in tests/copilot.
+copilot-express:
+	npm ci --prefix tests/copilot/express
 
 # wrk (Debian package) drives the HTTP benchmarks; without it and without apt they print "skipped".
 bench: $(VENV)/.dev

@@ -504,5 +504,70 @@ def listen_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
+@app.command()
+def trigger(event: str = typer.Argument(..., help="An event type of the catalogue, e.g. payment.completed"),
+            data: str = typer.Option("", help="JSON deep-merged into the event's data, e.g. "
+                                              "'{\"amount\": {\"amount\": 5000}}'"),
+            url: str = typer.Option("", help="The receiver to send to"),
+            secret: str = typer.Option("", envvar="PAYHUB_TRIGGER_SECRET",
+                                       help="The receiver's signing secret (whsec_…); or PAYHUB_TRIGGER_SECRET"),
+            entity: str = typer.Option("", help="Instead of --url: send to this entity's webhook endpoints that "
+                                                "subscribe to the event, each with its own secret"),
+            endpoint: str = typer.Option("", help="With --entity: only this endpoint (we_…)"),
+            dry_run: bool = typer.Option(False, "--dry-run", help="Print the event body; send nothing")) -> None:
+    """Send a realistic, signed event of any catalogue type, with overrides (nothing is stored in PayHub)."""
+    import asyncio
+    import json
+
+    from rich.markup import escape
+
+    from payhub.copilot import trigger as triggers
+    from payhub.domain.errors import DomainError
+
+    try:
+        overrides = json.loads(data) if data else {}
+    except ValueError as error:
+        raise typer.BadParameter(f"--data is not JSON: {error}") from None
+    if not isinstance(overrides, dict):
+        raise typer.BadParameter("--data must be a JSON object (merged into the event's data)")
+    try:
+        if dry_run:
+            console.print_json(triggers.build(event, overrides).body.decode())
+            return
+        if url and entity:
+            raise typer.BadParameter("give --url (with --secret) or --entity, not both")
+        if url:
+            if not secret:
+                raise typer.BadParameter("--url needs --secret (or PAYHUB_TRIGGER_SECRET)")
+            sent = [triggers.trigger_url(event, url, secret, overrides)]
+        elif entity:
+            from payhub.bootstrap import build_services
+
+            svc = build_services()
+            try:
+                sent = asyncio.run(triggers.trigger_endpoints(svc, entity, event, overrides, endpoint or None))
+            finally:
+                svc.close()
+        else:
+            raise typer.BadParameter("give --url (with --secret), or --entity to use its webhook endpoints")
+    except (triggers.UnknownEventType, ValueError, DomainError) as error:
+        console.print(f"[red]{escape(getattr(error, 'detail', None) or str(error))}[/red]")
+        raise typer.Exit(2) from None
+    if not sent:
+        console.print(f"[yellow]No enabled endpoint of {entity} subscribes to {event}[/yellow]")
+        raise typer.Exit(1)
+    failed = False
+    for one in sent:
+        answer = one.answer
+        ok = answer.status is not None and 200 <= answer.status < 300
+        failed |= not ok
+        outcome = f"{answer.status} {answer.excerpt[:200]}" if answer.status is not None else str(answer.error)
+        colour = "green" if ok else "red"
+        console.print(f"{one.event.type} {one.event.id} → {escape(one.url)}: [{colour}]{escape(outcome)}[/{colour}]",
+                      highlight=False)
+    if failed:
+        raise typer.Exit(1)
+
+
 if __name__ == "__main__":
     app()
