@@ -218,14 +218,19 @@ def _example(spec: dict[str, Any], schema: Any, depth: int) -> Any:
         return schema["default"]
     if schema.get("enum"):
         return schema["enum"][0]
+    if "properties" in schema:
+        properties = schema["properties"]
+        required = list(schema.get("required", []))
+        for alternative in schema.get("oneOf", [])[:1]:  # e.g. "a token or card details": the first
+            required += [name for name in _resolve(spec, alternative).get("required", []) if name not in required]
+        return {name: _example(spec, properties.get(name, {}), depth + 1) for name in required}
     for combined in ("oneOf", "anyOf", "allOf"):
         options = [o for o in schema.get(combined, []) if _resolve(spec, o).get("type") != "null"]
         if options:
             return _example(spec, options[0], depth + 1)
     kind = schema.get("type")
-    if kind == "object" or "properties" in schema:
-        properties = schema.get("properties", {})
-        return {name: _example(spec, properties.get(name, {}), depth + 1) for name in schema.get("required", [])}
+    if kind == "object":
+        return {}
     if kind == "array":
         return [_example(spec, schema.get("items", {}), depth + 1)] if schema.get("minItems") else []
     if kind == "integer":
