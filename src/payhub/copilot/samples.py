@@ -246,7 +246,7 @@ def _path_expr(lang: Language, ops: dict[str, Operation]) -> Callable[..., str]:
     """`path("capture_payment", payment_id="paymentId")`: the operation's path as an expression of the language,
     its placeholders replaced by the given expressions."""
 
-    def path(operation_id: str, **values: str) -> str:
+    def path(operation_id: str, /, **values: str) -> str:
         template = ops[operation_id].path
         parts = re.split(r"\{([^}]+)\}", template)
         if lang.name == "curl":
