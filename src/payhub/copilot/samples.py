@@ -147,7 +147,7 @@ def operation_sample(spec: dict[str, Any], operation_id: str, language: str) -> 
     filename = _filename(operation_id.replace("_", "-"), lang)
     path_args = {p.name: p.env if lang.name == "curl" else p.name for p in op.path_params}
     code = _render(lang, "operation.j2", ops=ops, op=op, class_name=_stem(operation_id, "pascal"),
-                   filename=filename, path_args=path_args, body_json=json.dumps(op.body, indent=2) if op.body is not None else None)
+                   filename=filename, path_args=path_args)
     return Sample(f"operation:{op.id}", lang.name, filename, code)
 
 
