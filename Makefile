@@ -4,10 +4,7 @@ PY := $(VENV)/bin/python
 PAYHUB := $(VENV)/bin/payhub
 PYTHON ?= python3
 
-.PHONY: install run test lint bench clean widgets clients
-
-
-.PHONY: install run test lint bench clean widgets copilot-express
+.PHONY: install run test lint bench clean widgets clients copilot-express
 
 # `make run` needs PayHub only; tests also need the dev tools and the Tryton ERP they run against.
 $(VENV)/.base: pyproject.toml
@@ -59,7 +56,6 @@ clients: $(VENV)/.dev $(CLIENTS_VENV)/.ok
 	cd clients && ../$(CLIENTS_VENV)/bin/openapi-python-client generate --path openapi.json \
 		--config python-client.yaml --output-path python --overwrite
 	cd clients/typescript && npm ci --no-audit --no-fund --loglevel=error && npm run generate && npm run build
-
 
 # Express, locked, for running the copilot's generated Express webhook handler in tests/copilot.
 copilot-express:
