@@ -71,7 +71,7 @@ def receiver() -> Iterator[Receiver]:
 def closed_port() -> int:
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
+    port = int(sock.getsockname()[1])
     sock.close()  # nothing listens there now: connections are refused at once
     return port
 

@@ -36,7 +36,8 @@ class InvoiceAmountRange(Strict):
 class InvoiceFilter(Strict):
     terms: list[Annotated[str, Field(min_length=1, max_length=60)]] | None = Field(
         None, min_length=1, max_length=20, description="Only invoices with one of these payment terms")
-    amount: InvoiceAmountRange | None = Field(None, description="Only invoices whose total is in this range (inclusive)")
+    amount: InvoiceAmountRange | None = Field(None, description="Only invoices whose total is in this range "
+                                                                "(inclusive)")
 
     @model_validator(mode="after")
     def _something(self) -> InvoiceFilter:
