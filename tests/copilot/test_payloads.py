@@ -64,7 +64,7 @@ def test_each_category_for_the_money_operations(app: FastAPI) -> None:
     spec = app.openapi()
     for operation, wanted in {
         "create_payment": set(payloads.CATEGORIES),
-        "create_refund": set(payloads.CATEGORIES) - {"overpayment"} | {"overpayment"},
+        "create_refund": set(payloads.CATEGORIES) - {"invalid_value"},
         "capture_payment": {"boundary_amount", "currency_exponent", "overpayment", "missing_field", "extra_field",
                             "idempotency", "customer_token"},
         "create_customer_token": {"boundary_amount", "currency_exponent", "missing_field", "extra_field",
@@ -105,8 +105,8 @@ def run_checked(services: Services, client: httpx.Client, context: LiveContext, 
         results.append(result)
         made = context.made - before[2]
         if payload.expect.status >= 400 and not payload.before:
-            assert count(services, Payment) == before[0] + made, f"{payload.name} wrote a payment"
-            assert count(services, Refund) == before[1], f"{payload.name} wrote a refund"
+            assert count(services, Payment) == before[0] + made, f"{payload.name} wrote a payment: {result}"
+            assert count(services, Refund) == before[1], f"{payload.name} wrote a refund: {result}"
     return results
 
 
@@ -118,7 +118,7 @@ def test_live_server_answers_every_money_payload_as_expected(services: Services,
     for operation in LIVE_OPERATIONS:
         results += run_checked(services, live, context, payloads.generate(spec, operation))
     mismatches = [(r.payload.operation, r.payload.name, r.problems) for r in results if not r.ok]
-    assert mismatches == []
+    assert mismatches == [], "\n".join(map(str, mismatches))
     assert len(results) > 150
     with services.read() as s:  # nothing half-written: every payment reached a final state
         statuses = set(s.scalars(select(Payment.status)))

@@ -59,9 +59,12 @@ class Ref:
     name: str
     add: int = 0
     max_amount: bool = False
+    other_than: tuple[str, ...] = ()  # the first of these that is not the value (another currency)
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"$context": self.name}
+        if self.other_than:
+            out["first_other_of"] = list(self.other_than)
         if self.max_amount:
             out["max_amount_of"] = True
         if self.add:
@@ -431,8 +434,11 @@ class _Generator:
             self._object_rules(schema, value if isinstance(value, dict) else example(self.spec, schema), at)
             return
         variant = self._variant(schema, value)
-        if variant is not None:
-            self._body_fields(variant, value, at)
+        if variant is not None:  # a missing tag is named at the union (pydantic: union_tag_not_found)
+            self._object_rules(variant, value, at, tag=schema["discriminator"]["propertyName"])
+            for name, prop in variant.get("properties", {}).items():
+                if name in value:
+                    self._body_fields(prop, value[name], (*at, name))
             return
         if schema.get("type") == "object" or "properties" in schema:
             if not isinstance(value, dict):
@@ -464,13 +470,14 @@ class _Generator:
             return None
         return _resolve(self.spec, {"$ref": schema["discriminator"]["mapping"][value[tag]]})
 
-    def _object_rules(self, schema: dict[str, Any], value: dict[str, Any], at: tuple[str | int, ...]) -> None:
+    def _object_rules(self, schema: dict[str, Any], value: dict[str, Any], at: tuple[str | int, ...],
+                      tag: str | None = None) -> None:
         where = _dotted(at) or "the body"
         for name in schema.get("required", []):
             if name in value:
                 self._refused("missing_field", f"missing.{_dotted((*at, name))}",
                               f"{where} without its required `{name}`", _without(self.base, (*at, name)),
-                              _dotted((*at, name)))
+                              _dotted(at if name == tag else (*at, name)))
         if schema.get("additionalProperties") is False:
             self._refused("extra_field", f"extra.{_dotted((*at, UNKNOWN_FIELD))}",
                           f"an unknown field in {where} is refused, not ignored",
@@ -599,10 +606,12 @@ class _Generator:
             else:
                 self._add("boundary_amount", f"max.{name}", "the currency's maximum", self._request(amount(maximum)),
                           ok)
-            for other in ("JPY", "KWD"):
-                self._add("currency_exponent", f"other_currency.{other}.{name}", f"`{name}` in {other} where "
-                          f"{cur.name} fixes the currency", self._request(amount(10 ** EXPONENTS[other], other)),
-                          Expected(422, "currency_mismatch"))
+            for label, others in (("zero_decimal", ("JPY", "KRW")), ("three_decimal", ("KWD", "BHD"))):
+                # 1000 minor units: valid in either currency; only the currency is wrong here.
+                other = Ref(cur.name, other_than=others)
+                self._add("currency_exponent", f"other_currency.{label}.{name}", f"`{name}` in {others[0]} (or "
+                          f"{others[1]}), where {cur.name} fixes another currency",
+                          self._request(amount(1000, other)), Expected(422, "currency_mismatch"))
         if known.any_currency is not None:
             for currency, value, label in (("JPY", 1000, "1000 yen (no decimals)"),
                                            ("JPY", MAX_AMOUNTS["JPY"], "the JPY maximum"),
@@ -745,7 +754,7 @@ class LiveContext:
 
     def _payment(self, status: str, left: Callable[[dict[str, Any]], int], capture_method: str) -> dict[str, Any]:
         for payment in self._call("GET", "/v1/payments", params={"status": status, "limit": 100})["data"]:
-            if left(payment) >= 1000:
+            if left(payment) >= 2:  # one minor unit, and one more
                 return payment  # type: ignore[no-any-return]
         body = {"allocations": [{"invoice": self.get("invoice.id"),
                                  "amount": {"amount": 1000, "currency": self.get("invoice.currency")}}],
@@ -780,6 +789,8 @@ class LiveContext:
     def resolve(self, value: Any) -> Any:
         if isinstance(value, Ref):
             resolved = self.get(value.name)
+            if value.other_than:
+                return next(c for c in value.other_than if c != resolved)
             if value.max_amount:
                 resolved = MAX_AMOUNTS[resolved]
             return resolved + value.add if value.add else resolved
@@ -818,43 +829,48 @@ class Result:
 
 
 def run(payloads: list[Payload], client: Any, context: LiveContext) -> list[Result]:
-    """Send each payload (its `before` requests first) and compare the answers with what is expected."""
+    """Send each payload (its `before` requests first) and compare the answers with what is expected. A payload's
+    live values are read once, before its first request, so a replay sends the very same body."""
     run_id = uuid.uuid4().hex[:12]
     results = []
     for index, payload in enumerate(payloads):
+        prefix = f"payloads-{run_id}-{index}"
         try:
-            for request, expected in payload.before:
-                answer = _send(client, context, request, f"payloads-{run_id}-{index}")
-                problems = _compare(expected, answer)
-                if problems:
-                    raise _BeforeFailed([f"before: {p}" for p in problems], answer)
-            answer = _send(client, context, payload.request, f"payloads-{run_id}-{index}")
-            results.append(Result(payload, answer.status_code, _code(answer),
-                                  tuple(_compare(payload.expect, answer, context))))
+            before = [(_resolved(context, request), expected) for request, expected in payload.before]
+            request = _resolved(context, payload.request)
+            expect = replace(payload.expect, body=context.resolve(payload.expect.body))
         except ContextUnavailable as error:
             results.append(Result(payload, None, None, (f"not run: {error}",)))
-        except _BeforeFailed as error:
-            results.append(Result(payload, error.answer.status_code, _code(error.answer), tuple(error.problems)))
+            continue
+        problems: list[str] = []
+        for first, expected in before:
+            answer = _send(client, context, first, prefix)
+            problems += [f"before: {p}" for p in _compare(expected, answer)]
+        if not problems:
+            answer = _send(client, context, request, prefix)
+            problems = _compare(expect, answer)
+        results.append(Result(payload, answer.status_code, _code(answer), tuple(problems)))
     return results
 
 
-class _BeforeFailed(Exception):
-    def __init__(self, problems: list[str], answer: Any) -> None:
-        super().__init__("; ".join(problems))
-        self.problems, self.answer = problems, answer
+def _resolved(context: LiveContext, request: Request) -> Request:
+    token = context.get("expired_customer_token") if request.auth == "expired_customer_token" else None
+    return replace(request, path_params=context.resolve(request.path_params), query=context.resolve(request.query),
+                   body=context.resolve(request.body), auth=f"Bearer {token}" if token else "key")
 
 
 def _send(client: Any, context: LiveContext, request: Request, key_prefix: str) -> Any:
-    path = request.path.format(**{k: context.resolve(v) for k, v in request.path_params.items()})
+    """Send a resolved request."""
+    path = request.path.format(**request.path_params)
     headers = {}
     if request.idempotency_key is not None:
         headers["Idempotency-Key"] = f"{key_prefix}-{request.idempotency_key}"
-    if request.auth == "expired_customer_token":
-        headers["Authorization"] = f"Bearer {context.get('expired_customer_token')}"
-    kwargs: dict[str, Any] = {"headers": headers, "params": context.resolve(request.query) or None}
+    if request.auth != "key":
+        headers["Authorization"] = request.auth
+    kwargs: dict[str, Any] = {"headers": headers, "params": request.query or None}
     if request.body is not None:
-        # Sent as written: json= would refuse nothing, but floats must stay floats (100.0, not 100).
-        kwargs["content"] = json.dumps(context.resolve(request.body), ensure_ascii=False).encode()
+        # Sent as written: floats stay floats (100.0 is not 100), text is UTF-8.
+        kwargs["content"] = json.dumps(request.body, ensure_ascii=False).encode()
         headers["Content-Type"] = "application/json"
     answer = send(client, request.method, path, **kwargs)
     if answer.status_code < 300:
