@@ -58,9 +58,11 @@ def test_payloads(
                 typer.echo(f"{p.operation}  {p.category:17} {p.name}\n    {p.request.method} {p.request.path} "
                            f"{body[:160]}{'…' if len(body) > 160 else ''}\n    → {outcome}")
         return
-    with client:
+    try:
         context = payloads.LiveContext(client, customer or None, expired_token or None)
         results = payloads.run(found, client, context)
+    finally:
+        client.close()
     failed = [r for r in results if not r.ok]
     if output == "json":
         typer.echo(json.dumps({"payloads": len(results), "mismatches": [r.as_json() for r in failed]}, indent=2,

@@ -31,21 +31,23 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-import re._constants as sre  # the standard library's regular expression parser: minimal matching strings
-import re._parser as sre_parse
+import re._constants as sre  # type: ignore[import-not-found]  # the standard library's regex parser
+import re._parser as sre_parse  # type: ignore[import-not-found]
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from payhub.domain.money import EXPONENTS, MAX_AMOUNTS, MAX_SAFE_MINOR_UNITS
+from payhub.domain.money import MAX_AMOUNTS, MAX_SAFE_MINOR_UNITS
 
 CATEGORIES = ("boundary_amount", "currency_exponent", "overpayment", "length", "missing_field", "extra_field",
               "invalid_value", "idempotency", "customer_token")
 UNKNOWN_FIELD = "x_unknown_field"
 # Text at a length limit: accented, CJK and astral (emoji) characters, each one code point, as pydantic counts.
 UNICODE_TEXT = "é日😀ß"
+# Bodies are at most 1 MiB (PAYHUB_MAX_BODY_BYTES's default; the spec does not say): larger ones are 413.
+MAX_BODY_BYTES = 1 << 20
 EXPIRED_STAND_IN = "pht_never_issued_stands_in_for_an_expired_token"
 
 
@@ -260,11 +262,11 @@ FORMATS = {"date-time": "2026-01-01T00:00:00Z", "date": "2026-01-01", "email": "
 
 
 def _string_example(schema: dict[str, Any]) -> str:
-    if schema.get("format") in FORMATS:
-        return FORMATS[schema["format"]]
+    if (by_format := FORMATS.get(str(schema.get("format")))) is not None:
+        return by_format
     if "pattern" in schema and (found := matching(schema["pattern"])) is not None:
         return found
-    return "x" * max(schema.get("minLength", 1), 1)
+    return "x" * max(int(schema.get("minLength", 1)), 1)
 
 
 def matching(pattern: str) -> str | None:
@@ -349,7 +351,8 @@ KNOWN: dict[str, Known] = {
     "create_payment_v2": replace(_INVOICE_PAYMENT, credited=None),  # v2 shows the credit as an allocation
     "quote_payment": replace(_INVOICE_PAYMENT, success=200, credited=None),  # writes nothing
     "create_refund": Known(
-        base={"payment": Ref("captured_payment.id"), "amount": {"amount": 1, "currency": Ref("captured_payment.currency")}},
+        base={"payment": Ref("captured_payment.id"),
+              "amount": {"amount": 1, "currency": Ref("captured_payment.currency")}},
         success=201, money=("amount",), currency=Ref("captured_payment.currency"),
         ceiling=Ref("captured_payment.refundable"), ceiling_code="refund_exceeds_captured"),
     "capture_payment": Known(
@@ -424,7 +427,10 @@ class _Generator:
 
     def _refused(self, category: str, name: str, description: str, body: Any, field_name: str,
                  code: str = "validation_error") -> None:
-        self._add(category, name, description, self._request(body), Expected(422, code, field_name))
+        expect = Expected(422, code, field_name)
+        if _size(body) > MAX_BODY_BYTES:  # a limit of the spec's beyond the server's: the body is refused whole
+            expect, description = Expected(413, "payload_too_large"), f"{description}, a body over the size limit"
+        self._add(category, name, description, self._request(body), expect)
 
     # spec-derived: every field of the body (those in the base, and absent optional scalars and money)
     def _body_fields(self, schema: dict[str, Any], value: Any, at: tuple[str | int, ...]) -> None:
@@ -502,7 +508,7 @@ class _Generator:
                           f"`{name}` of {limit // 2 + 1} accented letters written with combining marks: "
                           f"{2 * (limit // 2 + 1)} code points, past {limit}",
                           _with(self.base, at, "e\u0301" * (limit // 2 + 1)), name)
-            if self.known is not None and "pattern" not in schema:
+            if self.known is not None and "pattern" not in schema and _size(_text(limit)) < MAX_BODY_BYTES:
                 self._add("length", f"at_limit.{name}", f"`{name}` of exactly {limit} characters, unicode included",
                           self._request(_with(self.base, at, _text(limit))), Expected(self.known.success))
         if kind == "string" and "enum" not in schema and "const" not in schema:
@@ -525,12 +531,14 @@ class _Generator:
         """Refused by validation whatever the rest: above the currency's maximum, beyond 2^53 - 1, a float."""
         name = _dotted(at)
         currency = value.get("currency", "USD") if value else "USD"
-        fixed = currency if isinstance(currency, str) else None  # a Ref: its maximum is known when run
+        if not isinstance(currency, Ref) and currency not in MAX_AMOUNTS:
+            currency = "USD"  # an example's currency PayHub does not have
 
         def amount(a: Any, cur: Any = currency) -> Any:
             return _with(self.base, at, {"amount": a, "currency": cur})
 
-        over = MAX_AMOUNTS[fixed] + 1 if fixed else Ref(currency.name, add=1, max_amount=True)
+        # A Ref's maximum is known when run.
+        over = Ref(currency.name, add=1, max_amount=True) if isinstance(currency, Ref) else MAX_AMOUNTS[currency] + 1
         self._refused("boundary_amount", f"max_plus_one.{name}", f"`{name}` one minor unit above the currency's "
                       "maximum (just under a trillion major units)", amount(over), name, "amount_too_large")
         self._refused("boundary_amount", f"js_max_safe.{name}", f"`{name}` of 2^53 - 1: exact in JavaScript, "
@@ -634,6 +642,10 @@ class _Generator:
             self._add("idempotency", "reused_key_same_body", "the same key and body again: the stored answer "
                       "is replayed", self._request(self.base, key="replayed"), ok,
                       before=((self._request(self.base, key="replayed"), ok),))
+
+
+def _size(body: Any) -> int:
+    return len(json.dumps(_plain(body), ensure_ascii=False).encode())
 
 
 def _text(length: int) -> str:
