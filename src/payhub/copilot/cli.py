@@ -69,7 +69,8 @@ def test_payloads(
                               ensure_ascii=False))
     else:
         for r in failed:
-            typer.echo(f"MISMATCH {r.payload.operation} {r.payload.name}: {'; '.join(r.problems)}")
+            label = "NOT RUN" if r.status is None else "MISMATCH"
+            typer.echo(f"{label} {r.payload.operation} {r.payload.name}: {'; '.join(r.problems)}")
         typer.echo(f"{len(results)} payloads, {len(failed)} mismatches"
                    + ("" if expired_token else " (expired token: a never-issued stand-in)"))
     if failed:

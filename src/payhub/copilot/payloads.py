@@ -741,7 +741,7 @@ class LiveContext:
 
     def _open_invoices(self, customer: str) -> list[dict[str, Any]]:
         found = self._call("GET", f"/v1/customers/{customer}/invoices")["data"]
-        return [i for i in found if i.get("status") == "open" and i["amount_payable"]["amount"] >= 1000]
+        return [i for i in found if i.get("status") == "open" and i["amount_payable"]["amount"] >= 200]
 
     def _customer(self) -> None:
         candidates = [self.customer] if self.customer else [
@@ -751,7 +751,7 @@ class LiveContext:
             if invoices:
                 self.values["customer"] = customer
                 return
-        raise ContextUnavailable("no customer with an open invoice of at least 1000 minor units")
+        raise ContextUnavailable("no customer with an open invoice of at least 200 minor units")
 
     def _invoice(self) -> None:
         invoices = self._open_invoices(self.get("customer"))
@@ -769,7 +769,7 @@ class LiveContext:
             if left(payment) >= 2:  # one minor unit, and one more
                 return payment  # type: ignore[no-any-return]
         body = {"allocations": [{"invoice": self.get("invoice.id"),
-                                 "amount": {"amount": 1000, "currency": self.get("invoice.currency")}}],
+                                 "amount": {"amount": 100, "currency": self.get("invoice.currency")}}],
                 "payment_method": CARD, "capture_method": capture_method}
         self.made += 1
         made = self._call("POST", "/v1/payments", json=body,
