@@ -38,6 +38,8 @@ def create(body: CustomerTokenCreate, key: PaymentsKey, svc: ServicesDep) -> dic
     for invoice_id in body.invoices or []:
         if svc.erp_for(key.entity_id).get_invoice(key.entity_id, invoice_id).customer_id != body.customer:
             raise CustomerMismatch(f"Invoice {invoice_id} belongs to another customer", field="invoices")
+    if body.max_amount is not None:
+        body.max_amount.money()  # 422 currency_unsupported: a limit in a currency no payment can have
     now = svc.clock.now()
     with svc.transaction() as s:
         token, secret = create_customer_token(
