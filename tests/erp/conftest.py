@@ -14,6 +14,16 @@ from tests.conftest import HAS_TRYTOND, TRYTON_ENTITY
 ENTITY = TRYTON_ENTITY  # the tests here import ENTITY and HAS_TRYTOND from this module
 __all__ = ["ENTITY", "HAS_TRYTOND"]
 
+# PayHub's posting roles (domain.ledger.PostingRules defaults) → the fixture's accounts (tryton_fixture.py)
+POSTING_ACCOUNTS = {"1150": "clearing", "1200": "receivable", "2150": "customer_credit", "1000": "bank",
+                    "6100": "processor_fees", "1250": "chargebacks_receivable", "6200": "chargeback_losses",
+                    "2190": "settlement_suspense"}
+
+
+def posting_accounts(tryton: dict[str, Any], *, without: tuple[str, ...] = ()) -> dict[str, int]:
+    """An entity's Tryton `accounts` mapping: every PayHub account code it posts to, less `without`."""
+    return {code: tryton["accounts"][name]["id"] for code, name in POSTING_ACCOUNTS.items() if code not in without}
+
 
 @pytest.fixture
 def erp(tryton: dict[str, Any], mapping: TrytonMapping) -> Iterator[TrytonErp]:

@@ -21,7 +21,7 @@ from payhub.pipeline.posting import retry_due
 from payhub.services import Services
 from payhub.settings import Settings
 from payhub.store.models import Entity, OutboxEvent
-from tests.erp.conftest import ENTITY, HAS_TRYTOND
+from tests.erp.conftest import ENTITY, HAS_TRYTOND, posting_accounts
 from tests.erp.tryton_fixture import free_port
 
 pytestmark = pytest.mark.skipif(not HAS_TRYTOND, reason="trytond is not installed; CI installs it")
@@ -34,11 +34,8 @@ def usd(amount: int) -> dict[str, Any]:
 @pytest.fixture
 def hub(db_url: str, tryton: dict[str, Any]) -> Iterator[tuple[TestClient, Services]]:
     """PayHub configured for Tryton exactly as an operator would: PAYHUB_ERP=tryton and a JSON mapping."""
-    accounts = tryton["accounts"]
     mapping = {"entities": {ENTITY: {"company": tryton["company"], "payment_method": tryton["payment_method"],
-                                     "accounts": {"1150": accounts["clearing"]["id"],
-                                                  "1200": accounts["receivable"]["id"],
-                                                  "2150": accounts["customer_credit"]["id"]}}}}
+                                     "accounts": posting_accounts(tryton)}}}
     settings = Settings(database_url=db_url, secret_key="test-secret", erp="tryton", tryton_url=tryton["url"],
                         tryton_database=tryton["db"], tryton_user=tryton["user"], tryton_password=tryton["password"],
                         tryton_mapping=json.dumps(mapping), tryton_timeout_s=30)
@@ -167,12 +164,10 @@ def test_an_entity_can_run_on_its_own_tryton(db_url: str, tryton: dict[str, Any]
         seed(s, now)
         s.flush()
         _, platform = create_key(s, None, "admin", now)
-    accounts = tryton["accounts"]
     erp = {"type": "tryton", "url": tryton["url"], "database": tryton["db"], "user": tryton["user"],
            "password": tryton["password"], "timeout_s": 30, "mapping": {"entities": {ENTITY: {
                "company": tryton["company"], "payment_method": tryton["payment_method"],
-               "accounts": {"1150": accounts["clearing"]["id"], "1200": accounts["receivable"]["id"],
-                            "2150": accounts["customer_credit"]["id"]}}}}}
+               "accounts": posting_accounts(tryton)}}}}
     try:
         with TestClient(create_app(svc), headers={"Authorization": f"Bearer {platform}",
                                                   "PayHub-Entity": "ent_demo"}) as client:

@@ -18,6 +18,12 @@ Accounts (PayHub code → Tryton):
 - 2150 customer credit: "2.2.5 Customer Credits (Unapplied Cash)", a new liability with party required,
   so unapplied cash stays a debt to a named customer, visible per party, instead of sitting as an
   anonymous credit on the receivable (Tryton's "overpayment" style), which PayHub keeps apart.
+- 1000 bank: "1.1.6 Bank (Gateway Payouts)", a new cash-type asset, where settlement batches pay out.
+- 6100 processor fees: "5.2.4 Payment Processing Fees", a new expense.
+- 1250 chargebacks receivable: "1.2.4 Chargebacks Receivable", a new receivable with party required (the
+  disputed customer), until the dispute is decided.
+- 6200 chargeback losses: "5.2.5 Chargeback Losses", a new expense.
+- 2190 settlement suspense: "2.2.6 Settlement Suspense", a new liability, no party.
 """
 
 from __future__ import annotations
@@ -45,6 +51,7 @@ CONF = "trytond.conf"
 
 CLEARING_CODE = "1.1.5"
 CREDIT_CODE = "2.2.5"
+VERSION = 2  # of the business set-up: a cached directory of another version is set up again
 
 
 def write_conf(directory: Path, port: int = 8000) -> Path:
@@ -61,7 +68,8 @@ def setup(directory: str | Path) -> dict[str, Any]:
     info_path = directory / INFO
     if (directory / f"{DB}.sqlite").exists() and info_path.exists():
         cached: dict[str, Any] = json.loads(info_path.read_text())
-        return {k: v for k, v in cached.items() if k not in ("url", "port")}  # from an earlier start()
+        if cached.get("version") == VERSION:
+            return {k: v for k, v in cached.items() if k not in ("url", "port")}  # from an earlier start()
     (directory / f"{DB}.sqlite").unlink(missing_ok=True)  # a half-made database: start over
     conf = write_conf(directory)
     (directory / f"{DB}.sqlite").touch()  # trytond refuses to init a SQLite file that does not exist
@@ -193,6 +201,19 @@ def _business(directory: Path) -> None:
                               parent=liabilities_parent, type=deferred_income.type, deferral=True,
                               party_required=True, reconcile=True)
     customer_credit.save()
+    bank = Account(name="Bank (Gateway Payouts)", code="1.1.6", parent=cash.parent, type=cash.type)
+    bank.save()
+    expenses_parent, = Account.find([("code", "=", "5.2.0"), ("company", "=", company.id)])
+    fees = Account(name="Payment Processing Fees", code="5.2.4", parent=expenses_parent, type=expense.type)
+    fees.save()
+    losses = Account(name="Chargeback Losses", code="5.2.5", parent=expenses_parent, type=expense.type)
+    losses.save()
+    chargebacks = Account(name="Chargebacks Receivable", code="1.2.4", parent=receivable.parent,
+                          type=receivable.type, party_required=True, reconcile=True)
+    chargebacks.save()
+    suspense = Account(name="Settlement Suspense", code="2.2.6", parent=liabilities_parent,
+                       type=deferred_income.type)
+    suspense.save()
 
     today = dt.date.today()
     for year in (today.year, today.year + 1):  # next year too, so payment dates work near year end
@@ -247,7 +268,7 @@ def _business(directory: Path) -> None:
                 "party": inv.party.id, "payment_term": inv.payment_term.name}
 
     info = {
-        "db": DB, "user": USER, "password": PASSWORD, "company": company.id, "currency": "USD",
+        "version": VERSION, "db": DB, "user": USER, "password": PASSWORD, "company": company.id, "currency": "USD",
         "parties": {"acme": acme.id, "globex": globex.id, "company": company_party.id},
         "invoices": {"big": desc(big), "small": desc(small), "globex": desc(other)},
         "accounts": {
@@ -255,6 +276,11 @@ def _business(directory: Path) -> None:
             "clearing": {"code": clearing.code, "id": clearing.id},
             "customer_credit": {"code": customer_credit.code, "id": customer_credit.id},
             "revenue": {"code": revenue.code, "id": revenue.id},
+            "bank": {"code": bank.code, "id": bank.id},
+            "processor_fees": {"code": fees.code, "id": fees.id},
+            "chargebacks_receivable": {"code": chargebacks.code, "id": chargebacks.id},
+            "chargeback_losses": {"code": losses.code, "id": losses.id},
+            "settlement_suspense": {"code": suspense.code, "id": suspense.id},
         },
         "payment_method": method.id,
         "payment_terms": {"split": split.id, "net30": net30.id},

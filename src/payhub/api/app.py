@@ -36,6 +36,7 @@ from payhub.api.v1 import (
     payment_methods,
     payments,
     portal,
+    postings,
     reconciliation,
     refunds,
     routing,
@@ -272,6 +273,9 @@ def create_app(services: Services, settings: Settings | None = None) -> FastAPI:
     for module in (invoices, payments, refunds, webhooks, extensions, routing, fees, keys, customer_tokens,
                    entities, config, customers, portal, tokens, payment_methods, autopay, staff_users,
                    customer_search, settlements, reconciliation, disputes, gateway_notifications, copilot):
+
+
+                   customer_search, settlements, reconciliation, disputes, gateway_notifications, postings):
         app.include_router(module.router, prefix="/v1")
     app.include_router(autopay.settings_router, prefix="/v1")
     app.include_router(web.api_router, prefix="/v1")

@@ -6,8 +6,10 @@ Invoices are read live. Postings are recorded the way Tryton records them:
 - a refund against an invoice: a posted move Dr receivable (invoice party) / Cr clearing, attached to the
   invoice as an "additional move" (as Tryton's reschedule and delegate wizards do), so its receivable line
   becomes a line to pay again; a paid invoice goes back to "posted" (customer invoices only accept credit
-  lines as payment lines, so a debit cannot be added there);
-- everything else (unapplied cash, customer credit used or refunded): one posted move of the same lines.
+  lines as payment lines, so a debit cannot be added there). A lost chargeback that reopens the invoice is
+  booked the same way, its credit on chargebacks receivable instead of clearing;
+- everything else (unapplied cash, customer credit used or refunded, settlement batches, chargebacks opened,
+  won or written off, reconciliation write-offs): one posted move of the same lines.
 Every move carries the posting's reference key as its description, which makes posting idempotent.
 """
 
@@ -194,7 +196,8 @@ class TrytonErp:
 
     def _reopen(self, entity: TrytonEntity, setup: dict[str, Any], part: Part, invoice: dict[str, Any],
                 key: str, mine: list[dict[str, Any]]) -> None:
-        """Refund on an invoice: Dr receivable / Cr clearing, as an additional move of the invoice."""
+        """Refund (or lost chargeback) on an invoice: Dr receivable / Cr the part's credits (clearing for a
+        refund), as an additional move of the invoice."""
         if not mine:
             if invoice["state"] not in ("posted", "paid"):
                 raise ErpRejected(f"Cannot refund on invoice in state {invoice['state']}")
@@ -203,8 +206,7 @@ class TrytonErp:
                     "origin": part.origin, "lines": [["create", [
                         {"account": invoice["account"], "party": invoice["party"], "debit": part.amount,
                          "credit": Decimal(0), "maturity_date": today, "description": key},
-                        {"account": setup["clearing"], "debit": Decimal(0), "credit": part.amount,
-                         "description": key}]]]}
+                        *({**line, "description": key} for line in part.lines)]]]}
             # created and linked in one transaction, so a retry finds it
             self.call("model.account.invoice.write", [part.invoice], {"additional_moves": [["create", [move]]]},
                       company=entity.company)

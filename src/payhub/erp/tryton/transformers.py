@@ -29,7 +29,8 @@ class Part:
     kind: str  # pay | reopen | move
     amount: Decimal = Decimal(0)
     invoice: int | None = None
-    lines: list[dict[str, Any]] = field(default_factory=list)  # kind "move": account.move.line values
+    # account.move.line values: kind "move", all its lines; kind "reopen", the credits beside the receivable debit
+    lines: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def origin(self) -> str | None:
@@ -88,13 +89,6 @@ def plan(mapping: TrytonMapping, entity: TrytonEntity, setup: dict[str, Any], en
             per_invoice[tryton_id] += line.credit - line.debit
         else:
             rest[(entity.accounts[line.account], line.customer_id)] += line.debit - line.credit
-    parts: list[Part] = []
-    through_clearing = 0  # what the invoice steps book on the clearing account (debit positive)
-    for invoice, net in per_invoice.items():
-        if net:
-            amount = Money(abs(net), currency).to_decimal()
-            parts.append(Part("pay" if net > 0 else "reopen", amount, invoice))
-            through_clearing += net
     clearing = entity.accounts[entity.clearing_account]
     residual: dict[tuple[int, int | None], int] = defaultdict(int)
     for (account, customer), net in rest.items():
@@ -104,7 +98,18 @@ def plan(mapping: TrytonMapping, entity: TrytonEntity, setup: dict[str, Any], en
             if party is None:
                 raise ErpRejected(f"Account {account} needs a Tryton party; customer {customer!r} has none")
         residual[(account, party)] += net
-    residual[(clearing, None)] -= through_clearing
+    for net in per_invoice.values():
+        if net > 0:  # Tryton's pay wizard books Dr clearing itself
+            residual[(clearing, None)] -= net
+    parts: list[Part] = []
+    for invoice, net in per_invoice.items():
+        if net > 0:
+            parts.append(Part("pay", Money(net, currency).to_decimal(), invoice))
+        elif net < 0:
+            credits = [{"account": account, "party": party, "debit": Decimal(0),
+                        "credit": Money(amount, currency).to_decimal()}
+                       for (account, party), amount in _counter(residual, -net, clearing)]
+            parts.append(Part("reopen", Money(-net, currency).to_decimal(), invoice, lines=credits))
     move_lines = [{"account": account, "party": party,
                    "debit": Money(max(net, 0), currency).to_decimal(),
                    "credit": Money(max(-net, 0), currency).to_decimal()}
@@ -112,6 +117,26 @@ def plan(mapping: TrytonMapping, entity: TrytonEntity, setup: dict[str, Any], en
     if move_lines:
         parts.append(Part("move", lines=move_lines))
     return parts
+
+
+def _counter(residual: dict[tuple[int, int | None], int], amount: int,
+             clearing: int) -> list[tuple[tuple[int, int | None], int]]:
+    """The credits that balance an invoice's reopening, taken from the entry's own (clearing first: a refund), so a
+    chargeback lost onto the invoice books Dr receivable · Cr chargebacks receivable in one move. What they do not
+    cover goes through clearing, which the rest of the entry then debits."""
+    credits = sorted((key for key, net in residual.items() if net < 0),
+                     key=lambda k: (k[0] != clearing, k[0], k[1] or 0))
+    taken: list[tuple[tuple[int, int | None], int]] = []
+    for key in credits:
+        share = min(amount, -residual[key])
+        if share:
+            taken.append((key, share))
+            residual[key] += share
+            amount -= share
+    if amount:
+        taken.append(((clearing, None), amount))
+        residual[(clearing, None)] += amount
+    return taken
 
 
 def receipt(moves: list[dict[str, Any]]) -> PostingReceipt:
