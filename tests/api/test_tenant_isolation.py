@@ -33,7 +33,10 @@ GLOBAL = {"/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/docs/oa
           # the web layer: public scripts and their manifest; the pages hold no data (they call the API with a token)
           "/widgets/v1/{name}", "/v1/widgets/manifest", "/hosted/fields", "/embed/{widget}",
           # the virtual terminal's pages: signed in by a staff session cookie, never by an API key (tests/terminal)
-          "/terminal", "/terminal/sign_in", "/terminal/magic", "/terminal/static/terminal.js"}
+          "/terminal", "/terminal/sign_in", "/terminal/magic", "/terminal/static/terminal.js",
+          # the copilot's samples and test payloads: generated from the API's own description, the same for all
+          "/v1/copilot/samples/{flow}", "/v1/copilot/samples/operations/{operation_id}",
+          "/v1/copilot/test_payloads/{operation_id}"}
 
 # Every resource id PayHub mints: prefix_ + a time-ordered random part (payhub.ids.new_id).
 ID = re.compile(r"\b(?:ape|aud|ctk|del|dfl|dsp|ent|evt|key|op|pay|pm|pst|rce|rcr|rfd|stb|stf|stl|tok|we)"

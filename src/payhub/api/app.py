@@ -272,10 +272,8 @@ def create_app(services: Services, settings: Settings | None = None) -> FastAPI:
                                            settings.copilot_llm_key)
     for module in (invoices, payments, refunds, webhooks, extensions, routing, fees, keys, customer_tokens,
                    entities, config, customers, portal, tokens, payment_methods, autopay, staff_users,
-                   customer_search, settlements, reconciliation, disputes, gateway_notifications, copilot):
-
-
-                   customer_search, settlements, reconciliation, disputes, gateway_notifications, postings):
+                   customer_search, settlements, reconciliation, disputes, gateway_notifications, copilot,
+                   postings):
         app.include_router(module.router, prefix="/v1")
     app.include_router(autopay.settings_router, prefix="/v1")
     app.include_router(web.api_router, prefix="/v1")

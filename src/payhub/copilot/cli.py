@@ -176,6 +176,39 @@ def samples_command(
     describe: str | None = typer.Option(None, "--describe", help="Also ask the configured model to adapt it"),
 ) -> None:
     """Code samples for whole flows or any operation, generated from PayHub's OpenAPI spec."""
+    from pathlib import Path
+
+    from payhub.api.app import create_app
+    from payhub.bootstrap import build_services
+    from payhub.copilot import llm, samples
+    from payhub.settings import Settings
+
+    if flow is None and operation is None:
+        listing = samples.catalogue()
+        for item in listing["flows"]:
+            typer.echo(f"{item['name']:16} {item['title']}")
+        typer.echo("languages: " + ", ".join(lang["name"] for lang in listing["languages"]))
+        return
+    settings = Settings()
+    spec = create_app(build_services(settings)).openapi()
+    try:
+        sample = (samples.operation_sample(spec, operation, language) if operation
+                  else samples.flow_sample(spec, flow or "", language))
+    except samples.SampleError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(2) from error
+    if output:
+        target = Path(output) / sample.filename
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(sample.code)
+        typer.echo(str(target))
+    else:
+        typer.echo(sample.code, nl=False)
+    if describe:
+        model = llm.configured(settings.copilot_llm_url, settings.copilot_llm_model, settings.copilot_llm_key)
+        adapted = samples.adapt(model, sample, describe)
+        typer.echo("\n--- adapted to your description ---\n" + adapted if adapted
+                   else "(no model configured or it did not answer: the sample above is unchanged)", err=True)
 
 
 @copilot_app.command("test-payloads")
@@ -253,37 +286,6 @@ def _local_spec() -> dict[str, object]:
 
     from payhub.api.app import create_app
     from payhub.bootstrap import build_services
-    from payhub.copilot import llm, samples
-    from payhub.settings import Settings
-
-    if flow is None and operation is None:
-        listing = samples.catalogue()
-        for item in listing["flows"]:
-            typer.echo(f"{item['name']:16} {item['title']}")
-        typer.echo("languages: " + ", ".join(lang["name"] for lang in listing["languages"]))
-        return
-    settings = Settings()
-    spec = create_app(build_services(settings)).openapi()
-    try:
-        sample = (samples.operation_sample(spec, operation, language) if operation
-                  else samples.flow_sample(spec, flow or "", language))
-    except samples.SampleError as error:
-        typer.echo(str(error), err=True)
-        raise typer.Exit(2) from error
-    if output:
-        target = Path(output) / sample.filename
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(sample.code)
-        typer.echo(str(target))
-    else:
-        typer.echo(sample.code, nl=False)
-    if describe:
-        model = llm.configured(settings.copilot_llm_url, settings.copilot_llm_model, settings.copilot_llm_key)
-        adapted = samples.adapt(model, sample, describe)
-        typer.echo("\n--- adapted to your description ---\n" + adapted if adapted
-                   else "(no model configured or it did not answer: the sample above is unchanged)", err=True)
-
-
     from payhub.settings import Settings
 
     with tempfile.TemporaryDirectory() as directory:
