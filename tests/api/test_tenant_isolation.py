@@ -36,7 +36,7 @@ GLOBAL = {"/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/docs/oa
           "/terminal", "/terminal/sign_in", "/terminal/magic", "/terminal/static/terminal.js",
           # the copilot's samples and test payloads: generated from the API's own description, the same for all
           "/v1/copilot/samples/{flow}", "/v1/copilot/samples/operations/{operation_id}",
-          "/v1/copilot/test_payloads/{operation_id}"}
+          "/v1/copilot/test_payloads/{operation_id}", "/v1/copilot/handlers"}
 
 # Every resource id PayHub mints: prefix_ + a time-ordered random part (payhub.ids.new_id).
 ID = re.compile(r"\b(?:ape|aud|ctk|del|dfl|dsp|ent|evt|key|op|pay|pm|pst|rce|rcr|rfd|stb|stf|stl|tok|we)"

@@ -110,7 +110,7 @@ class Finding:
 RESOURCES = frozenset({
     "api_keys", "audit_events", "autopay", "autopay_enrollments", "autopay_settings", "config", "copilot",
     "customer_search", "customer_tokens", "customers", "disputes", "entities", "event_types", "events",
-    "extensions", "fee_policy", "fees", "gateways", "invoices", "payments", "portal", "portal_settings",
+    "extensions", "fee_policy", "fees", "gateways", "invoices", "payments", "portal", "portal_settings", "postings",
     "reconciliation", "refunds", "routing", "settlements", "staff_users", "tokens", "webhook_endpoints", "widgets",
 })
 
