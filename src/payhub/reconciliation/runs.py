@@ -8,7 +8,9 @@ not announced twice), one that is gone (a late batch paid the payment out) is cl
 
 from __future__ import annotations
 
+import tempfile
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -51,24 +53,27 @@ def run(svc: Services, entity_id: str, gateway: str | None = None, trigger: str 
         s.add(row)
     try:
         since = as_of - timedelta(days=settings.lookback_days)
-        with svc.read() as s:
-            settlement = store.settlement_frame(s, entity_id, gateway, since)
-            ledger = store.ledger_frame(s, entity_id, gateway, since)
-            gl = store.gl_frame(s, entity_id, since)
-            manual = store.manual_frame(s, entity_id)
-            numbers = store.invoice_numbers(s, entity_id, since)
-            rules = repo.settings_of(s, entity_id).posting_rules
-        settlement = _by_payment_id(settlement, numbers)
-        result = reconcile(settlement.drop("gateway").lazy(), ledger.drop("gateway").lazy(), gl.lazy(),
-                           _config(settings, as_of), manual=manual.lazy())
-        exceptions = _with_context(result.exceptions, settlement, ledger)
+        with tempfile.TemporaryDirectory(prefix="payhub-reconcile-") as spill:
+            into = Path(spill)
+            with svc.read() as s:
+                settlement = store.settlement_frame(s, entity_id, gateway, since, into)
+                ledger = store.ledger_frame(s, entity_id, gateway, since, into)
+                gl = store.gl_frame(s, entity_id, since, into)
+                manual = store.manual_frame(s, entity_id, into)
+                numbers = store.invoice_numbers(s, entity_id, since, into)
+                rules = repo.settings_of(s, entity_id).posting_rules
+            settlement = _by_payment_id(settlement, numbers)
+            result = reconcile(settlement.drop("gateway"), ledger.drop("gateway"), gl, _config(settings, as_of),
+                               manual=manual)
+            exceptions = _with_context(result.exceptions, settlement, ledger)
+            counts = {"lines": settlement.select(pl.len()).collect().item(),
+                      "records": ledger.select(pl.len()).collect().item()}
         with svc.transaction() as s:
             finished = svc.clock.now()
             done = _keep(svc, s, entity_id, gateway, row.id, exceptions, rules, since, finished)
             current = store.get_run(s, entity_id, row.id)
             current.status, current.finished_at = "completed", finished
-            current.summary = {**_summary(result.summary), "lines": settlement.height, "records": ledger.height,
-                               **done}
+            current.summary = {**_summary(result.summary), **counts, **done}
             repo.add_event(s, entity_id, EventType.RECONCILIATION_COMPLETED, run_view(current), finished)
             view = run_view(current)
     except Exception as error:
@@ -116,7 +121,7 @@ def _config(settings: ReconciliationSettings, as_of: datetime) -> ReconcileConfi
                            fee_tolerance=settings.fee_tolerance)
 
 
-def _by_payment_id(settlement: pl.DataFrame, numbers: pl.DataFrame) -> pl.DataFrame:
+def _by_payment_id(settlement: pl.LazyFrame, numbers: pl.LazyFrame) -> pl.LazyFrame:
     """Lines whose merchant reference is the invoice numbers PayHub sent (Stripe's metadata) refer to the
     payment by its id, as the ledger's merchant reference does, when exactly one payment sent those numbers."""
     unique = (numbers.group_by("invoice_numbers").agg(pl.col("payment_id").first(), pl.len().alias("n"))
@@ -126,15 +131,17 @@ def _by_payment_id(settlement: pl.DataFrame, numbers: pl.DataFrame) -> pl.DataFr
             .drop("payment_id"))
 
 
-def _with_context(exceptions: pl.DataFrame, settlement: pl.DataFrame, ledger: pl.DataFrame) -> pl.DataFrame:
+def _with_context(exceptions: pl.DataFrame, settlement: pl.LazyFrame, ledger: pl.LazyFrame) -> pl.DataFrame:
     """The gateway of each exception (its line's, else its record's), and its record's date for those with no
     settlement line."""
-    by_line = settlement.select("line_id", pl.col("gateway").alias("_line_gateway"))
+    by_line = settlement.select("line_id", pl.col("gateway").alias("_line_gateway")).join(
+        exceptions.lazy().select("line_id").drop_nulls().unique(), on="line_id", how="semi")
     by_record = ledger.select("record_id", pl.col("gateway").alias("_record_gateway"),
-                              pl.col("occurred_at").alias("record_occurred_at")).unique("record_id")
-    return (exceptions.join(by_line, on="line_id", how="left").join(by_record, on="record_id", how="left")
+                              pl.col("occurred_at").alias("record_occurred_at")).join(
+        exceptions.lazy().select("record_id").drop_nulls().unique(), on="record_id", how="semi").unique("record_id")
+    return (exceptions.lazy().join(by_line, on="line_id", how="left").join(by_record, on="record_id", how="left")
             .with_columns(pl.coalesce("_line_gateway", "_record_gateway").alias("gateway"))
-            .drop("_line_gateway", "_record_gateway"))
+            .drop("_line_gateway", "_record_gateway").collect())
 
 
 def _keep(svc: Services, s: Any, entity_id: str, gateway: str | None, run_id: str, exceptions: pl.DataFrame,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -84,13 +85,20 @@ LEDGER_COLUMNS = {"record_id": TEXT, "payment_id": TEXT, "kind": TEXT, "gateway_
 GL_COLUMNS = {"record_id": TEXT, "kind": TEXT, "status": TEXT, "amount": INT}
 
 
-def _frame(s: Session, query: Any, params: dict[str, Any], columns: dict[str, Any]) -> pl.DataFrame:
+def _frame(s: Session, query: Any, params: dict[str, Any], columns: dict[str, Any], into: Path,
+           name: str) -> pl.LazyFrame:
+    """The query's rows, typed, spilled to parquet files in `into` batch by batch and scanned from there: a run
+    holds one batch in memory while it reads, and the engine streams from the files."""
     overrides = {name: dtype for name, dtype in columns.items() if dtype != STAMP}  # times: text or datetime
     batches = pl.read_database(query, connection=s.connection(), iter_batches=True, batch_size=BATCH_ROWS,
                                execute_options={"parameters": params}, schema_overrides=overrides,
                                infer_schema_length=None)
-    frames = [_typed(b, columns) for b in batches]
-    return pl.concat(frames) if frames else pl.DataFrame(schema=columns)
+    written = 0
+    for written, batch in enumerate(batches, 1):
+        _typed(batch, columns).write_parquet(into / f"{name}-{written:06d}.parquet")
+    if not written:
+        pl.DataFrame(schema=columns).write_parquet(into / f"{name}-000000.parquet")
+    return pl.scan_parquet(into / f"{name}-*.parquet")
 
 
 def _typed(frame: pl.DataFrame, columns: dict[str, Any]) -> pl.DataFrame:
@@ -110,29 +118,32 @@ def _typed(frame: pl.DataFrame, columns: dict[str, Any]) -> pl.DataFrame:
     return pl.DataFrame(out)
 
 
-def settlement_frame(s: Session, entity_id: str, gateway: str | None, since: datetime) -> pl.DataFrame:
-    return _frame(s, _SETTLEMENT, {"entity": entity_id, "gateway": gateway, "since": since}, SETTLEMENT_COLUMNS)
+def settlement_frame(s: Session, entity_id: str, gateway: str | None, since: datetime,
+                     into: Path) -> pl.LazyFrame:
+    return _frame(s, _SETTLEMENT, {"entity": entity_id, "gateway": gateway, "since": since}, SETTLEMENT_COLUMNS,
+                  into, "settlement")
 
 
-def ledger_frame(s: Session, entity_id: str, gateway: str | None, since: datetime) -> pl.DataFrame:
+def ledger_frame(s: Session, entity_id: str, gateway: str | None, since: datetime, into: Path) -> pl.LazyFrame:
     params = {"entity": entity_id, "gateway": gateway, "since": since}
-    frames = [_frame(s, q, params, LEDGER_COLUMNS) for q in (_PAYMENTS, _REFUNDS, _DISPUTES)]
-    return pl.concat(frames)
+    return pl.concat([_frame(s, q, params, LEDGER_COLUMNS, into, name)
+                      for q, name in ((_PAYMENTS, "payments"), (_REFUNDS, "refunds"), (_DISPUTES, "disputes"))])
 
 
-def invoice_numbers(s: Session, entity_id: str, since: datetime) -> pl.DataFrame:
+def invoice_numbers(s: Session, entity_id: str, since: datetime, into: Path) -> pl.LazyFrame:
     """payment_id → the invoice numbers sent to the gateway as merchant reference."""
-    raw = _frame(s, _INVOICE_NUMBERS, {"entity": entity_id, "since": since}, {"payment_id": TEXT, "level3": TEXT})
+    raw = _frame(s, _INVOICE_NUMBERS, {"entity": entity_id, "since": since}, {"payment_id": TEXT, "level3": TEXT},
+                 into, "level3")
     return raw.select("payment_id", pl.col("level3").str.json_path_match("$.merchant_reference")
                       .alias("invoice_numbers")).drop_nulls("invoice_numbers")
 
 
-def gl_frame(s: Session, entity_id: str, since: datetime) -> pl.DataFrame:
-    return _frame(s, _GL, {"entity": entity_id, "since": since}, GL_COLUMNS)
+def gl_frame(s: Session, entity_id: str, since: datetime, into: Path) -> pl.LazyFrame:
+    return _frame(s, _GL, {"entity": entity_id, "since": since}, GL_COLUMNS, into, "gl")
 
 
-def manual_frame(s: Session, entity_id: str) -> pl.DataFrame:
-    return _frame(s, _MANUAL, {"entity": entity_id}, {"line_id": TEXT, "record_id": TEXT})
+def manual_frame(s: Session, entity_id: str, into: Path) -> pl.LazyFrame:
+    return _frame(s, _MANUAL, {"entity": entity_id}, {"line_id": TEXT, "record_id": TEXT}, into, "manual")
 
 
 # --- runs and exceptions ---
