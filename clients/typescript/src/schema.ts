@@ -381,6 +381,194 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/copilot/config/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check Config
+         * @description Findings (check id, severity, entity, path, line, message with the fix) for shadowed or unreachable
+         *     routing rules, splits not summing to 100, gateways without credentials, surcharges above a jurisdiction's
+         *     cap, webhook endpoints that do not answer a signed test event, and negative totals. 422 `config_invalid`
+         *     if the document cannot be read. With a configured model, `explanation` adds its prose.
+         */
+        post: operations["copilot_check_config"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/copilot/erp_mapping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Propose the ERP mapping for this entity
+         * @description Introspects the entity's ERP (the embedded one, or Tryton over JSON-RPC) and proposes the entity, account and customer mapping with a confidence and a reason per posting role, the roles left unmapped, a small test dataset, and the generated files (mapping.json, create_dataset.py, validate_mapping.py, report.md).
+         */
+        get: operations["get_erp_mapping_v1_copilot_erp_mapping_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/copilot/handlers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Webhook Handler
+         * @description A webhook handler for a framework: verifies Standard Webhooks signatures on the raw body in constant time,
+         *     dedupes on `webhook-id`, skips events older than the object's latest, answers 2xx and works in the background;
+         *     with a scenario's work (a chat notification, a CRM activity, an ERP workflow).
+         */
+        get: operations["copilot_webhook_handler"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/copilot/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Review
+         * @description Review integration code (Python, JavaScript, TypeScript) for payment mistakes: rules PH001…PH011.
+         */
+        post: operations["copilot_review"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/copilot/samples": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Catalogue
+         * @description The flows and languages samples are generated for; any operation id also has a sample.
+         */
+        get: operations["list_copilot_samples"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/copilot/samples/operations/{operation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Operation Sample
+         * @description A sample calling one operation of this API, its body built from the operation's schema.
+         */
+        get: operations["get_copilot_operation_sample"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/copilot/samples/{flow}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Flow Sample
+         * @description A whole flow's sample in one language.
+         */
+        get: operations["get_copilot_flow_sample"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/copilot/test_payloads/{operation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Test Payloads
+         * @description Edge-case payloads for one operation of this server's own spec, each with the status and `code` PayHub
+         *     answers it with. Values from live data are `{"$context": …}` references (see payhub.copilot.payloads).
+         */
+        get: operations["get_copilot_test_payloads"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/copilot/trigger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Trigger Event
+         * @description Send a realistic event of any catalogue type, with `data` overrides, to the entity's webhook endpoints, each
+         *     signed with its own secret, now (not queued, not stored: it is never replayed or relayed). The answer has each
+         *     receiver's status. Receivers are reached through the same protections as deliveries.
+         */
+        post: operations["copilot_trigger_event"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/customer_search": {
         parameters: {
             query?: never;
@@ -1019,6 +1207,27 @@ export interface paths {
          */
         put: operations["put_portal_settings"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/postings/{posting_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry Posting
+         * @description Post a failed (or abandoned pending) posting again, through the posting pipeline and the entity's hooks.
+         *     A confirmed posting is answered as it stands. Safe to repeat: the ERP records each posting once.
+         */
+        post: operations["retry_posting"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1720,6 +1929,20 @@ export interface components {
          * @enum {string}
          */
         Channel: "api" | "widget" | "portal" | "terminal" | "autopay";
+        /** ConfigCheckIn */
+        ConfigCheckIn: {
+            /**
+             * Document
+             * @description The configuration file (YAML or JSON), as `payhub config plan` takes it
+             */
+            document: string;
+            /**
+             * Network
+             * @description Send a signed webhook.test event to each enabled webhook endpoint
+             * @default true
+             */
+            network?: boolean;
+        };
         /** ConsentIn */
         ConsentIn: {
             /**
@@ -2813,6 +3036,33 @@ export interface components {
              */
             retry_days: number[];
         };
+        /** ReviewFile */
+        ReviewFile: {
+            /** Content */
+            content: string;
+            /**
+             * Path
+             * @description Its extension picks the language; also where findings point.
+             */
+            path: string;
+        };
+        /** ReviewRequest */
+        ReviewRequest: {
+            /**
+             * Explain
+             * @description Add an explanation to each finding: the configured model's, else the rule's own text.
+             * @default false
+             */
+            explain?: boolean;
+            /** Files */
+            files: components["schemas"]["ReviewFile"][];
+            /**
+             * Format
+             * @default json
+             * @enum {string}
+             */
+            format?: "json" | "sarif";
+        };
         /** RollbackIn */
         RollbackIn: {
             /**
@@ -2992,6 +3242,31 @@ export interface components {
              * @enum {string}
              */
             type: "token";
+        };
+        /** TriggerBody */
+        TriggerBody: {
+            /**
+             * Data
+             * @description Deep-merged into the event's `data`
+             */
+            data?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Endpoint
+             * @description Or the endpoint's id (we_…); with neither, every enabled endpoint that subscribes to the type
+             */
+            endpoint?: string | null;
+            /**
+             * Event Type
+             * @description An event type of the catalogue (GET /v1/event_types)
+             */
+            event_type: string;
+            /**
+             * Url
+             * @description The URL of one of the entity's webhook endpoints
+             */
+            url?: string | null;
         };
     };
     responses: {
@@ -4039,6 +4314,379 @@ export interface operations {
             401: components["responses"]["401"];
             403: components["responses"]["403"];
             404: components["responses"]["404"];
+            422: components["responses"]["422"];
+            429: components["responses"]["429"];
+            500: components["responses"]["500"];
+        };
+    };
+    copilot_check_config: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Pin a dated minor version of the API (default: the current, 2026-11-24) */
+                "PayHub-Version"?: "2026-06-01" | "2026-11-24";
+                /** @description With a platform key: the entity the request acts for */
+                "PayHub-Entity"?: string;
+                /** @description Retrying with the same key and body replays the stored response instead of acting twice: up to 255 printable characters */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfigCheckIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description `true` when this is the stored response to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description The request's id (the client's `X-Request-Id` when it is safe to echo) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
+            413: components["responses"]["413"];
+            422: components["responses"]["422"];
+            429: components["responses"]["429"];
+            500: components["responses"]["500"];
+        };
+    };
+    get_erp_mapping_v1_copilot_erp_mapping_get: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Pin a dated minor version of the API (default: the current, 2026-11-24) */
+                "PayHub-Version"?: "2026-06-01" | "2026-11-24";
+                /** @description With a platform key: the entity the request acts for */
+                "PayHub-Entity"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description The request's id (the client's `X-Request-Id` when it is safe to echo) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            422: components["responses"]["422"];
+            429: components["responses"]["429"];
+            500: components["responses"]["500"];
+        };
+    };
+    copilot_webhook_handler: {
+        parameters: {
+            query: {
+                /** @description fastapi | flask | django | express | aspnet */
+                framework: string;
+                /** @description plain | chat | crm | erp */
+                scenario?: string;
+            };
+            header?: {
+                /** @description Pin a dated minor version of the API (default: the current, 2026-11-24) */
+                "PayHub-Version"?: "2026-06-01" | "2026-11-24";
+                /** @description With a platform key: the entity the request acts for */
+                "PayHub-Entity"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description The request's id (the client's `X-Request-Id` when it is safe to echo) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            422: components["responses"]["422"];
+            429: components["responses"]["429"];
+            500: components["responses"]["500"];
+        };
+    };
+    copilot_review: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Pin a dated minor version of the API (default: the current, 2026-11-24) */
+                "PayHub-Version"?: "2026-06-01" | "2026-11-24";
+                /** @description With a platform key: the entity the request acts for */
+                "PayHub-Entity"?: string;
+                /** @description Retrying with the same key and body replays the stored response instead of acting twice: up to 255 printable characters */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description `true` when this is the stored response to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description The request's id (the client's `X-Request-Id` when it is safe to echo) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
+            413: components["responses"]["413"];
+            422: components["responses"]["422"];
+            429: components["responses"]["429"];
+            500: components["responses"]["500"];
+        };
+    };
+    list_copilot_samples: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Pin a dated minor version of the API (default: the current, 2026-11-24) */
+                "PayHub-Version"?: "2026-06-01" | "2026-11-24";
+                /** @description With a platform key: the entity the request acts for */
+                "PayHub-Entity"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description The request's id (the client's `X-Request-Id` when it is safe to echo) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            422: components["responses"]["422"];
+            429: components["responses"]["429"];
+            500: components["responses"]["500"];
+        };
+    };
+    get_copilot_operation_sample: {
+        parameters: {
+            query?: {
+                /** @description curl, python, node, typescript, csharp, java or go */
+                language?: string;
+                /** @description What to adapt the sample to (needs the optional model) */
+                describe?: string | null;
+            };
+            header?: {
+                /** @description Pin a dated minor version of the API (default: the current, 2026-11-24) */
+                "PayHub-Version"?: "2026-06-01" | "2026-11-24";
+                /** @description With a platform key: the entity the request acts for */
+                "PayHub-Entity"?: string;
+            };
+            path: {
+                operation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description The request's id (the client's `X-Request-Id` when it is safe to echo) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            422: components["responses"]["422"];
+            429: components["responses"]["429"];
+            500: components["responses"]["500"];
+        };
+    };
+    get_copilot_flow_sample: {
+        parameters: {
+            query?: {
+                /** @description curl, python, node, typescript, csharp, java or go */
+                language?: string;
+                /** @description What to adapt the sample to (needs the optional model) */
+                describe?: string | null;
+            };
+            header?: {
+                /** @description Pin a dated minor version of the API (default: the current, 2026-11-24) */
+                "PayHub-Version"?: "2026-06-01" | "2026-11-24";
+                /** @description With a platform key: the entity the request acts for */
+                "PayHub-Entity"?: string;
+            };
+            path: {
+                flow: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description The request's id (the client's `X-Request-Id` when it is safe to echo) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            422: components["responses"]["422"];
+            429: components["responses"]["429"];
+            500: components["responses"]["500"];
+        };
+    };
+    get_copilot_test_payloads: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Pin a dated minor version of the API (default: the current, 2026-11-24) */
+                "PayHub-Version"?: "2026-06-01" | "2026-11-24";
+                /** @description With a platform key: the entity the request acts for */
+                "PayHub-Entity"?: string;
+            };
+            path: {
+                operation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description The request's id (the client's `X-Request-Id` when it is safe to echo) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            422: components["responses"]["422"];
+            429: components["responses"]["429"];
+            500: components["responses"]["500"];
+        };
+    };
+    copilot_trigger_event: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Pin a dated minor version of the API (default: the current, 2026-11-24) */
+                "PayHub-Version"?: "2026-06-01" | "2026-11-24";
+                /** @description With a platform key: the entity the request acts for */
+                "PayHub-Entity"?: string;
+                /** @description Retrying with the same key and body replays the stored response instead of acting twice: up to 255 printable characters */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TriggerBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description `true` when this is the stored response to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description The request's id (the client's `X-Request-Id` when it is safe to echo) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
+            413: components["responses"]["413"];
             422: components["responses"]["422"];
             429: components["responses"]["429"];
             500: components["responses"]["500"];
@@ -5645,6 +6293,47 @@ export interface operations {
             404: components["responses"]["404"];
             409: components["responses"]["409"];
             413: components["responses"]["413"];
+            422: components["responses"]["422"];
+            429: components["responses"]["429"];
+            500: components["responses"]["500"];
+        };
+    };
+    retry_posting: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Pin a dated minor version of the API (default: the current, 2026-11-24) */
+                "PayHub-Version"?: "2026-06-01" | "2026-11-24";
+                /** @description With a platform key: the entity the request acts for */
+                "PayHub-Entity"?: string;
+                /** @description Retrying with the same key and body replays the stored response instead of acting twice: up to 255 printable characters */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                posting_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description `true` when this is the stored response to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description The request's id (the client's `X-Request-Id` when it is safe to echo) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostingPublic"];
+                };
+            };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
             422: components["responses"]["422"];
             429: components["responses"]["429"];
             500: components["responses"]["500"];

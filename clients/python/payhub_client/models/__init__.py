@@ -22,7 +22,15 @@ from .capture_create import CaptureCreate
 from .capture_payment_pay_hub_version import CapturePaymentPayHubVersion
 from .card_in import CardIn
 from .channel import Channel
+from .config_check_in import ConfigCheckIn
 from .consent_in import ConsentIn
+from .copilot_check_config_pay_hub_version import CopilotCheckConfigPayHubVersion
+from .copilot_check_config_response_copilot_check_config import CopilotCheckConfigResponseCopilotCheckConfig
+from .copilot_review_pay_hub_version import CopilotReviewPayHubVersion
+from .copilot_trigger_event_pay_hub_version import CopilotTriggerEventPayHubVersion
+from .copilot_trigger_event_response_copilot_trigger_event import CopilotTriggerEventResponseCopilotTriggerEvent
+from .copilot_webhook_handler_pay_hub_version import CopilotWebhookHandlerPayHubVersion
+from .copilot_webhook_handler_response_copilot_webhook_handler import CopilotWebhookHandlerResponseCopilotWebhookHandler
 from .create_api_key_pay_hub_version import CreateApiKeyPayHubVersion
 from .create_api_key_response_create_api_key import CreateApiKeyResponseCreateApiKey
 from .create_autopay_enrollment_pay_hub_version import CreateAutopayEnrollmentPayHubVersion
@@ -90,6 +98,12 @@ from .get_config_schema_pay_hub_version import GetConfigSchemaPayHubVersion
 from .get_config_schema_response_get_config_schema import GetConfigSchemaResponseGetConfigSchema
 from .get_config_version_pay_hub_version import GetConfigVersionPayHubVersion
 from .get_config_version_response_get_config_version import GetConfigVersionResponseGetConfigVersion
+from .get_copilot_flow_sample_pay_hub_version import GetCopilotFlowSamplePayHubVersion
+from .get_copilot_flow_sample_response_get_copilot_flow_sample import GetCopilotFlowSampleResponseGetCopilotFlowSample
+from .get_copilot_operation_sample_pay_hub_version import GetCopilotOperationSamplePayHubVersion
+from .get_copilot_operation_sample_response_get_copilot_operation_sample import GetCopilotOperationSampleResponseGetCopilotOperationSample
+from .get_copilot_test_payloads_pay_hub_version import GetCopilotTestPayloadsPayHubVersion
+from .get_copilot_test_payloads_response_get_copilot_test_payloads import GetCopilotTestPayloadsResponseGetCopilotTestPayloads
 from .get_current_customer_token_pay_hub_version import GetCurrentCustomerTokenPayHubVersion
 from .get_current_customer_token_response_get_current_customer_token import GetCurrentCustomerTokenResponseGetCurrentCustomerToken
 from .get_customer_account_pay_hub_version import GetCustomerAccountPayHubVersion
@@ -97,6 +111,8 @@ from .get_customer_account_response_get_customer_account import GetCustomerAccou
 from .get_dispute_pay_hub_version import GetDisputePayHubVersion
 from .get_entity_pay_hub_version import GetEntityPayHubVersion
 from .get_entity_response_get_entity import GetEntityResponseGetEntity
+from .get_erp_mapping_v1_copilot_erp_mapping_get_pay_hub_version import GetErpMappingV1CopilotErpMappingGetPayHubVersion
+from .get_erp_mapping_v1_copilot_erp_mapping_get_response_get_erp_mapping_v1_copilot_erp_mapping_get import GetErpMappingV1CopilotErpMappingGetResponseGetErpMappingV1CopilotErpMappingGet
 from .get_event_pay_hub_version import GetEventPayHubVersion
 from .get_event_response_get_event import GetEventResponseGetEvent
 from .get_fee_policy_pay_hub_version import GetFeePolicyPayHubVersion
@@ -149,6 +165,8 @@ from .list_autopay_enrollments_response_list_autopay_enrollments import ListAuto
 from .list_autopay_enrollments_status_type_0 import ListAutopayEnrollmentsStatusType0
 from .list_config_versions_pay_hub_version import ListConfigVersionsPayHubVersion
 from .list_config_versions_response_list_config_versions import ListConfigVersionsResponseListConfigVersions
+from .list_copilot_samples_pay_hub_version import ListCopilotSamplesPayHubVersion
+from .list_copilot_samples_response_list_copilot_samples import ListCopilotSamplesResponseListCopilotSamples
 from .list_customer_accounts_pay_hub_version import ListCustomerAccountsPayHubVersion
 from .list_customer_accounts_response_list_customer_accounts import ListCustomerAccountsResponseListCustomerAccounts
 from .list_customer_invoices_pay_hub_version import ListCustomerInvoicesPayHubVersion
@@ -246,7 +264,11 @@ from .resolution_action import ResolutionAction
 from .resolve_reconciliation_exception_pay_hub_version import ResolveReconciliationExceptionPayHubVersion
 from .resolve_reconciliation_exception_response_resolve_reconciliation_exception import ResolveReconciliationExceptionResponseResolveReconciliationException
 from .retry_payment_posting_pay_hub_version import RetryPaymentPostingPayHubVersion
+from .retry_posting_pay_hub_version import RetryPostingPayHubVersion
 from .retry_settings import RetrySettings
+from .review_file import ReviewFile
+from .review_request import ReviewRequest
+from .review_request_format import ReviewRequestFormat
 from .revoke_api_key_pay_hub_version import RevokeApiKeyPayHubVersion
 from .revoke_api_key_response_revoke_api_key import RevokeApiKeyResponseRevokeApiKey
 from .roll_api_key_pay_hub_version import RollApiKeyPayHubVersion
@@ -279,6 +301,8 @@ from .test_webhook_endpoint_pay_hub_version import TestWebhookEndpointPayHubVers
 from .test_webhook_endpoint_response_test_webhook_endpoint import TestWebhookEndpointResponseTestWebhookEndpoint
 from .token_create import TokenCreate
 from .token_method_in import TokenMethodIn
+from .trigger_body import TriggerBody
+from .trigger_body_data import TriggerBodyData
 from .update_api_key_pay_hub_version import UpdateApiKeyPayHubVersion
 from .update_api_key_response_update_api_key import UpdateApiKeyResponseUpdateApiKey
 from .update_autopay_enrollment_pay_hub_version import UpdateAutopayEnrollmentPayHubVersion
@@ -314,7 +338,15 @@ __all__ = (
     "CapturePaymentPayHubVersion",
     "CardIn",
     "Channel",
+    "ConfigCheckIn",
     "ConsentIn",
+    "CopilotCheckConfigPayHubVersion",
+    "CopilotCheckConfigResponseCopilotCheckConfig",
+    "CopilotReviewPayHubVersion",
+    "CopilotTriggerEventPayHubVersion",
+    "CopilotTriggerEventResponseCopilotTriggerEvent",
+    "CopilotWebhookHandlerPayHubVersion",
+    "CopilotWebhookHandlerResponseCopilotWebhookHandler",
     "CreateApiKeyPayHubVersion",
     "CreateApiKeyResponseCreateApiKey",
     "CreateAutopayEnrollmentPayHubVersion",
@@ -382,6 +414,12 @@ __all__ = (
     "GetConfigSchemaResponseGetConfigSchema",
     "GetConfigVersionPayHubVersion",
     "GetConfigVersionResponseGetConfigVersion",
+    "GetCopilotFlowSamplePayHubVersion",
+    "GetCopilotFlowSampleResponseGetCopilotFlowSample",
+    "GetCopilotOperationSamplePayHubVersion",
+    "GetCopilotOperationSampleResponseGetCopilotOperationSample",
+    "GetCopilotTestPayloadsPayHubVersion",
+    "GetCopilotTestPayloadsResponseGetCopilotTestPayloads",
     "GetCurrentCustomerTokenPayHubVersion",
     "GetCurrentCustomerTokenResponseGetCurrentCustomerToken",
     "GetCustomerAccountPayHubVersion",
@@ -389,6 +427,8 @@ __all__ = (
     "GetDisputePayHubVersion",
     "GetEntityPayHubVersion",
     "GetEntityResponseGetEntity",
+    "GetErpMappingV1CopilotErpMappingGetPayHubVersion",
+    "GetErpMappingV1CopilotErpMappingGetResponseGetErpMappingV1CopilotErpMappingGet",
     "GetEventPayHubVersion",
     "GetEventResponseGetEvent",
     "GetFeePolicyPayHubVersion",
@@ -441,6 +481,8 @@ __all__ = (
     "ListAutopayEnrollmentsStatusType0",
     "ListConfigVersionsPayHubVersion",
     "ListConfigVersionsResponseListConfigVersions",
+    "ListCopilotSamplesPayHubVersion",
+    "ListCopilotSamplesResponseListCopilotSamples",
     "ListCustomerAccountsPayHubVersion",
     "ListCustomerAccountsResponseListCustomerAccounts",
     "ListCustomerInvoicesPayHubVersion",
@@ -538,7 +580,11 @@ __all__ = (
     "ResolveReconciliationExceptionPayHubVersion",
     "ResolveReconciliationExceptionResponseResolveReconciliationException",
     "RetryPaymentPostingPayHubVersion",
+    "RetryPostingPayHubVersion",
     "RetrySettings",
+    "ReviewFile",
+    "ReviewRequest",
+    "ReviewRequestFormat",
     "RevokeApiKeyPayHubVersion",
     "RevokeApiKeyResponseRevokeApiKey",
     "RollApiKeyPayHubVersion",
@@ -571,6 +617,8 @@ __all__ = (
     "TestWebhookEndpointResponseTestWebhookEndpoint",
     "TokenCreate",
     "TokenMethodIn",
+    "TriggerBody",
+    "TriggerBodyData",
     "UpdateApiKeyPayHubVersion",
     "UpdateApiKeyResponseUpdateApiKey",
     "UpdateAutopayEnrollmentPayHubVersion",

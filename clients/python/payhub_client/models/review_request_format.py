@@ -1,0 +1,8 @@
+from enum import StrEnum
+
+class ReviewRequestFormat(StrEnum):
+    JSON = "json"
+    SARIF = "sarif"
+
+    def __str__(self) -> str:
+        return str(self.value)
