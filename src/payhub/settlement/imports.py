@@ -61,14 +61,12 @@ class _Reader:
         self.source, self.progress, self.sha = source, progress, hashlib.sha256()
 
     def read(self, size: int = -1) -> bytes:
-        data = self.source.read(size)
-        self.sha.update(data)
-        if self.progress and data:
-            self.progress(len(data))
-        return data
+        return self._seen(self.source.read(size))
 
     def readline(self, size: int = -1) -> bytes:
-        data = self.source.readline(size)
+        return self._seen(self.source.readline(size))
+
+    def _seen(self, data: bytes) -> bytes:
         self.sha.update(data)
         if self.progress and data:
             self.progress(len(data))
