@@ -305,9 +305,13 @@ def audited(services: Services, action: str) -> list[dict[str, Any]]:
         return [a or {} for a in s.scalars(select(AuditEvent.after).where(AuditEvent.action == action))]
 
 
-@pytest.mark.parametrize("point", ["after_intent", "after_gateway"])
+@pytest.mark.parametrize(("point", "again"), [("after_intent", "submit-1"), ("after_gateway", "submit-1"),
+                                              ("after_gateway", "second-click")])
 def test_an_evidence_submission_killed_then_retried_reaches_the_gateway_once(
-        point: str, server: Api, stripe: tuple[FakeStripe, str], keys: dict[str, str], services: Services) -> None:
+        point: str, again: str, server: Api, stripe: tuple[FakeStripe, str], keys: dict[str, str],
+        services: Services) -> None:
+    """Retried with the same Idempotency-Key, or submitted again under another (a second click): the gateway's key
+    derives from the dispute and its evidence, so the provider answers with the first submission."""
     fake, _ = stripe
     server.start(crash_at=f"dispute_evidence.{point}")
     dispute_id, stripe_id = stripe_dispute(server, fake, keys, services)
@@ -317,7 +321,7 @@ def test_an_evidence_submission_killed_then_retried_reaches_the_gateway_once(
     with services.read() as s:
         assert s.get(Dispute, dispute_id).evidence_submitted_at is None  # type: ignore[union-attr]
 
-    answer = retry(server, keys["payments"], "POST", path, None, "submit-1")
+    answer = retry(server, keys["payments"], "POST", path, None, again)
     assert answer.status_code == 200, answer.text
     shown = answer.json()
     assert shown["status"] == "under_review" and shown["evidence"]["submitted_at"]
@@ -326,7 +330,7 @@ def test_an_evidence_submission_killed_then_retried_reaches_the_gateway_once(
     assert count_ == 1 and len(idempotency_keys) == 1 and files == 1
     (done,) = audited(services, "dispute.evidence_submitted")
     assert f"{done['idempotency_key']}:submit" in idempotency_keys
-    replay = send(server, keys["payments"], "POST", path, None, "submit-1")
+    replay = send(server, keys["payments"], "POST", path, None, again)
     assert replay.headers.get("idempotent-replayed") == "true" and submitted_at_stripe(fake, stripe_id)[0] == 1
 
 
