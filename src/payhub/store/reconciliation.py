@@ -25,7 +25,7 @@ from payhub.store.models import (
 from payhub.store.repo import page
 
 BATCH_ROWS = 100_000
-_GATEWAY = "(:gateway IS NULL OR {column} = :gateway)"
+_GATEWAY = "(CAST(:gateway AS VARCHAR) IS NULL OR {column} = :gateway)"  # PostgreSQL: a bare NULL test is untyped
 _SINCE = bindparam("since", type_=UTCDateTime())  # stored as SQLite writes it, compared the same way
 
 _SETTLEMENT = text(f"""
@@ -68,7 +68,7 @@ _MANUAL = text("""
     WHERE entity_id = :entity AND match_method = 'manual' AND record_id IS NOT NULL""")
 # what PayHub sent as merchant reference besides its payment id: the invoice numbers (Level 2/3 data)
 _INVOICE_NUMBERS = text("""
-    SELECT id AS payment_id, level3 FROM payments
+    SELECT id AS payment_id, CAST(level3 AS TEXT) AS level3 FROM payments
     WHERE entity_id = :entity AND amount_captured > 0 AND created_at >= :since
       AND level3 IS NOT NULL""").bindparams(_SINCE)
 
