@@ -4,7 +4,12 @@
     PAYHUB_CRASH_AT=refund.after_gateway PAYHUB_CRASH_ACTION=db_error
                                                          a database failure is raised there instead
 
-Points: {payment,capture,void,refund}.{after_intent,after_gateway,before_commit,after_commit}."""
+Points: {payment,capture,void,refund}.{after_intent,after_gateway,before_commit,after_commit};
+settlement.after_lines (the file's lines written, not committed), settlement.after_commit (the batches
+committed, their postings not yet sent to an ERP outside PayHub's database); notification.after_commit (the
+dispute recorded, its postings not yet posted); dispute_evidence.after_intent (the submission on record, the
+gateway not called), dispute_evidence.after_gateway (the gateway took the evidence, PayHub did not record it);
+writeoff.after_commit (the resolution and its posting committed, the posting not yet sent)."""
 
 from __future__ import annotations
 

@@ -11,12 +11,9 @@ from __future__ import annotations
 
 import json
 import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -31,49 +28,13 @@ from payhub.pipeline import recovery
 from payhub.services import Services
 from payhub.store.models import Entity, GLLineRow, Posting
 from tests import processes
+from tests.faults.server import Api, crash, retry, send
 from tests.gateways.stripe.fake import API_KEY, FakeStripe
 from tests.helpers import card, pay_body
 
 POINTS = ("after_intent", "after_gateway", "before_commit", "after_commit")
 AMOUNT = 12_345
 LOCK_S = 2  # the payment lock a killed request leaves behind expires this fast here
-
-
-@pytest.fixture
-def stripe() -> Iterator[tuple[FakeStripe, str]]:
-    fake = FakeStripe()
-    with fake.serve() as url:
-        yield fake, url
-
-
-@dataclass
-class Api:
-    """Starts and restarts the API as a real process on one port."""
-
-    env: dict[str, str]
-    port: int
-    log: Path
-    proc: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self, crash_at: str | None = None) -> None:
-        env = {**self.env, **({"PAYHUB_CRASH_AT": crash_at} if crash_at else {})}
-        with self.log.open("ab") as out:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "uvicorn", "payhub.asgi:app", "--host", "127.0.0.1", "--port", str(self.port),
-                 "--log-level", "warning", "--no-access-log"], env=env, stdout=out, stderr=out)
-        processes.wait_healthy(self.url, self.proc, self.log)
-
-    def killed(self) -> bool:
-        assert self.proc is not None
-        return self.proc.wait(30) == -signal.SIGKILL
-
-    def stop(self) -> None:
-        if self.proc is not None:
-            processes.stop([self.proc])
 
 
 @pytest.fixture
@@ -89,22 +50,6 @@ def api(db_url: str, services: Services, keys: dict[str, str], stripe: tuple[Fak
     server.stop()
 
 
-def send(api: Api, key: str, method: str, path: str, body: dict[str, Any] | None, idem: str) -> httpx.Response:
-    return httpx.request(method, f"{api.url}{path}", json=body, timeout=30,
-                         headers={"Authorization": f"Bearer {key}", "Idempotency-Key": idem})
-
-
-def retry(api: Api, key: str, method: str, path: str, body: dict[str, Any] | None, idem: str) -> httpx.Response:
-    """The client's retry: the same request and key, again while the dead request's lock has not expired."""
-    deadline = time.monotonic() + 60
-    while True:
-        response = send(api, key, method, path, body, idem)
-        if response.json().get("code") not in ("idempotency_key_in_use", "payment_locked"):
-            return response
-        assert time.monotonic() < deadline, response.text
-        time.sleep(0.2)
-
-
 def intents(fake: FakeStripe) -> list[dict[str, Any]]:
     return list(fake.intents.values())
 
@@ -115,14 +60,6 @@ def ledger(services: Services) -> tuple[int, int, list[str]]:
                                          func.coalesce(func.sum(GLLineRow.credit), 0))).one()
         statuses = list(s.scalars(select(Posting.status).order_by(Posting.id)))
     return int(debit), int(credit), statuses
-
-
-def crash(api: Api, key: str, method: str, path: str, body: dict[str, Any] | None, idem: str) -> None:
-    """Send the request to the server started with its crash point, see the server die, start a healthy one."""
-    with pytest.raises(httpx.TransportError):
-        send(api, key, method, path, body, idem)
-    assert api.killed()
-    api.start()
 
 
 @pytest.mark.parametrize("method", ["card", "vault token"])

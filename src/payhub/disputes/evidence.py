@@ -19,6 +19,7 @@ from typing import Any, cast
 
 from sqlalchemy.orm import Session
 
+from payhub import faults
 from payhub.admin import Actor
 from payhub.disputes.service import advance
 from payhub.domain.disputes import EVIDENCE_FIELDS, FINAL, WARNINGS, DisputeStatus, Evidence, EvidenceFile
@@ -150,7 +151,9 @@ def submit(svc: Services, entity_id: str, dispute_id: str, actor: Actor) -> Disp
                      target=dispute.id, before=None, after={"idempotency_key": key, "files": file_ids,
                                                            "fields": sorted(evidence.fields)},
                      request_id=actor.request_id, now=svc.clock.now(), staff_user_id=actor.staff_user)
+    faults.point("dispute_evidence.after_intent")
     answered = cast(DisputeDefense, gateway).submit_dispute_evidence(reference, evidence, key)
+    faults.point("dispute_evidence.after_gateway")
     with svc.transaction() as s:
         dispute = store.get(s, entity_id, dispute_id, lock=True)
         now = svc.clock.now()

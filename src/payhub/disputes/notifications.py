@@ -25,6 +25,7 @@ from typing import Any, cast
 import structlog
 from sqlalchemy.orm import Session
 
+from payhub import faults
 from payhub.disputes import service
 from payhub.domain.errors import GatewayNotConfigured, PaymentLocked
 from payhub.domain.payments import IN_FLIGHT
@@ -81,6 +82,7 @@ def _handle(svc: Services, gateway: str, n: Notification) -> dict[str, Any]:
         elif n.payout is not None:
             row.outcome = "payout"
         result.update(outcome=row.outcome, subject=row.subject_id)
+    faults.point("notification.after_commit")
     service.post(svc, postings)
     if unknown_payment is not None:
         result["recovery"] = _recover(svc, *unknown_payment)

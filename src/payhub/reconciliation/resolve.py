@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from payhub import faults
 from payhub.admin.work import Actor, UnitOfWork, transaction
 from payhub.domain.errors import InvalidRequest, NotFound, ReconciliationExceptionResolved
 from payhub.domain.ledger import GLLine, JournalEntry
@@ -57,6 +58,7 @@ def resolve(svc: Services, entity_id: str, exception_id: str, action: str, reaso
         u.audit(actor, entity_id, f"reconciliation_exception.{action}", f"reconciliation_exception:{row.id}",
                 before, exception_view(row))
     if posting is not None:  # after the commit, as every posting: the ERP is asked once it is on record
+        faults.point("writeoff.after_commit")
         posting = posting_pipeline.run(svc, posting).posting
     return Resolved(row, posting)
 

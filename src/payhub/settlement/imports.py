@@ -22,6 +22,7 @@ from typing import IO, Any, cast
 import structlog
 from sqlalchemy.orm import Session
 
+from payhub import faults
 from payhub.disputes import service as disputes
 from payhub.domain import payments as machine
 from payhub.domain.disputes import DisputeNotice, DisputeStatus
@@ -113,6 +114,7 @@ def import_report(svc: Services, entity_id: str, gateway: str, source: IO[bytes]
         if (earlier := store.imported_file(s, entity_id, sha)) is not None:
             raise SettlementBatchDuplicate(f"This file was imported already (batch {earlier.batch_ref})",
                                            batch=earlier.id)
+        faults.point("settlement.after_lines")
         rules = repo.settings_of(s, entity_id).posting_rules
         erp = svc.erp_for(entity_id)
         for batch in batches.values():
@@ -125,6 +127,7 @@ def import_report(svc: Services, entity_id: str, gateway: str, source: IO[bytes]
                 if not posting_pipeline.post_within(svc, s, posting, None, erp):
                     postings.append(posting)
         rows = [b.row for b in batches.values()]
+    faults.point("settlement.after_commit")
     disputes.post(svc, postings)  # after the commit: what the ERP did not book in the transaction
     log.info("settlement.imported", entity=entity_id, gateway=gateway, batches=[r.batch_ref for r in rows],
              lines=sum(r.line_count for r in rows))
