@@ -142,3 +142,27 @@ def test_import_needs_admin_and_a_gateway_that_reads_reports(app: Any, keys: dic
     assert unknown.status_code == 404 and unknown.json()["code"] == "gateway_not_found"
     empty = upload(admin, HEADER)
     assert empty.status_code == 422 and empty.json()["code"] == "settlement_file_invalid"
+
+
+def test_a_retried_upload_replays_whatever_boundary_the_client_draws(admin: TestClient, services: Services) -> None:
+    """Clients draw a new multipart boundary per request: the same file under the same Idempotency-Key is the
+    same request, and another file under it is refused."""
+    p = paid(admin, "inv_acme_1001", 10_000)
+    report = (HEADER + line("sim_batch_9", "payment", p, 10_000, 320, datetime.now(UTC))).encode()
+
+    def send(boundary: str, content: bytes) -> Any:
+        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"gateway\"\r\n\r\nsimulator\r\n"
+                f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"b.csv\"\r\n"
+                f"Content-Type: text/csv\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
+        return admin.post("/v1/settlements/import", content=body, headers={
+            "Content-Type": f"multipart/form-data; boundary={boundary}", "Idempotency-Key": "import-9"})
+
+    first = send("a1b2c3", report)
+    assert first.status_code == 201, first.text
+    again = send("zz9y8x7w", report)
+    assert again.status_code == 201 and again.headers["idempotent-replayed"] == "true"
+    assert again.json() == first.json()
+    other = send("q1", report.replace(b"10000,320", b"10000,321"))
+    assert other.status_code == 422 and other.json()["code"] == "idempotency_key_reused"
+    with services.read() as s:
+        assert s.scalar(select(func.count()).select_from(SettlementLineRow)) == 1

@@ -86,6 +86,19 @@ def answered(_: Request, error: Exception) -> JSONResponse:
     return JSONResponse(error.body, status_code=error.status_code, headers=headers)
 
 
+def _without_boundary(scope: Scope, body: bytes) -> bytes:
+    """A multipart body as its content: clients draw a new boundary for each request, so a correct retry of an
+    upload (the same files and fields) must hash the same."""
+    kind = dict(scope.get("headers", [])).get(b"content-type", b"")
+    if not kind.lower().startswith(b"multipart/"):
+        return body
+    for param in kind.split(b";")[1:]:
+        name, _, value = param.strip().partition(b"=")
+        if name.lower() == b"boundary" and value.strip(b'"'):
+            return body.replace(value.strip(b'"'), b"boundary")
+    return body
+
+
 class StoredResponses:
     """Pure ASGI middleware for every POST that is not `resumable`: with an Idempotency-Key, a 2xx answer is
     stored for the caller and key and replayed to the same request; another body under the key is refused;
@@ -120,7 +133,7 @@ class StoredResponses:
             try:
                 parsed: Any = json.loads(body) if body else None
             except ValueError:
-                parsed = body.decode("latin-1")
+                parsed = _without_boundary(scope, body).decode("latin-1")
             digest = idempotency.request_hash(svc.secret_key, scope["method"], scope["path"], parsed)
             try:
                 outcome = await run_in_threadpool(idempotency.begin, svc, principal.entity_id, principal.key_id,
