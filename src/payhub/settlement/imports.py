@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import IO, Any, cast
 
 import structlog
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from payhub import faults
@@ -119,7 +120,7 @@ def import_report(svc: Services, entity_id: str, gateway: str, source: IO[bytes]
         erp = svc.erp_for(entity_id)
         for batch in batches.values():
             batch.row.file_sha256, batch.row.matched = sha, batch.matched
-            batch.row.totals = [vars_of(t) for t in batch.book.totals()]
+            batch.row.totals = [asdict(t) for t in batch.book.totals()]
             entry = batch.book.entry(rules)
             if entry is not None:
                 posting = repo.add_source_posting(s, entity_id, batch.row.id, entry, erp.name, now)
@@ -132,10 +133,6 @@ def import_report(svc: Services, entity_id: str, gateway: str, source: IO[bytes]
     log.info("settlement.imported", entity=entity_id, gateway=gateway, batches=[r.batch_ref for r in rows],
              lines=sum(r.line_count for r in rows))
     return rows
-
-
-def vars_of(totals: Any) -> dict[str, Any]:
-    return {name: getattr(totals, name) for name in totals.__dataclass_fields__}
 
 
 def _write(svc: Services, s: Session, entity_id: str, gateway: str, filename: str, imported_by: str | None,
@@ -153,7 +150,11 @@ def _write(svc: Services, s: Session, entity_id: str, gateway: str, filename: st
         s.add(row)
         batches[ref] = _Batch(row)
     if new_refs:
-        s.flush()
+        try:
+            s.flush()
+        except IntegrityError:  # the same batch imported at this moment by another request: it won
+            raise SettlementBatchDuplicate(f"Batch {', '.join(sorted(new_refs))} of {gateway} is being imported "
+                                           "already", batches=sorted(new_refs)) from None
     rows = []
     for line in lines:
         batch = batches[line.batch_ref]
