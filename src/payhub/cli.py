@@ -338,13 +338,14 @@ def worker(metrics_port: int = typer.Option(0, help="Expose Prometheus metrics o
                                                            "idempotency keys, run autopay and reconcile "
                                                            "what is due")) -> None:
     """Deliver webhooks from the outbox; recover what a crash or a lost gateway answer left unfinished
-    (payments, captures, voids, refunds, postings); sync settlements; pay what autopay finds due; reconcile
-    each entity with settlement on record every `reconciliation.every_hours`."""
+    (payments, captures, voids, refunds, postings, dispute evidence submissions); sync settlements; pay what
+    autopay finds due; reconcile each entity with settlement on record every `reconciliation.every_hours`."""
     import asyncio
 
     from payhub.autopay.scheduler import default_holder
     from payhub.autopay.scheduler import run_once as autopay_run
     from payhub.bootstrap import build_services, build_worker
+    from payhub.disputes.evidence import finish_abandoned as finish_submissions
     from payhub.logs import configure
     from payhub.pipeline.idempotency import purge_expired
     from payhub.pipeline.recovery import run_once as recover
@@ -372,6 +373,7 @@ def worker(metrics_port: int = typer.Option(0, help="Expose Prometheus metrics o
             await asyncio.to_thread(purge_expired, svc)
             await asyncio.to_thread(autopay_run, svc, holder)
             await asyncio.to_thread(reconcile_due, svc, holder)
+            await asyncio.to_thread(finish_submissions, svc)
             try:
                 await asyncio.wait_for(stop.wait(), housekeeping_s)
             except TimeoutError:

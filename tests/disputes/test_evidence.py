@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from payhub.admin import Actor
 from payhub.api.app import create_app
-from payhub.disputes.evidence import MAX_FILE_BYTES, MAX_FILES
+from payhub.disputes.evidence import MAX_FILE_BYTES, MAX_FILES, finish_abandoned, submit
 from payhub.ports import DISPUTE_EVIDENCE
 from payhub.services import Services
 from payhub.settings import Settings
+from payhub.store.models import Dispute
 from tests.disputes.conftest import NotifyingSimulator, Provider, charge_of
 from tests.helpers import pay_body
 
@@ -107,3 +110,61 @@ def test_evidence_for_an_inquiry_puts_the_inquiry_under_review(admin: TestClient
     submitted = admin.post(f"/v1/disputes/{inquiry['id']}/submit").json()
     assert (submitted["status"], submitted["raw_status"], submitted["postings"]) == (
         "warning_under_review", "under_review", [])
+
+
+class Crashed(Exception):
+    """Stands for the process dying on the way to the gateway (tests/faults kills real processes there)."""
+
+
+def test_the_worker_finishes_a_submission_a_crash_left_under_its_key(client: TestClient, dispute: dict[str, Any],
+                                                                     gateway: NotifyingSimulator,
+                                                                     services: Services,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    client.post(f"/v1/disputes/{dispute['id']}/evidence", data={"uncategorized_text": "Delivered and signed for"})
+    sent = gateway.submit_dispute_evidence
+
+    def dies_after_charging(reference: str, evidence: Any, key: str) -> str:
+        sent(reference, evidence, key)  # the gateway has it; PayHub never learns
+        raise Crashed()
+
+    monkeypatch.setattr(gateway, "submit_dispute_evidence", dies_after_charging)
+    with pytest.raises(Crashed):
+        submit(services, "ent_demo", dispute["id"], Actor(key_id=None))
+    monkeypatch.undo()
+    shown = client.get(f"/v1/disputes/{dispute['id']}").json()
+    assert shown["status"] == "needs_response" and shown["evidence"]["submitted_at"] is None
+    assert finish_abandoned(services) == []  # too recent: the request may still be running
+    services.recovery_after = timedelta(0)
+    assert finish_abandoned(services) == [dispute["id"]]
+    assert finish_abandoned(services) == []  # finished: nothing left
+    (key,) = gateway.submissions
+    assert gateway.calls == 2 and len(gateway.evidence[dispute_reference(services, dispute["id"])]) == 1
+    shown = client.get(f"/v1/disputes/{dispute['id']}").json()
+    assert shown["status"] == "under_review" and shown["evidence"]["submitted_at"]
+
+
+def test_a_submission_whose_evidence_changed_since_is_not_resent(client: TestClient, dispute: dict[str, Any],
+                                                                 gateway: NotifyingSimulator, services: Services,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    client.post(f"/v1/disputes/{dispute['id']}/evidence", data={"uncategorized_text": "Delivered"})
+
+    def dies(reference: str, evidence: Any, key: str) -> str:
+        raise Crashed()
+
+    monkeypatch.setattr(gateway, "submit_dispute_evidence", dies)
+    with pytest.raises(Crashed):
+        submit(services, "ent_demo", dispute["id"], Actor(key_id=None))
+    monkeypatch.undo()
+    client.post(f"/v1/disputes/{dispute['id']}/evidence", data={"service_date": "2026-11-02"})
+    services.recovery_after = timedelta(0)
+    assert finish_abandoned(services) == []  # the evidence it meant to send is not the evidence now
+    assert gateway.calls == 0
+    with services.read() as s:
+        assert s.get(Dispute, dispute["id"]).evidence_submitting_key is None  # type: ignore[union-attr]
+
+
+def dispute_reference(services: Services, dispute_id: str) -> str:
+    with services.read() as s:
+        row = s.get(Dispute, dispute_id)
+        assert row is not None
+        return row.dispute_reference

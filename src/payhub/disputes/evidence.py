@@ -17,13 +17,14 @@ import posixpath
 from dataclasses import dataclass
 from typing import Any, cast
 
+import structlog
 from sqlalchemy.orm import Session
 
 from payhub import faults
 from payhub.admin import Actor
 from payhub.disputes.service import advance
 from payhub.domain.disputes import EVIDENCE_FIELDS, FINAL, WARNINGS, DisputeStatus, Evidence, EvidenceFile
-from payhub.domain.errors import CapabilityUnsupported, DisputeClosed, EvidenceInvalid, ProcessingError
+from payhub.domain.errors import CapabilityUnsupported, DisputeClosed, DomainError, EvidenceInvalid, ProcessingError
 from payhub.domain.events import EventType
 from payhub.ids import new_id
 from payhub.ports import DISPUTE_EVIDENCE, DisputeDefense, supports
@@ -32,6 +33,8 @@ from payhub.store import audit, repo
 from payhub.store import disputes as store
 from payhub.store.models import Dispute, DisputeEvidenceFile
 from payhub.views import dispute_view
+
+log = structlog.get_logger(__name__)
 
 MAX_FILES = 10
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -147,6 +150,7 @@ def submit(svc: Services, entity_id: str, dispute_id: str, actor: Actor) -> Disp
             raise EvidenceInvalid("Add evidence (files or fields) before submitting it", field="evidence")
         key = submission_key(dispute)
         reference, file_ids = dispute.dispute_reference, [f.id for f in dispute.files]
+        dispute.evidence_submitting_key, dispute.evidence_submitting_at = key, svc.clock.now()
         audit.record(s, entity_id=entity_id, key_id=actor.key_id, action="dispute.evidence_submitting",
                      target=dispute.id, before=None, after={"idempotency_key": key, "files": file_ids,
                                                            "fields": sorted(evidence.fields)},
@@ -162,11 +166,40 @@ def submit(svc: Services, entity_id: str, dispute_id: str, actor: Actor) -> Disp
         if status not in FINAL:  # a decision comes by notification, with its GL entries
             advance(dispute, status, answered, now)
         dispute.evidence_submitted_at = dispute.updated_at = now
+        dispute.evidence_submitting_key = dispute.evidence_submitting_at = None
         for f in dispute.files:
             if f.id in file_ids and f.submitted_at is None:
                 f.submitted_at = now
         _changed(s, dispute, actor, "dispute.evidence_submitted", before, now, {"idempotency_key": key})
         return dispute
+
+
+def finish_abandoned(svc: Services, limit: int = 100) -> list[str]:
+    """The worker's recovery of submissions a crash left between the intent and the recorded answer (older than
+    `svc.recovery_after`): the same evidence is submitted again under the same key, so the gateway answers its
+    first answer and nothing is sent twice. Evidence changed since (another key) or a dispute decided or under
+    review meanwhile has nothing to finish: the marker is cleared. Returns the disputes finished."""
+    with svc.read() as s:
+        abandoned = store.abandoned_submissions(s, svc.clock.now() - svc.recovery_after, limit)
+    finished: list[str] = []
+    for entity_id, dispute_id, key in abandoned:
+        with svc.read() as s:
+            dispute = store.get(s, entity_id, dispute_id)
+            same = submission_key(dispute) == key and DisputeStatus(dispute.status) not in CLOSED
+        if same:
+            try:
+                submit(svc, entity_id, dispute_id, RECOVERY)
+            except DomainError as error:  # the gateway is down: the marker stays, the next pass tries again
+                log.warning("dispute.evidence_recovery_failed", dispute=dispute_id, code=error.code)
+                continue
+            finished.append(dispute_id)
+        else:
+            with svc.transaction() as s:
+                store.get(s, entity_id, dispute_id, lock=True).evidence_submitting_key = None
+    return finished
+
+
+RECOVERY = Actor(key_id=None, request_id="recovery")  # who the audit trail names for the worker's submissions
 
 
 def submission_key(dispute: Dispute) -> str:

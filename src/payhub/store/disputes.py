@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -84,3 +85,11 @@ def claim_notification(s: Session, row: GatewayNotification) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+def abandoned_submissions(s: Session, before: datetime, limit: int) -> list[tuple[str, str, str]]:
+    """(entity, dispute, key) of evidence submissions whose intent is older than `before` and still open."""
+    rows = s.execute(select(Dispute.entity_id, Dispute.id, Dispute.evidence_submitting_key)
+                     .where(Dispute.evidence_submitting_key.is_not(None), Dispute.evidence_submitting_at < before)
+                     .order_by(Dispute.evidence_submitting_at).limit(limit)).all()
+    return [(e, d, k) for e, d, k in rows if k]

@@ -728,6 +728,10 @@ class Dispute(Base):
     evidence_due_by: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     evidence: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)  # the standard fields
     evidence_submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # a submission under way: its gateway idempotency key, written before the gateway call and cleared once the
+    # answer is on record; one left behind by a crash is finished by `payhub worker` (disputes.evidence)
+    evidence_submitting_key: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    evidence_submitting_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
     outcome: Mapped[str | None] = mapped_column(String(10), nullable=True)  # won | lost
     source: Mapped[str] = mapped_column(String(20))  # notification | settlement
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
