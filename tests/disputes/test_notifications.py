@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -180,3 +181,22 @@ def test_stale_notices_never_move_a_dispute_backwards(admin: TestClient, provide
     types = [e["type"] for e in admin.get("/v1/events", params={"limit": 100}).json()["data"]
              if e["type"].startswith("dispute.")]
     assert sorted(types) == ["dispute.opened", "dispute.resolved"]
+
+
+def test_a_payout_notice_marks_the_batch_it_pays_out(admin: TestClient, provider: Provider) -> None:
+    payment = admin.post("/v1/payments", json=pay_body("inv_acme_1001", 5_000)).json()
+    report = ("batch_id,line_type,reference,merchant_reference,currency,gross,fee,net,booked_at,dispute_reference,"
+              f"reason_code,description\npo_sim_7,payment,{charge_of(payment)},{payment['id']},USD,5000,175,4825,"
+              f"{datetime.now(UTC).isoformat()},,,\n")
+    imported = admin.post("/v1/settlements/import", data={"gateway": "simulator"},
+                          files={"file": ("po.csv", report.encode(), "text/csv")})
+    assert imported.status_code == 201, imported.text
+    (batch,) = imported.json()["batches"]
+    assert batch["payout"] == {"status": None, "at": None}
+    arrival = int(time.time())
+    sent = provider.send(provider.event("payout.paid", {"payout": "po_sim_7", "amount": 4_825, "currency": "usd",
+                                                        "arrival_at": arrival}))
+    assert sent.status_code == 200
+    shown = admin.get(f"/v1/settlements/{batch['id']}").json()
+    assert shown["payout"]["status"] == "paid" and shown["payout"]["at"].startswith(
+        datetime.fromtimestamp(arrival, UTC).strftime("%Y-%m-%dT%H:%M:%S"))

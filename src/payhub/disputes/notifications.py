@@ -9,7 +9,8 @@ delivered twice at once, is acknowledged and changes nothing.
     authorization notices  → a payment whose outcome PayHub does not know (processing / unknown) is resolved
                              the way the recovery worker resolves it (pipeline.pay.recover_payment: the
                              gateway is asked what became of the payment's key)
-    payout notices         → recorded only: the settlement file import books the money
+    payout notices         → the settlement batch the payout is shows its payout status (the settlement file's
+                             import books the money; a notice before the file is recorded only)
 
 Every notification is recorded (GatewayNotification) with its outcome (dispute | authorization | payout |
 ignored | unmatched) and a normalized summary, never the raw body."""
@@ -34,6 +35,7 @@ from payhub.pipeline import pay
 from payhub.ports import NOTIFICATIONS, AuthorizationNotice, Notification, NotificationSource, supports
 from payhub.services import Services
 from payhub.store import disputes as store
+from payhub.store import settlement
 from payhub.store.models import GatewayNotification, Payment
 
 log = structlog.get_logger(__name__)
@@ -81,6 +83,9 @@ def _handle(svc: Services, gateway: str, n: Notification) -> dict[str, Any]:
                     row.summary = {**row.summary, "payment_status": payment.status}
         elif n.payout is not None:
             row.outcome = "payout"
+            for batch in settlement.batches_paid_out_as(s, gateway, n.payout.payout_reference):
+                batch.payout_status, batch.payout_at = n.payout.status, n.payout.arrival_at or n.occurred_at
+                row.entity_id, row.subject_id = batch.entity_id, batch.id
         result.update(outcome=row.outcome, subject=row.subject_id)
     faults.point("notification.after_commit")
     service.post(svc, postings)

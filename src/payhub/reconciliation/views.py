@@ -54,6 +54,7 @@ def batch_view(b: SettlementBatch, postings: list[Posting] | None = None,
                     "fees": money(t["fees"], t["currency"]), "net": money(t["net"], t["currency"]),
                     "chargebacks": money(t["chargebacks"], t["currency"]), "lines": t["lines"]}
                    for t in b.totals or []],
+        "payout": {"status": b.payout_status, "at": ts(b.payout_at)},
         "imported_at": ts(b.imported_at),
     }
     if postings is not None:

@@ -632,6 +632,9 @@ class SettlementBatch(Base):
     line_count: Mapped[int] = mapped_column(Integer)
     totals: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # per currency: gross, fees, net…
     matched: Mapped[int] = mapped_column(Integer, default=0)  # lines matched to a payment or refund on import
+    # what the provider's payout notice said of the transfer to the bank: paid | failed | … (None: no notice yet)
+    payout_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    payout_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime)
     imported_by: Mapped[str | None] = mapped_column(String(40), nullable=True)  # the API key, or None (CLI)
     __table_args__ = (

@@ -94,3 +94,10 @@ def movements(s: Session, entity_id: str, gateway: str, since: datetime,
     out = [("payment", r[0], r[1], r[2], r[3], r[4], r[5], r[1]) for r in captured]
     out += [("refund", r[0], r[1], r[2], r[3], r[4], r[5], r[6]) for r in refunded]
     return sorted(out, key=lambda m: (m[5], m[2]))
+
+
+def batches_paid_out_as(s: Session, gateway: str, payout_reference: str) -> list[SettlementBatch]:
+    """The batches a provider's payout is (Stripe's payout id is the batch reference of its report)."""
+    return list(s.scalars(select(SettlementBatch).where(SettlementBatch.gateway == gateway,
+                                                        SettlementBatch.batch_ref == payout_reference)
+                          .with_for_update()))
