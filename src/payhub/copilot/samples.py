@@ -78,7 +78,7 @@ class Parameter:
 class Operation:
     id: str
     method: str  # upper case
-    path: str  # with {placeholders}
+    path: str  # with {path parameters}
     summary: str
     path_params: tuple[Parameter, ...]
     required_query: tuple[Parameter, ...]
@@ -244,7 +244,7 @@ def _example(spec: dict[str, Any], schema: Any, depth: int) -> Any:
 
 def _path_expr(lang: Language, ops: dict[str, Operation]) -> Callable[..., str]:
     """`path("capture_payment", payment_id="paymentId")`: the operation's path as an expression of the language,
-    its placeholders replaced by the given expressions."""
+    its path parameters replaced by the given expressions."""
 
     def path(operation_id: str, /, **values: str) -> str:
         template = ops[operation_id].path

@@ -14,8 +14,8 @@ import tree_sitter_typescript
 from tree_sitter import Language, Node, Parser
 
 from payhub.copilot.review.rules import (
+    INTERPOLATED,
     PAID_STATUSES,
-    PLACEHOLDER,
     SECRET_KEY,
     SUCCESS_STATUSES,
     Finding,
@@ -85,7 +85,7 @@ def _string(node: Node | None) -> str | None:
     if node.type == "string":
         return "".join(_text(c) for c in node.named_children)
     if node.type == "template_string":
-        return "".join(_text(c) if c.type in ("string_fragment", "escape_sequence") else PLACEHOLDER
+        return "".join(_text(c) if c.type in ("string_fragment", "escape_sequence") else INTERPOLATED
                        for c in node.named_children)
     return None
 
@@ -194,11 +194,11 @@ class _Review:
         if node.type == "binary_expression" and _text(node.child_by_field_name("operator")) == "+":  # type: ignore[arg-type]
             left = self.text(node.child_by_field_name("left"), depth + 1)
             right = self.text(node.child_by_field_name("right"), depth + 1)
-            return None if left is None and right is None else (left or PLACEHOLDER) + (right or PLACEHOLDER)
+            return None if left is None and right is None else (left or INTERPOLATED) + (right or INTERPOLATED)
         if node.type == "identifier" and (values := self.declared.get(_text(node))) and len(values) == 1:
             return self.text(values[0], depth + 1)
         if node.type == "new_expression" and _name(node.child_by_field_name("constructor")) == "URL":
-            parts = [self.text(a, depth + 1) or PLACEHOLDER for a in _arguments(node)]
+            parts = [self.text(a, depth + 1) or INTERPOLATED for a in _arguments(node)]
             return "".join(reversed(parts)) if parts else None  # new URL(path, base)
         return None
 
@@ -594,7 +594,7 @@ class _Review:
                 continue
             operands = [_unwrap(node.child_by_field_name(f)) for f in ("left", "right")]
             if any(o is None or o.type in LITERALS or (o.type == "identifier" and _text(o) == "undefined")
-                   or (o.type == "template_string" and PLACEHOLDER not in (_string(o) or "")) for o in operands):
+                   or (o.type == "template_string" and INTERPOLATED not in (_string(o) or "")) for o in operands):
                 continue
             if any(self.signature_like(o) for o in operands):
                 self.report(node, "PH005", f"`{_text(node)}` compares a signature with `{operator}`, which leaks "

@@ -8,8 +8,8 @@ import ast
 from collections.abc import Iterator
 
 from payhub.copilot.review.rules import (
+    INTERPOLATED,
     PAID_STATUSES,
-    PLACEHOLDER,
     SECRET_KEY,
     SUCCESS_STATUSES,
     Finding,
@@ -148,10 +148,10 @@ class _Review:
         if (value := _constant_str(node)) is not None:
             return value
         if isinstance(node, ast.JoinedStr):
-            return "".join(_constant_str(p) or PLACEHOLDER for p in node.values)
+            return "".join(_constant_str(p) or INTERPOLATED for p in node.values)
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
             left, right = self.text(node.left, depth + 1), self.text(node.right, depth + 1)
-            return None if left is None and right is None else (left or PLACEHOLDER) + (right or PLACEHOLDER)
+            return None if left is None and right is None else (left or INTERPOLATED) + (right or INTERPOLATED)
         if isinstance(node, ast.Name) and (found := self.values(node)) and len(found) == 1:
             return self.text(found[0], depth + 1)
         return None
@@ -428,7 +428,7 @@ class _Review:
 
     def check_secret_keys(self) -> None:
         """PH008: a string literal holding a PayHub secret key (phk_admin_… / phk_payments_… / phk_read_…
-        followed by at least 16 key characters; "phk_admin_..." placeholders do not match). Python code is
+        followed by at least 16 key characters; elided examples like "phk_admin_..." do not match). Python code is
         never shipped to a browser, so PH007 does not apply."""
         for node in ast.walk(self.tree):
             value = _constant_str(node)

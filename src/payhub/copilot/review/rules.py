@@ -126,11 +126,11 @@ PAYMENTS_SCOPE: dict[str, tuple[tuple[str, ...], ...]] = {
 }
 
 SECRET_KEY = re.compile(r"phk_(admin|payments|read)_[A-Za-z0-9_-]{16,}")  # auth/keys.py: phk_<scope>_<32 bytes>
-PLACEHOLDER = "{}"  # stands for an interpolated value in the literal text of a URL
+INTERPOLATED = "{}"  # stands for an interpolated value in the literal text of a URL
 
 
 def payhub_path(text: str | None) -> tuple[str, ...] | None:
-    """The segments after /v1 of a PayHub URL's literal text (placeholders as "{}"), or None if the text is not
+    """The segments after /v1 of a PayHub URL's literal text (interpolations as "{}"), or None if the text is not
     a PayHub URL. "https://{}/v1/payments/{}/capture?x=1" → ("payments", "{}", "capture")."""
     if text is None or "/v1/" not in text:
         return None
