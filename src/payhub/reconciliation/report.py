@@ -22,8 +22,10 @@ def daily(svc: Services, entity_id: str, gateway: str | None, day: date) -> dict
         breaks = store.day_exceptions(s, entity_id, gateway, day)
     settled: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     matched: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    everything: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # per currency: its fees
     for currency, type_, unmatched, count, gross, fee, net in lines:
-        for acc in (settled[(currency, type_)], *([] if unmatched else [matched[currency]])):
+        for acc in (settled[(currency, type_)], everything[currency],
+                    *([] if unmatched else [matched[currency]])):
             acc[0] += int(count)
             acc[1] += int(gross or 0)
             acc[2] += int(fee or 0)
@@ -37,8 +39,7 @@ def daily(svc: Services, entity_id: str, gateway: str | None, day: date) -> dict
         "object": "reconciliation_report", "entity": entity_id, "gateway": gateway, "date": day.isoformat(),
         "settled": [{"type": t, **sums(c, acc)} for (c, t), acc in sorted(settled.items())],
         "matched": [sums(c, acc) for c, acc in sorted(matched.items())],
-        "fees": [{"currency": c, "amount": money(sum(acc[2] for (cc, _), acc in settled.items() if cc == c), c)}
-                 for c in sorted({c for c, _ in settled})],
+        "fees": [{"currency": c, "amount": money(acc[2], c)} for c, acc in sorted(everything.items())],
         "exceptions": [{"class": cls, "currency": cur, "status": status, "count": int(count),
                         "difference": money(int(diff or 0), cur)}
                        for cls, cur, status, count, diff in sorted(breaks, key=lambda r: (r[0], r[1], r[2]))],
