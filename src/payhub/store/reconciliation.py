@@ -34,7 +34,8 @@ _SETTLEMENT = text(f"""
            l.gross, l.fee, l.net, l.occurred_at, b.gateway
     FROM settlement_lines l JOIN settlement_batches b ON b.id = l.batch_id
     WHERE l.entity_id = :entity AND l.occurred_at >= :since
-      AND {_GATEWAY.format(column="b.gateway")}""").bindparams(_SINCE)
+      AND {_GATEWAY.format(column="b.gateway")}
+    ORDER BY l.batch_id, l.line_no""").bindparams(_SINCE)
 _PAYMENTS = text(f"""
     SELECT id AS record_id, id AS payment_id, 'payment' AS kind, gateway_reference, id AS merchant_reference,
            currency, amount_captured AS amount, created_at AS occurred_at,
