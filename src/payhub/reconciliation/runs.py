@@ -126,7 +126,9 @@ def _by_payment_id(settlement: pl.LazyFrame, numbers: pl.LazyFrame) -> pl.LazyFr
     payment by its id, as the ledger's merchant reference does, when exactly one payment sent those numbers."""
     unique = (numbers.group_by("invoice_numbers").agg(pl.col("payment_id").first(), pl.len().alias("n"))
               .filter(pl.col("n") == 1).drop("n"))
-    return (settlement.join(unique, left_on="merchant_reference", right_on="invoice_numbers", how="left")
+    # the engine breaks ties between identical lines by their order: the join must keep it
+    return (settlement.join(unique, left_on="merchant_reference", right_on="invoice_numbers", how="left",
+                            maintain_order="left")
             .with_columns(pl.coalesce("payment_id", "merchant_reference").alias("merchant_reference"))
             .drop("payment_id"))
 
