@@ -427,6 +427,8 @@ def test_keyboard_only_select_invoices_and_pay(
     def tab_to(target: str) -> None:
         for _ in range(40):
             page.keyboard.press("Tab")
+            # focus on its way into the hosted fields' frame rests on <body> a moment: wait until it lands
+            page.wait_for_function("() => document.activeElement !== document.body")
             if page.evaluate(DEEP_FOCUS) == target:
                 return
         raise AssertionError(f"Tab never reached {target}")
