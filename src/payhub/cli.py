@@ -233,17 +233,18 @@ def settle_import(file: Annotated[Path, typer.Argument(exists=True, dir_okay=Fal
     try:
         with Progress(*columns, console=console, transient=True) as progress, file.open("rb") as source:
             task = progress.add_task(f"Importing {file.name}", total=file.stat().st_size)
-            batches = import_report(svc, entity, gateway, source, filename=file.name,
-                                    progress=lambda n: progress.advance(task, n))
+            imported = import_report(svc, entity, gateway, source, filename=file.name,
+                                     progress=lambda n: progress.advance(task, n))
     except DomainError as error:
         console.print(f"[red]Not imported:[/red] {error.detail}")
         raise typer.Exit(1) from None
     finally:
         svc.close()
-    for batch in batches:
+    for batch, postings in ((i.batch, i.postings) for i in imported):
         totals = ", ".join(f"{t['currency']} gross {t['gross']} fees {t['fees']} net {t['net']}" for t in batch.totals)
+        posted = ", ".join(f"posting {p.id} {p.status}" for p in postings) or "nothing to post"
         console.print(f"[green]{batch.batch_ref}[/green] ({batch.id}): {batch.line_count} lines, "
-                      f"{batch.matched} matched; {totals}")
+                      f"{batch.matched} matched; {totals}; {posted}")
 
 
 @settle.command("simulate")

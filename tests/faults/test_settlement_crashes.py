@@ -200,10 +200,13 @@ def test_a_settlement_import_killed_is_kept_whole_or_not_at_all_and_posted_once(
            ).json().get("code") == "idempotency_key_in_use":
         assert time.monotonic() < deadline, answer.text
         time.sleep(0.2)
-    if point == "after_lines":
-        assert answer.status_code == 201, answer.text
-    else:  # the file is on record: the retry is refused, nothing doubles
-        assert answer.status_code == 409 and answer.json()["code"] == "settlement_batch_duplicate", answer.text
+    # the retry gets the import's answer whether the first attempt died before or after its commit
+    assert answer.status_code == 201, answer.text
+    (batch,) = answer.json()["batches"]
+    assert batch["line_count"] == 4 and [p["status"] for p in batch["postings"]] == ["confirmed"]
+    assert post(server, keys["admin"], "POST", "/v1/settlements/import", None, "import-1").json() == answer.json()
+    fresh = post(server, keys["admin"], "POST", "/v1/settlements/import", None, "import-2")
+    assert fresh.status_code == 409 and fresh.json()["code"] == "settlement_batch_duplicate"  # the file, again
     recover(services)
     assert_settled_once(services, tryton, payments, disputed, lines=4)
     recover(services)  # a second pass finds nothing left to do

@@ -1482,7 +1482,8 @@ export interface paths {
          * Import Settlement
          * @description Import a settlement report: all of the file or nothing. A batch (or a file) imported before gets 409
          *     `settlement_batch_duplicate`; wrong columns, a wrong encoding or a bad value get 422
-         *     `settlement_file_invalid` naming the line. Each batch's journal entry is posted to the ERP.
+         *     `settlement_file_invalid` naming the line. Each batch's journal entry is posted to the ERP. Send an
+         *     Idempotency-Key to retry safely: a retry after a lost answer gets the import's answer, not 409.
          */
         post: operations["import_settlement"];
         delete?: never;

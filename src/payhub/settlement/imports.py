@@ -9,7 +9,10 @@ pipeline, with the entity's hooks and extensions as for any posting:
     Dr bank (net) · Dr processor fees (fees) · Cr gateway clearing (gross)
 
 Which line pays which payment is settled here by the gateway's reference only; the reconciliation run does the
-full three-way matching and reports what does not agree."""
+full three-way matching and reports what does not agree.
+
+Under an Idempotency-Key (`claim`) the key is reserved in the file's transaction: a retry after a lost answer or
+a crash after the commit gets the import's answer, never `settlement_batch_duplicate`."""
 
 from __future__ import annotations
 
@@ -37,6 +40,7 @@ from payhub.domain.events import EventType
 from payhub.domain.settlement import BatchBook, LineType, SettlementFileInvalid, SettlementLine
 from payhub.ids import new_id
 from payhub.pipeline import posting as posting_pipeline
+from payhub.pipeline.idempotency import STATE_RECORDED, Claim
 from payhub.pipeline.settle import payment_view_for
 from payhub.ports import SETTLEMENT_FILES, SettlementFiles, supports
 from payhub.services import Services
@@ -47,6 +51,13 @@ from payhub.store.models import Payment, Posting, SettlementBatch
 log = structlog.get_logger(__name__)
 
 CHUNK = 2_000  # lines written (and matched) per statement batch
+
+
+@dataclass(frozen=True)
+class Imported:
+    """A batch of the file, with its ERP postings as they stand."""
+    batch: SettlementBatch
+    postings: list[Posting]
 
 
 @dataclass
@@ -83,16 +94,19 @@ class _Reader:
 
 
 def import_report(svc: Services, entity_id: str, gateway: str, source: IO[bytes], filename: str = "",
-                  imported_by: str | None = None,
-                  progress: Callable[[int], None] | None = None) -> list[SettlementBatch]:
+                  imported_by: str | None = None, progress: Callable[[int], None] | None = None,
+                  claim: Claim | None = None) -> list[Imported]:
     """Import one report file; returns its batches. Raises SettlementFileRejected (naming the line) or
-    SettlementBatchDuplicate, and then nothing of the file is kept."""
+    SettlementBatchDuplicate, and then nothing of the file is kept. A resumed `claim` (the file's transaction
+    committed, the answer was lost) posts what is still pending and answers with the batches on record."""
     connector = svc.gateways.get(gateway)
     if connector is None:
         raise GatewayNotConfigured(f"No gateway {gateway!r} is configured")
     if not supports(connector, SETTLEMENT_FILES):
         raise CapabilityUnsupported(f"The {gateway} connector cannot read settlement reports",
                                     connector=gateway, capability=SETTLEMENT_FILES)
+    if claim is not None and claim.resumed:
+        return _resume(svc, entity_id, gateway, source)
     reader = _Reader(source, progress)
     postings: list[Posting] = []
     with svc.transaction() as s:
@@ -128,11 +142,43 @@ def import_report(svc: Services, entity_id: str, gateway: str, source: IO[bytes]
                 if not posting_pipeline.post_within(svc, s, posting, None, erp):
                     postings.append(posting)
         rows = [b.row for b in batches.values()]
+        if claim is not None:  # the key's answer commits with the file, or waits for the postings still to run
+            if postings:
+                claim.checkpoint(s, STATE_RECORDED)
+            else:
+                claim.finish(s, _with_postings(s, entity_id, rows))
     faults.point("settlement.after_commit")
     disputes.post(svc, postings)  # after the commit: what the ERP did not book in the transaction
     log.info("settlement.imported", entity=entity_id, gateway=gateway, batches=[r.batch_ref for r in rows],
              lines=sum(r.line_count for r in rows))
-    return rows
+    with svc.read() as s:
+        return _with_postings(s, entity_id, rows)
+
+
+def _resume(svc: Services, entity_id: str, gateway: str, source: IO[bytes]) -> list[Imported]:
+    """The same file (the key's request hash says so) imported by the attempt that died: its batches."""
+    sha = file_sha256(source)
+    with svc.read() as s:
+        rows = store.batches_of_file(s, entity_id, gateway, sha)
+        pending = [p for b in rows for p in repo.postings_of(s, entity_id, b.id) if p.status != "confirmed"]
+        pending += [p for d in store.disputes_of_batches(s, [b.id for b in rows])
+                    for p in repo.postings_of(s, entity_id, d) if p.status != "confirmed"]
+    disputes.post(svc, pending)  # leased: never twice with the recovery worker
+    with svc.read() as s:
+        return _with_postings(s, entity_id, rows)
+
+
+def file_sha256(source: IO[bytes]) -> str:
+    """The digest the import records for a file (which makes a second import of it a duplicate); rewound."""
+    sha = hashlib.sha256()
+    while chunk := source.read(1 << 20):
+        sha.update(chunk)
+    source.seek(0)
+    return sha.hexdigest()
+
+
+def _with_postings(s: Session, entity_id: str, rows: list[SettlementBatch]) -> list[Imported]:
+    return [Imported(row, list(repo.postings_of(s, entity_id, row.id))) for row in rows]
 
 
 def _write(svc: Services, s: Session, entity_id: str, gateway: str, filename: str, imported_by: str | None,

@@ -31,6 +31,23 @@ def imported_file(s: Session, entity_id: str, sha256: str) -> SettlementBatch | 
                                                   SettlementBatch.file_sha256 == sha256).limit(1))
 
 
+def batches_of_file(s: Session, entity_id: str, gateway: str, sha256: str) -> list[SettlementBatch]:
+    """The batches one imported file made, in the order the import created them."""
+    return list(s.scalars(select(SettlementBatch).where(
+        SettlementBatch.entity_id == entity_id, SettlementBatch.gateway == gateway,
+        SettlementBatch.file_sha256 == sha256).order_by(SettlementBatch.id)))
+
+
+def disputes_of_batches(s: Session, batch_ids: Collection[str]) -> list[str]:
+    """The disputes these batches' chargeback lines opened or updated."""
+    if not batch_ids:
+        return []
+    return list(s.scalars(select(SettlementLineRow.record_id).distinct().where(
+        SettlementLineRow.batch_id.in_(list(batch_ids)),
+        SettlementLineRow.type.in_(("chargeback", "chargeback_reversal")),
+        SettlementLineRow.record_id.is_not(None))))
+
+
 def add_lines(s: Session, rows: Sequence[dict[str, Any]]) -> None:
     if rows:
         s.execute(_INSERT_LINES, list(rows))

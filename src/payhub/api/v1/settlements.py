@@ -4,31 +4,41 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import JSONResponse
 
+from payhub.api import idempotency
 from payhub.api.deps import AdminKey, BatchPage, ReadKey, ServicesDep, accepts_upload, envelope
+from payhub.pipeline.idempotency import Claim
 from payhub.reconciliation.views import batch_view, line_view
-from payhub.settlement.imports import import_report
+from payhub.settlement.imports import Imported, file_sha256, import_report
 from payhub.store import repo
 from payhub.store import settlement as store
 
 router = APIRouter(prefix="/settlements", tags=["settlement"])
 
 
-@router.post("/import", status_code=201, operation_id="import_settlement")
+@router.post("/import", status_code=201, operation_id="import_settlement", response_model=dict[str, Any])
 @accepts_upload
-def import_settlement(key: AdminKey, svc: ServicesDep,
+@idempotency.resumable
+def import_settlement(request: Request, key: AdminKey, svc: ServicesDep,
                       file: Annotated[UploadFile, File(description="The gateway's settlement report (CSV)")],
                       gateway: Annotated[str, Form(max_length=40, description="The configured gateway whose "
-                                                                               "report it is")]) -> dict[str, Any]:
+                                                                               "report it is")]) -> JSONResponse:
     """Import a settlement report: all of the file or nothing. A batch (or a file) imported before gets 409
     `settlement_batch_duplicate`; wrong columns, a wrong encoding or a bad value get 422
-    `settlement_file_invalid` naming the line. Each batch's journal entry is posted to the ERP."""
-    batches = import_report(svc, key.entity_id, gateway, file.file, filename=file.filename or "",
-                            imported_by=key.key_id)
-    with svc.read() as s:
-        return {"object": "settlement_import", "batches": [
-            batch_view(b, postings=list(repo.postings_of(s, key.entity_id, b.id))) for b in batches]}
+    `settlement_file_invalid` naming the line. Each batch's journal entry is posted to the ERP. Send an
+    Idempotency-Key to retry safely: a retry after a lost answer gets the import's answer, not 409."""
+    def action(claim: Claim | None) -> list[Imported]:
+        return import_report(svc, key.entity_id, gateway, file.file, filename=file.filename or "",
+                             imported_by=key.key_id, claim=claim)
+
+    upload = {"gateway": gateway, "filename": file.filename or "", "sha256": file_sha256(file.file)}
+    return idempotency.run(svc, key, request, upload, action, _imported_view, status=201)
+
+
+def _imported_view(imported: list[Imported]) -> dict[str, Any]:
+    return {"object": "settlement_import", "batches": [batch_view(i.batch, postings=i.postings) for i in imported]}
 
 
 @router.get("", operation_id="list_settlements")

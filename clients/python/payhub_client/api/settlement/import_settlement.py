@@ -155,7 +155,8 @@ def sync_detailed(
 
      Import a settlement report: all of the file or nothing. A batch (or a file) imported before gets 409
     `settlement_batch_duplicate`; wrong columns, a wrong encoding or a bad value get 422
-    `settlement_file_invalid` naming the line. Each batch's journal entry is posted to the ERP.
+    `settlement_file_invalid` naming the line. Each batch's journal entry is posted to the ERP. Send an
+    Idempotency-Key to retry safely: a retry after a lost answer gets the import's answer, not 409.
 
     Args:
         pay_hub_version (ImportSettlementPayHubVersion | Unset):
@@ -199,7 +200,8 @@ def sync(
 
      Import a settlement report: all of the file or nothing. A batch (or a file) imported before gets 409
     `settlement_batch_duplicate`; wrong columns, a wrong encoding or a bad value get 422
-    `settlement_file_invalid` naming the line. Each batch's journal entry is posted to the ERP.
+    `settlement_file_invalid` naming the line. Each batch's journal entry is posted to the ERP. Send an
+    Idempotency-Key to retry safely: a retry after a lost answer gets the import's answer, not 409.
 
     Args:
         pay_hub_version (ImportSettlementPayHubVersion | Unset):
@@ -238,7 +240,8 @@ async def asyncio_detailed(
 
      Import a settlement report: all of the file or nothing. A batch (or a file) imported before gets 409
     `settlement_batch_duplicate`; wrong columns, a wrong encoding or a bad value get 422
-    `settlement_file_invalid` naming the line. Each batch's journal entry is posted to the ERP.
+    `settlement_file_invalid` naming the line. Each batch's journal entry is posted to the ERP. Send an
+    Idempotency-Key to retry safely: a retry after a lost answer gets the import's answer, not 409.
 
     Args:
         pay_hub_version (ImportSettlementPayHubVersion | Unset):
@@ -282,7 +285,8 @@ async def asyncio(
 
      Import a settlement report: all of the file or nothing. A batch (or a file) imported before gets 409
     `settlement_batch_duplicate`; wrong columns, a wrong encoding or a bad value get 422
-    `settlement_file_invalid` naming the line. Each batch's journal entry is posted to the ERP.
+    `settlement_file_invalid` naming the line. Each batch's journal entry is posted to the ERP. Send an
+    Idempotency-Key to retry safely: a retry after a lost answer gets the import's answer, not 409.
 
     Args:
         pay_hub_version (ImportSettlementPayHubVersion | Unset):
