@@ -90,6 +90,9 @@ def payment_view(p: Payment, posting: Posting | None = None, *, settlement_repor
         "failure": {"code": p.failure_code, "message": p.failure_message} if p.failure_code else None,
         "refunds": [{"id": r.id, "amount": money(r.amount, r.currency), "status": r.status,
                      "created_at": ts(r.created_at)} for r in p.refunds],
+        "disputes": [{"id": d.id, "status": d.status, "amount": money(d.amount, d.currency), "reason": d.reason,
+                      "outcome": d.outcome, "evidence_due_by": ts(d.evidence_due_by), "opened_at": ts(d.opened_at)}
+                     for d in p.disputes],
         "posting": posting_view(postings.get(posting.id, posting)) if posting else None,
         "posting_status": posting_status(p.postings),
         "postings": [{"id": x.id, "kind": x.kind, "status": x.status, "erp_reference": x.erp_reference,
@@ -209,6 +212,16 @@ class AllocationPublic(BaseModel):
     amount_refunded: MoneyPublic
 
 
+class DisputeSummaryPublic(BaseModel):
+    id: str
+    status: str = Field(description="Normalized: warning_needs_response, needs_response, under_review, won, lost…")
+    amount: MoneyPublic
+    reason: str
+    outcome: Literal["won", "lost"] | None
+    evidence_due_by: str | None
+    opened_at: str
+
+
 class PaymentPublic(BaseModel):
     id: str
     object: Literal["payment"]
@@ -236,6 +249,8 @@ class PaymentPublic(BaseModel):
                     "`not_applicable`; `batch`, `gross`, `fees` and `net` once a settlement report booked it")
     failure: dict[str, Any] | None
     refunds: list[dict[str, Any]]
+    disputes: list[DisputeSummaryPublic] = Field(description="Chargebacks against this payment, oldest first; "
+                                                             "each in full at GET /v1/disputes/{id}")
     posting: PostingPublic | None = Field(description="The GL posting this response's operation produced")
     posting_status: Literal["none", "pending", "failed", "confirmed"] = Field(
         description="Whether the ERP has every posting of this payment (worst of its postings); shown whatever "

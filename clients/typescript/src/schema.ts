@@ -2089,6 +2089,25 @@ export interface components {
          * @enum {string}
          */
         DisputeStatus: "warning_needs_response" | "warning_under_review" | "warning_closed" | "needs_response" | "under_review" | "won" | "lost" | "accepted";
+        /** DisputeSummaryPublic */
+        DisputeSummaryPublic: {
+            amount: components["schemas"]["MoneyPublic"];
+            /** Evidence Due By */
+            evidence_due_by: string | null;
+            /** Id */
+            id: string;
+            /** Opened At */
+            opened_at: string;
+            /** Outcome */
+            outcome: ("won" | "lost") | null;
+            /** Reason */
+            reason: string;
+            /**
+             * Status
+             * @description Normalized: warning_needs_response, needs_response, under_review, won, lost…
+             */
+            status: string;
+        };
         /** EndpointCreate */
         EndpointCreate: {
             /**
@@ -2702,6 +2721,11 @@ export interface components {
             };
             /** Description */
             description: string;
+            /**
+             * Disputes
+             * @description Chargebacks against this payment, oldest first; each in full at GET /v1/disputes/{id}
+             */
+            disputes: components["schemas"]["DisputeSummaryPublic"][];
             /** Failure */
             failure: {
                 [key: string]: unknown;

@@ -166,6 +166,7 @@ class Payment(Base):
         order_by="Allocation.position", cascade="all, delete-orphan", lazy="selectin")
     refunds: Mapped[list[Refund]] = relationship(order_by="Refund.id", lazy="selectin")
     postings: Mapped[list[Posting]] = relationship(order_by="Posting.id", lazy="selectin")
+    disputes: Mapped[list[Dispute]] = relationship(order_by="Dispute.id", lazy="selectin", viewonly=True)
 
     __table_args__ = (
         Index("ix_payments_entity_id_id", "entity_id", "id"),

@@ -66,6 +66,8 @@ from .dispute_public_outcome_type_0 import DisputePublicOutcomeType0
 from .dispute_public_status import DisputePublicStatus
 from .dispute_settings_config import DisputeSettingsConfig
 from .dispute_status import DisputeStatus
+from .dispute_summary_public import DisputeSummaryPublic
+from .dispute_summary_public_outcome_type_0 import DisputeSummaryPublicOutcomeType0
 from .endpoint_create import EndpointCreate
 from .endpoint_create_retry_schedules_type_0 import EndpointCreateRetrySchedulesType0
 from .endpoint_update import EndpointUpdate
@@ -382,6 +384,8 @@ __all__ = (
     "DisputePublicStatus",
     "DisputeSettingsConfig",
     "DisputeStatus",
+    "DisputeSummaryPublic",
+    "DisputeSummaryPublicOutcomeType0",
     "EndpointCreate",
     "EndpointCreateRetrySchedulesType0",
     "EndpointUpdate",

@@ -15,6 +15,7 @@ from typing import Literal, cast
 
 if TYPE_CHECKING:
   from ..models.allocation_public import AllocationPublic
+  from ..models.dispute_summary_public import DisputeSummaryPublic
   from ..models.money_public import MoneyPublic
   from ..models.payment_public_customer_details import PaymentPublicCustomerDetails
   from ..models.payment_public_failure_type_0 import PaymentPublicFailureType0
@@ -51,6 +52,8 @@ class PaymentPublic:
             created_at (str):
             customer (str):
             description (str):
+            disputes (list[DisputeSummaryPublic]): Chargebacks against this payment, oldest first; each in full at GET
+                /v1/disputes/{id}
             failure (None | PaymentPublicFailureType0):
             gateway (PaymentPublicGateway):
             id (str):
@@ -89,6 +92,7 @@ class PaymentPublic:
     created_at: str
     customer: str
     description: str
+    disputes: list[DisputeSummaryPublic]
     failure: None | PaymentPublicFailureType0
     gateway: PaymentPublicGateway
     id: str
@@ -116,6 +120,7 @@ class PaymentPublic:
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.allocation_public import AllocationPublic # noqa: PLC0415
+        from ..models.dispute_summary_public import DisputeSummaryPublic # noqa: PLC0415
         from ..models.money_public import MoneyPublic # noqa: PLC0415
         from ..models.payment_public_customer_details import PaymentPublicCustomerDetails # noqa: PLC0415
         from ..models.payment_public_failure_type_0 import PaymentPublicFailureType0 # noqa: PLC0415
@@ -153,6 +158,13 @@ class PaymentPublic:
         customer = self.customer
 
         description = self.description
+
+        disputes = []
+        for disputes_item_data in self.disputes:
+            disputes_item = disputes_item_data.to_dict()
+            disputes.append(disputes_item)
+
+
 
         failure: dict[str, Any] | None
         if isinstance(self.failure, PaymentPublicFailureType0):
@@ -240,6 +252,7 @@ class PaymentPublic:
             "created_at": created_at,
             "customer": customer,
             "description": description,
+            "disputes": disputes,
             "failure": failure,
             "gateway": gateway,
             "id": id,
@@ -272,6 +285,7 @@ class PaymentPublic:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.allocation_public import AllocationPublic # noqa: PLC0415
+        from ..models.dispute_summary_public import DisputeSummaryPublic # noqa: PLC0415
         from ..models.money_public import MoneyPublic # noqa: PLC0415
         from ..models.payment_public_customer_details import PaymentPublicCustomerDetails # noqa: PLC0415
         from ..models.payment_public_failure_type_0 import PaymentPublicFailureType0 # noqa: PLC0415
@@ -325,6 +339,16 @@ class PaymentPublic:
         customer = d.pop("customer")
 
         description = d.pop("description")
+
+        disputes = []
+        _disputes = d.pop("disputes")
+        for disputes_item_data in (_disputes):
+            disputes_item = DisputeSummaryPublic.from_dict(disputes_item_data)
+
+
+
+            disputes.append(disputes_item)
+
 
         def _parse_failure(data: object) -> None | PaymentPublicFailureType0:
             if data is None:
@@ -495,6 +519,7 @@ class PaymentPublic:
             created_at=created_at,
             customer=customer,
             description=description,
+            disputes=disputes,
             failure=failure,
             gateway=gateway,
             id=id,
