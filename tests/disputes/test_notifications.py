@@ -17,7 +17,7 @@ from payhub.domain.disputes import DisputeNotice, DisputeStatus
 from payhub.gateways.simulator import SimulatorGateway
 from payhub.ports import NOTIFICATIONS, GatewayResult
 from payhub.services import Services
-from payhub.store.models import Dispute, GatewayNotification, OutboxEvent, Posting
+from payhub.store.models import Dispute, GatewayNotification, OutboxEvent, Posting, SettlementBatch
 from tests.disputes.conftest import NotifyingSimulator, Provider, charge_of, sign
 from tests.helpers import pay_body
 
@@ -115,7 +115,7 @@ def test_notifications_about_nothing_known_are_recorded_and_acknowledged(provide
                                                         "currency": "usd"})).status_code == 200
     assert provider.send(provider.event("charge.captured", {})).status_code == 200
     assert [(r.outcome, r.event_type) for r in recorded(services)] == [
-        ("unmatched", "dispute.created"), ("payout", "payout.paid"), ("ignored", "charge.captured")]
+        ("unmatched", "dispute.created"), ("payout_waiting", "payout.paid"), ("ignored", "charge.captured")]
     assert recorded(services)[1].summary["payout"] == {"payout_reference": "po_sim_1", "status": "paid",
                                                       "amount": 10_000, "currency": "USD", "arrival_at": None}
 
@@ -200,3 +200,31 @@ def test_a_payout_notice_marks_the_batch_it_pays_out(admin: TestClient, provider
     shown = admin.get(f"/v1/settlements/{batch['id']}").json()
     assert shown["payout"]["status"] == "paid" and shown["payout"]["at"].startswith(
         datetime.fromtimestamp(arrival, UTC).strftime("%Y-%m-%dT%H:%M:%S"))
+
+
+def test_a_payout_notice_before_its_file_waits_and_the_import_applies_it(admin: TestClient, provider: Provider,
+                                                                        services: Services) -> None:
+    payment = admin.post("/v1/payments", json=pay_body("inv_acme_1001", 5_000)).json()
+    early = provider.send(provider.event("payout.paid", {"payout": "po_sim_8", "amount": 4_825, "currency": "usd",
+                                                         "arrival_at": 1_796_000_000}))
+    assert early.status_code == 200
+    with services.read() as s:
+        (waiting,) = s.scalars(select(GatewayNotification).where(GatewayNotification.event_type == "payout.paid"))
+        assert (waiting.outcome, waiting.subject_id) == ("payout_waiting", None)
+    unrelated = provider.send(provider.event("payout.failed", {"payout": "po_sim_other", "amount": 1,
+                                                               "currency": "usd"}))
+    assert unrelated.status_code == 200
+    report = ("batch_id,line_type,reference,merchant_reference,currency,gross,fee,net,booked_at,dispute_reference,"
+              f"reason_code,description\npo_sim_8,payment,{charge_of(payment)},{payment['id']},USD,5000,175,4825,"
+              f"{datetime.now(UTC).isoformat()},,,\n")
+    imported = admin.post("/v1/settlements/import", data={"gateway": "simulator"},
+                          files={"file": ("po.csv", report.encode(), "text/csv")})
+    assert imported.status_code == 201, imported.text
+    (batch,) = imported.json()["batches"]
+    assert batch["payout"] == {"status": "paid", "at": "2026-11-30T00:53:20Z"}  # the notice's arrival_at
+    with services.read() as s:
+        outcomes = {n.event_type: (n.outcome, n.subject_id, n.entity_id) for n in s.scalars(
+            select(GatewayNotification).where(GatewayNotification.event_type.like("payout.%")))}
+        entity = s.scalar(select(SettlementBatch.entity_id).where(SettlementBatch.id == batch["id"]))
+    assert outcomes == {"payout.paid": ("payout", batch["id"], entity),
+                        "payout.failed": ("payout_waiting", None, None)}  # its batch is still to come

@@ -10,14 +10,15 @@ delivered twice at once, is acknowledged and changes nothing.
                              the way the recovery worker resolves it (pipeline.pay.recover_payment: the
                              gateway is asked what became of the payment's key)
     payout notices         → the settlement batch the payout is shows its payout status (the settlement file's
-                             import books the money; a notice before the file is recorded only)
+                             import books the money); a notice before its file waits (`payout_waiting`) and
+                             the file's import applies it
 
 Every notification is recorded (GatewayNotification) with its outcome (dispute | authorization | payout |
-ignored | unmatched) and a normalized summary, never the raw body."""
+payout_waiting | ignored | unmatched) and a normalized summary, never the raw body."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from datetime import datetime
 from enum import Enum
@@ -36,9 +37,10 @@ from payhub.ports import NOTIFICATIONS, AuthorizationNotice, Notification, Notif
 from payhub.services import Services
 from payhub.store import disputes as store
 from payhub.store import settlement
-from payhub.store.models import GatewayNotification, Payment
+from payhub.store.models import GatewayNotification, Payment, SettlementBatch
 
 log = structlog.get_logger(__name__)
+PAYOUT_WAITING = "payout_waiting"  # a payout notice whose batch is not imported yet
 IN_FLIGHT_VALUES = frozenset(s.value for s in IN_FLIGHT)
 
 
@@ -82,10 +84,9 @@ def _handle(svc: Services, gateway: str, n: Notification) -> dict[str, Any]:
                 else:  # PayHub knows this payment's outcome already
                     row.summary = {**row.summary, "payment_status": payment.status}
         elif n.payout is not None:
-            row.outcome = "payout"
+            row.outcome = PAYOUT_WAITING
             for batch in settlement.batches_paid_out_as(s, gateway, n.payout.payout_reference):
-                batch.payout_status, batch.payout_at = n.payout.status, n.payout.arrival_at or n.occurred_at
-                row.entity_id, row.subject_id = batch.entity_id, batch.id
+                _paid_out(row, batch, n.payout.status, n.payout.arrival_at or n.occurred_at)
         result.update(outcome=row.outcome, subject=row.subject_id)
     faults.point("notification.after_commit")
     service.post(svc, postings)
@@ -94,6 +95,23 @@ def _handle(svc: Services, gateway: str, n: Notification) -> dict[str, Any]:
     log.info("gateway_notification", gateway=gateway, event_id=n.event_id, type=n.event_type,
              outcome=result["outcome"], subject=result["subject"], recovery=result.get("recovery"))
     return result
+
+
+def apply_waiting_payouts(s: Session, gateway: str, batches: Sequence[SettlementBatch]) -> None:
+    """Payout notices that came before their batch's file: the batches being imported show them, the latest
+    notice last."""
+    by_reference = {b.batch_ref: b for b in batches}
+    for row in store.waiting_payouts(s, gateway):
+        payout = row.summary.get("payout") or {}
+        batch = by_reference.get(payout.get("payout_reference", ""))
+        if batch is not None:
+            arrival = payout.get("arrival_at")
+            _paid_out(row, batch, payout["status"], datetime.fromisoformat(arrival) if arrival else row.occurred_at)
+
+
+def _paid_out(row: GatewayNotification, batch: SettlementBatch, status: str, at: datetime) -> None:
+    batch.payout_status, batch.payout_at = status, at
+    row.outcome, row.entity_id, row.subject_id = "payout", batch.entity_id, batch.id
 
 
 def _payment_of(s: Session, gateway: str, notice: AuthorizationNotice) -> Payment | None:

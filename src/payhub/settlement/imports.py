@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from payhub import faults
+from payhub.disputes import notifications
 from payhub.disputes import service as disputes
 from payhub.domain import payments as machine
 from payhub.domain.disputes import DisputeNotice, DisputeStatus
@@ -142,6 +143,7 @@ def import_report(svc: Services, entity_id: str, gateway: str, source: IO[bytes]
                 if not posting_pipeline.post_within(svc, s, posting, None, erp):
                     postings.append(posting)
         rows = [b.row for b in batches.values()]
+        notifications.apply_waiting_payouts(s, gateway, rows)
         if claim is not None:  # the key's answer commits with the file, or waits for the postings still to run
             if postings:
                 claim.checkpoint(s, STATE_RECORDED)

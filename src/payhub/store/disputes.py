@@ -71,6 +71,13 @@ def list_disputes(s: Session, entity_id: str, *, status: str | None, payment_id:
     return page(s, q, Dispute.id, limit, starting_after)
 
 
+def waiting_payouts(s: Session, gateway: str) -> list[GatewayNotification]:
+    """The gateway's payout notices still waiting for their batch's file, oldest first."""
+    return list(s.scalars(select(GatewayNotification).where(
+        GatewayNotification.gateway == gateway, GatewayNotification.outcome == "payout_waiting")
+        .order_by(GatewayNotification.occurred_at, GatewayNotification.id)))
+
+
 def claim_notification(s: Session, row: GatewayNotification) -> bool:
     """Record a notification once per (gateway, event id). False when it is on record already: a redelivery,
     or the same event delivered twice at once (the second insert waits for the first on PostgreSQL, then

@@ -611,12 +611,14 @@ class GatewayNotification(Base):
     event_id: Mapped[str] = mapped_column(String(200))
     event_type: Mapped[str] = mapped_column(String(100))
     entity_id: Mapped[str | None] = mapped_column(String(40), nullable=True)  # of the payment it concerns
-    outcome: Mapped[str] = mapped_column(String(40))  # dispute | authorization | payout | ignored | unmatched
+    # dispute | authorization | payout | payout_waiting (its batch not imported yet) | ignored | unmatched
+    outcome: Mapped[str] = mapped_column(String(40))
     subject_id: Mapped[str | None] = mapped_column(String(40), nullable=True)  # the dispute or payment it touched
     summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # the normalized notice (no raw body)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    __table_args__ = (UniqueConstraint("gateway", "event_id", name="uq_gateway_notifications_gateway_event_id"),)
+    __table_args__ = (UniqueConstraint("gateway", "event_id", name="uq_gateway_notifications_gateway_event_id"),
+                      Index("ix_gateway_notifications_gateway_outcome", "gateway", "outcome"))
 
 
 class SettlementBatch(Base):
