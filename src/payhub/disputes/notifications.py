@@ -101,7 +101,7 @@ def apply_waiting_payouts(s: Session, gateway: str, batches: Sequence[Settlement
     """Payout notices that came before their batch's file: the batches being imported show them, the latest
     notice last."""
     by_reference = {b.batch_ref: b for b in batches}
-    for row in store.waiting_payouts(s, gateway):
+    for row in store.notifications_with_outcome(s, gateway, PAYOUT_WAITING):
         payout = row.summary.get("payout") or {}
         batch = by_reference.get(payout.get("payout_reference", ""))
         if batch is not None:

@@ -71,10 +71,10 @@ def list_disputes(s: Session, entity_id: str, *, status: str | None, payment_id:
     return page(s, q, Dispute.id, limit, starting_after)
 
 
-def waiting_payouts(s: Session, gateway: str) -> list[GatewayNotification]:
-    """The gateway's payout notices still waiting for their batch's file, oldest first."""
+def notifications_with_outcome(s: Session, gateway: str, outcome: str) -> list[GatewayNotification]:
+    """The gateway's notifications of one outcome, oldest first (the payout notices waiting for their file)."""
     return list(s.scalars(select(GatewayNotification).where(
-        GatewayNotification.gateway == gateway, GatewayNotification.outcome == "payout_waiting")
+        GatewayNotification.gateway == gateway, GatewayNotification.outcome == outcome)
         .order_by(GatewayNotification.occurred_at, GatewayNotification.id)))
 
 
