@@ -80,8 +80,8 @@ def test_a_dispute_lost_after_evidence_reopens_the_invoice(admin: TestClient, pr
     assert invoice_balance(services, "inv_acme_1001") == (before, "open")  # owed again
     [shown] = admin.get(f"/v1/payments/{payment['id']}").json()["disputes"]  # the payment lists its dispute
     assert shown == {"id": dispute["id"], "status": "lost", "amount": {"amount": 5_000, "currency": "USD"},
-                     "reason": "fraudulent", "outcome": "lost", "evidence_due_by": dispute["evidence_due_by"],
-                     "opened_at": dispute["opened_at"]}
+                     "reason": "fraudulent", "outcome": "lost", "evidence_due_by": decided["evidence_due_by"],
+                     "opened_at": decided["opened_at"]}  # as the dispute stands: each notice restates the due date
     assert admin.get("/v1/payments", params={"limit": "100"}).json()["data"][0]["disputes"] == [shown]
     assert admin.get("/v1/invoices/inv_acme_1001").json()["amount_payable"]["amount"] == before
 
