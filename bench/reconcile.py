@@ -18,6 +18,8 @@
    (payments, refunds, disputes, confirmed postings and their GL lines, settlement batches and lines), then a
    whole run in a fresh subprocess: `payhub.reconciliation.runs.run`, which reads the frames from the database
    in batches, reconciles, and keeps the exceptions with their proposals and events.
+5. With --postgres URL, the same database copied into that PostgreSQL database (emptied first; not timed) and a
+   whole run there, which reads the frames through COPY.
 Targets (2-core machine): ≥ 100,000 lines/s and < 1 GB peak RSS for the engine's process.
 """
 
@@ -155,11 +157,14 @@ def child_engine(directory: Path) -> None:
 
 
 def child_run(directory: Path) -> None:
+    import os
+
     from payhub.bootstrap import build_services
     from payhub.reconciliation.runs import run
     from payhub.settings import Settings
 
-    svc = build_services(Settings(database_url=database_url(directory), secret_key="bench"))
+    url = os.environ.get("PAYHUB_BENCH_DATABASE_URL") or database_url(directory)
+    svc = build_services(Settings(database_url=url, secret_key="bench"))
     started = time.perf_counter()
     done = run(svc, ENTITY, trigger="cli", as_of=AS_OF)
     seconds = time.perf_counter() - started
@@ -243,6 +248,36 @@ def load_database(directory: Path) -> None:
     db.close()
 
 
+COPIED_TABLES = ("entities", "payments", "refunds", "disputes", "postings", "gl_lines", "settlement_batches",
+                 "settlement_lines")
+
+
+def load_postgres(directory: Path, url: str) -> str:
+    """The SQLite database copied into `url` (emptied, then migrated) with COPY. Returns the SQLAlchemy URL."""
+    import sqlite3
+
+    import psycopg
+
+    from payhub.store.migrate import upgrade
+
+    plain = url.replace("postgresql+psycopg://", "postgresql://", 1)
+    with psycopg.connect(plain, autocommit=True) as pg:
+        pg.execute("DROP SCHEMA public CASCADE")
+        pg.execute("CREATE SCHEMA public")
+    upgrade(plain.replace("postgresql://", "postgresql+psycopg://", 1))
+    source = sqlite3.connect(directory / "payhub.db")
+    with psycopg.connect(plain) as pg:
+        pg.execute("SET TimeZone = 'UTC'")  # SQLite's times are UTC without an offset
+        for table in COPIED_TABLES:
+            columns = ", ".join(r[1] for r in source.execute(f"PRAGMA table_info({table})"))
+            with pg.cursor().copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in source.execute(f"SELECT {columns} FROM {table}"):
+                    copy.write_row(row)
+        pg.execute("ANALYZE")
+    source.close()
+    return plain.replace("postgresql://", "postgresql+psycopg://", 1)
+
+
 def child_join(directory: Path) -> None:
     started = time.perf_counter()
     joined = pl.scan_parquet(directory / "settlement.parquet").join(
@@ -258,9 +293,11 @@ def report(seconds: float, lines: int, **extra: Any) -> None:
                       "process_cpu_seconds": usage.ru_utime + usage.ru_stime, **extra}))
 
 
-def run_child(mode: str, directory: Path) -> dict[str, Any]:
+def run_child(mode: str, directory: Path, env: dict[str, str] | None = None) -> dict[str, Any]:
+    import os
+
     done = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", mode, str(directory)],
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, env={**os.environ, **(env or {})})
     if done.returncode:
         raise SystemExit(f"the {mode} subprocess failed:\n{done.stderr[-3000:]}")
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
@@ -272,6 +309,8 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=1_000_000, help="settlement lines, about")
     parser.add_argument("--from-database", action="store_true",
                         help="also a whole run (payhub.reconciliation.runs.run) reading PayHub's SQLite database")
+    parser.add_argument("--postgres", metavar="URL",
+                        help="also a whole run on this PostgreSQL database, which is EMPTIED first")
     parser.add_argument("--child", nargs=2, metavar=("MODE", "DIR"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -288,10 +327,14 @@ def main() -> None:
         out("parquet MB", f"{sizes / 2**20:.0f}")
         join = run_child("join", directory)
         engine = run_child("engine", directory)
-        whole = None
-        if args.from_database:
+        wholes: dict[str, dict[str, Any]] = {}
+        if args.from_database or args.postgres:
             load_database(directory)
-            whole = run_child("run", directory)
+        if args.from_database:
+            wholes["SQLite"] = run_child("run", directory)
+        if args.postgres:
+            url = load_postgres(directory, args.postgres)
+            wholes["PostgreSQL"] = run_child("run", directory, {"PAYHUB_BENCH_DATABASE_URL": url})
     lines_per_s = engine["lines"] / engine["seconds"]
     out("settlement lines", engine["lines"])
     out("reconcile seconds", f"{engine['seconds']:.2f}")
@@ -309,17 +352,18 @@ def main() -> None:
     out("ratio reconcile seconds / plain join seconds", f"{engine['seconds'] / join['seconds']:.1f}")
     out(f"target lines/s >= {TARGET_LINES_PER_S:,}", verdict(lines_per_s >= TARGET_LINES_PER_S))
     out(f"target peak RSS MB < {TARGET_RSS_MB}", verdict(engine["peak_rss_mb"] < TARGET_RSS_MB))
-    if whole is not None:
+    for database, whole in wholes.items():
         whole_rate = whole["lines"] / whole["seconds"]
-        out("whole run from SQLite: seconds (read, reconcile, keep exceptions and events)", f"{whole['seconds']:.2f}")
-        out("whole run from SQLite: lines/s", f"{whole_rate:,.0f}")
-        out("whole run from SQLite: peak RSS MB", f"{whole['peak_rss_mb']:.0f}")
-        out("whole run from SQLite: process CPU seconds", f"{whole['process_cpu_seconds']:.2f}")
+        label = f"whole run from {database}"
+        out(f"{label}: seconds (read, reconcile, keep exceptions and events)", f"{whole['seconds']:.2f}")
+        out(f"{label}: lines/s", f"{whole_rate:,.0f}")
+        out(f"{label}: peak RSS MB", f"{whole['peak_rss_mb']:.0f}")
+        out(f"{label}: process CPU seconds", f"{whole['process_cpu_seconds']:.2f}")
         for cls, found in whole["exceptions"].items():
-            out(f"whole run exceptions {cls} (injected)", f"{found} ({injected.get(cls, 0)})")
-        out("ratio whole run seconds / engine seconds", f"{whole['seconds'] / engine['seconds']:.1f}")
-        out(f"whole run: target lines/s >= {TARGET_LINES_PER_S:,}", verdict(whole_rate >= TARGET_LINES_PER_S))
-        out(f"whole run: target peak RSS MB < {TARGET_RSS_MB}", verdict(whole["peak_rss_mb"] < TARGET_RSS_MB))
+            out(f"{label}: exceptions {cls} (injected)", f"{found} ({injected.get(cls, 0)})")
+        out(f"ratio {label} seconds / engine seconds", f"{whole['seconds'] / engine['seconds']:.1f}")
+        out(f"{label}: target lines/s >= {TARGET_LINES_PER_S:,}", verdict(whole_rate >= TARGET_LINES_PER_S))
+        out(f"{label}: target peak RSS MB < {TARGET_RSS_MB}", verdict(whole["peak_rss_mb"] < TARGET_RSS_MB))
 
 
 if __name__ == "__main__":

@@ -77,6 +77,7 @@ _INVOICE_NUMBERS = text("""
 
 TEXT, INT = pl.Utf8, pl.Int64
 STAMP = pl.Datetime("us", "UTC")
+COPY_STAMP = "%Y-%m-%d %H:%M:%S%.f%#z"  # how PostgreSQL's COPY writes a timestamptz
 SETTLEMENT_COLUMNS = {"line_id": TEXT, "batch_id": TEXT, "type": TEXT, "gateway_reference": TEXT,
                       "merchant_reference": TEXT, "currency": TEXT, "gross": INT, "fee": INT, "net": INT,
                       "occurred_at": STAMP, "gateway": TEXT}
@@ -88,8 +89,10 @@ GL_COLUMNS = {"record_id": TEXT, "kind": TEXT, "status": TEXT, "amount": INT}
 
 def _frame(s: Session, query: Any, params: dict[str, Any], columns: dict[str, Any], into: Path,
            name: str) -> pl.LazyFrame:
-    """The query's rows, typed, spilled to parquet files in `into` batch by batch and scanned from there: a run
-    holds one batch in memory while it reads, and the engine streams from the files."""
+    """The query's rows, typed, spilled to parquet files in `into` and scanned from there: a run holds at most
+    a batch in memory while it reads, and the engine streams from the files."""
+    if s.get_bind().dialect.name == "postgresql":
+        return _copied(s, query, params, columns, into, name)
     overrides = {name: dtype for name, dtype in columns.items() if dtype != STAMP}  # times: text or datetime
     batches = pl.read_database(query, connection=s.connection(), iter_batches=True, batch_size=BATCH_ROWS,
                                execute_options={"parameters": params}, schema_overrides=overrides,
@@ -100,6 +103,27 @@ def _frame(s: Session, query: Any, params: dict[str, Any], columns: dict[str, An
     if not written:
         pl.DataFrame(schema=columns).write_parquet(into / f"{name}-000000.parquet")
     return pl.scan_parquet(into / f"{name}-*.parquet")
+
+
+def _copied(s: Session, query: Any, params: dict[str, Any], columns: dict[str, Any], into: Path,
+            name: str) -> pl.LazyFrame:
+    """PostgreSQL: the rows as COPY's CSV, straight to a file (no Python object per row: several times faster
+    than fetching), then typed into parquet by a streaming scan. In the read's own transaction, as the other
+    frames. CSV tells NULL (an empty field) from an empty string (quoted); times come as `… +00`."""
+    compiled = query.compile(dialect=s.get_bind().dialect)
+    raw = s.connection().connection.driver_connection
+    assert raw is not None
+    csv_path, parquet_path = into / f"{name}.csv", into / f"{name}.parquet"
+    with raw.cursor() as cursor, cursor.copy(f"COPY ({compiled}) TO STDOUT (FORMAT csv, HEADER)",
+                                             {**compiled.params, **params}) as copy, csv_path.open("wb") as out:
+        for data in copy:
+            out.write(data)
+    transport = {c: pl.Utf8 if t == STAMP else pl.Int64 if t == pl.Boolean else t for c, t in columns.items()}
+    pl.scan_csv(csv_path, schema=transport).select(
+        pl.col(c).str.to_datetime(COPY_STAMP, time_unit="us").dt.convert_time_zone("UTC") if t == STAMP
+        else pl.col(c).cast(t) for c, t in columns.items()).sink_parquet(parquet_path)
+    csv_path.unlink()
+    return pl.scan_parquet(parquet_path)
 
 
 def _typed(frame: pl.DataFrame, columns: dict[str, Any]) -> pl.DataFrame:
