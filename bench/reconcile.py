@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -157,8 +158,6 @@ def child_engine(directory: Path) -> None:
 
 
 def child_run(directory: Path) -> None:
-    import os
-
     from payhub.bootstrap import build_services
     from payhub.reconciliation.runs import run
     from payhub.settings import Settings
@@ -294,8 +293,6 @@ def report(seconds: float, lines: int, **extra: Any) -> None:
 
 
 def run_child(mode: str, directory: Path, env: dict[str, str] | None = None) -> dict[str, Any]:
-    import os
-
     done = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", mode, str(directory)],
                           capture_output=True, text=True, env={**os.environ, **(env or {})})
     if done.returncode:

@@ -144,15 +144,19 @@ def import_report(svc: Services, entity_id: str, gateway: str, source: IO[bytes]
                     postings.append(posting)
         rows = [b.row for b in batches.values()]
         notifications.apply_waiting_payouts(s, gateway, rows)
-        if claim is not None:  # the key's answer commits with the file, or waits for the postings still to run
-            if postings:
-                claim.checkpoint(s, STATE_RECORDED)
+        # everything booked in the transaction: the answer is final now, and commits with the file (under a key)
+        booked = None if postings else _with_postings(s, entity_id, rows)
+        if claim is not None:
+            if booked is None:
+                claim.checkpoint(s, STATE_RECORDED)  # the answer waits for the postings still to run
             else:
-                claim.finish(s, _with_postings(s, entity_id, rows))
+                claim.finish(s, booked)
     faults.point("settlement.after_commit")
     disputes.post(svc, postings)  # after the commit: what the ERP did not book in the transaction
     log.info("settlement.imported", entity=entity_id, gateway=gateway, batches=[r.batch_ref for r in rows],
              lines=sum(r.line_count for r in rows))
+    if booked is not None:
+        return booked
     with svc.read() as s:
         return _with_postings(s, entity_id, rows)
 
